@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Windows side of the byte-identity test, compiled by mingw-w64 with the
+ * Windows SDK headers.  It is never run: every object lives in its own
+ * section (.k_<name>) and the Makefile extracts the bytes with objcopy.
+ * Sections are padded to their alignment; the host side compares the first
+ * sizeof bytes and requires the padding to be zero.
+ */
+#include <windows.h>
+#include <mmreg.h>
+#include <ks.h>
+#include <ksmedia.h>
+#include <stddef.h>
+
+/* The SDK has no such type in mingw: compose it, packed like its sibling. */
+#pragma pack(push, 1)
+typedef struct {
+	KSDATAFORMAT DataFormat;
+	WAVEFORMATEXTENSIBLE WaveFormatExt;
+} win_dataformat_waveformatextensible;
+
+/* KsCreatePin's create parameters: KSPIN_CONNECT, then the format. */
+typedef struct {
+	KSPIN_CONNECT Connect;
+	KSDATAFORMAT_WAVEFORMATEX Format;
+} win_connect_request;
+
+typedef struct {
+	KSMULTIPLE_ITEM Header;
+	KSATTRIBUTE Item[2];
+} win_attribute_list;
+#pragma pack(pop)
+
+#include "abi_list.h"
+
+#define OBJ(name) __attribute__((section(".k_" #name), used)) const
+
+#define WIN_VALUE(name, win, host) (unsigned int)(win),
+OBJ(lay) unsigned int layout[] = { KS_ABI_LAYOUT(WIN_VALUE) };
+OBJ(vals) unsigned int values[] = { KS_ABI_VALUES(WIN_VALUE) };
+
+#define WIN_GUID(name, win, host) { win },
+OBJ(guids) GUID guids[] = { KS_ABI_GUIDS(WIN_GUID) };
+
+#define GUID_OF(x) { STATIC_##x }
+
+#define PCM_48K_STEREO_16 {						\
+	.DataFormat = {							\
+		.FormatSize = sizeof(KSDATAFORMAT_WAVEFORMATEX),	\
+		.SampleSize = 4,					\
+		.MajorFormat = GUID_OF(KSDATAFORMAT_TYPE_AUDIO),	\
+		.SubFormat = GUID_OF(KSDATAFORMAT_SUBTYPE_PCM),		\
+		.Specifier = GUID_OF(KSDATAFORMAT_SPECIFIER_WAVEFORMATEX), \
+	},								\
+	.WaveFormatEx = {						\
+		.wFormatTag = WAVE_FORMAT_PCM,				\
+		.nChannels = 2,						\
+		.nSamplesPerSec = 48000,				\
+		.nAvgBytesPerSec = 48000 * 4,				\
+		.nBlockAlign = 4,					\
+		.wBitsPerSample = 16,					\
+		.cbSize = 0,						\
+	},								\
+}
+
+OBJ(wfx) KSDATAFORMAT_WAVEFORMATEX wfx = PCM_48K_STEREO_16;
+
+OBJ(wfext) win_dataformat_waveformatextensible wfext = {
+	.DataFormat = {
+		.FormatSize = sizeof(win_dataformat_waveformatextensible),
+		.SampleSize = 24,
+		.MajorFormat = GUID_OF(KSDATAFORMAT_TYPE_AUDIO),
+		.SubFormat = GUID_OF(KSDATAFORMAT_SUBTYPE_IEEE_FLOAT),
+		.Specifier = GUID_OF(KSDATAFORMAT_SPECIFIER_WAVEFORMATEX),
+	},
+	.WaveFormatExt = {
+		.Format = {
+			.wFormatTag = WAVE_FORMAT_EXTENSIBLE,
+			.nChannels = 6,
+			.nSamplesPerSec = 48000,
+			.nAvgBytesPerSec = 48000 * 24,
+			.nBlockAlign = 24,
+			.wBitsPerSample = 32,
+			.cbSize = sizeof(WAVEFORMATEXTENSIBLE) -
+				  sizeof(WAVEFORMATEX),
+		},
+		.Samples.wValidBitsPerSample = 32,
+		.dwChannelMask = KSAUDIO_SPEAKER_5POINT1,
+		.SubFormat = GUID_OF(KSDATAFORMAT_SUBTYPE_IEEE_FLOAT),
+	},
+};
+
+OBJ(range) KSDATARANGE_AUDIO range = {
+	.DataRange = {
+		.FormatSize = sizeof(KSDATARANGE_AUDIO),
+		.MajorFormat = GUID_OF(KSDATAFORMAT_TYPE_AUDIO),
+		.SubFormat = GUID_OF(KSDATAFORMAT_SUBTYPE_PCM),
+		.Specifier = GUID_OF(KSDATAFORMAT_SPECIFIER_WAVEFORMATEX),
+	},
+	.MaximumChannels = 8,
+	.MinimumBitsPerSample = 8,
+	.MaximumBitsPerSample = 32,
+	.MinimumSampleFrequency = 8000,
+	.MaximumSampleFrequency = 384000,
+};
+
+OBJ(conn) win_connect_request conn = {
+	.Connect = {
+		.Interface = {
+			.Set = GUID_OF(KSINTERFACESETID_Standard),
+			.Id = KSINTERFACE_STANDARD_STREAMING,
+		},
+		.Medium = {
+			.Set = GUID_OF(KSMEDIUMSETID_Standard),
+			.Id = KSMEDIUM_TYPE_ANYINSTANCE,
+		},
+		.PinId = 1,
+		.PinToHandle = (HANDLE)0x1234,
+		.Priority = { KSPRIORITY_HIGH, 7 },
+	},
+	.Format = PCM_48K_STEREO_16,
+};
+
+OBJ(ppin) KSP_PIN ppin = {
+	.Property = {
+		.Set = GUID_OF(KSPROPSETID_Pin),
+		.Id = KSPROPERTY_PIN_DATARANGES,
+		.Flags = KSPROPERTY_TYPE_GET,
+	},
+	.PinId = 1,
+};
+
+OBJ(strm) KSSTREAM_HEADER strm = {
+	.Size = sizeof(KSSTREAM_HEADER),
+	.TypeSpecificFlags = 0x5A,
+	.PresentationTime = { -1234567890123LL, 1, 10000000 },
+	.Duration = 100000,
+	.FrameExtent = 4096,
+	.DataUsed = 2048,
+	.Data = (PVOID)0x00007FFE12345678ULL,
+	.OptionsFlags = KSSTREAM_HEADER_OPTIONSF_TIMEVALID |
+			KSSTREAM_HEADER_OPTIONSF_DURATIONVALID,
+};
+
+OBJ(frame) KSALLOCATOR_FRAMING frame = {
+	.OptionsFlags = 0x11,
+	.PoolType = 1,
+	.Frames = 8,
+	.FrameSize = 3840,
+	.FileAlignment = 7,
+};
+
+OBJ(cid) KSCOMPONENTID cid = {
+	.Manufacturer = GUID_OF(KSCATEGORY_AUDIO),
+	.Product = GUID_OF(KSCATEGORY_RENDER),
+	.Component = GUID_OF(KSCATEGORY_CAPTURE),
+	.Name = GUID_OF(KSNAME_Pin),
+	.Version = 3,
+	.Revision = 0x10002,
+};
+
+OBJ(attrs) win_attribute_list attrs = {
+	.Header = { sizeof(win_attribute_list), 2 },
+	.Item = {
+		{ sizeof(KSATTRIBUTE), KSATTRIBUTE_REQUIRED,
+		  GUID_OF(KSDATAFORMAT_TYPE_STREAM) },
+		{ sizeof(KSATTRIBUTE), 0, GUID_OF(KSDATAFORMAT_SUBTYPE_NONE) },
+	},
+};
+
+OBJ(cinst) KSPIN_CINSTANCES cinst = { 1, 0 };

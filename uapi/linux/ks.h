@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * ksfilter: Windows Kernel Streaming pin connection on Linux - userspace ABI.
+ *
+ * Every structure has the Windows x64 layout on every architecture, so that a
+ * request built with the Windows SDK (or mingw-w64) headers is accepted byte
+ * for byte.  All integers are little-endian.  Sizes and offsets are frozen by
+ * the compile-time checks at the end of this file.
+ */
+#ifndef _UAPI_LINUX_KS_H
+#define _UAPI_LINUX_KS_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/* GUID in Windows byte order: 1A8766A0-62CE-11CF-A5D6-28DB04C10000. */
+struct ks_guid {
+	__u32 data1;
+	__u16 data2;
+	__u16 data3;
+	__u8 data4[8];
+};
+
+#define KS_GUID_INIT(d1, d2, d3, b0, b1, b2, b3, b4, b5, b6, b7)	\
+	{ (d1), (d2), (d3), { (b0), (b1), (b2), (b3), (b4), (b5), (b6), (b7) } }
+
+/* KSIDENTIFIER, and so KSPIN_INTERFACE, KSPIN_MEDIUM and KSPROPERTY. */
+struct ks_identifier {
+	struct ks_guid set;
+	__u32 id;
+	__u32 flags;
+} __attribute__((aligned(8)));
+
+/* KSPRIORITY */
+struct ks_priority {
+	__u32 priority_class;
+	__u32 priority_subclass;
+};
+
+/* KSPIN_CONNECT: followed in memory by a ks_dataformat. */
+struct ks_pin_connect {
+	struct ks_identifier interface;
+	struct ks_identifier medium;
+	__u32 pin_id;
+	__u32 padding;			/* ignored: Windows' HANDLE alignment */
+	__u64 pin_to_handle;		/* 0, or a pin fd to connect to */
+	struct ks_priority priority;
+} __attribute__((aligned(8)));
+
+/* KSDATAFORMAT and KSDATARANGE */
+struct ks_dataformat {
+	__u32 format_size;
+	__u32 flags;
+	__u32 sample_size;
+	__u32 reserved;
+	struct ks_guid major_format;
+	struct ks_guid sub_format;
+	struct ks_guid specifier;
+} __attribute__((aligned(8)));
+
+/* WAVEFORMATEX (packed, as in mmreg.h) */
+struct ks_waveformatex {
+	__u16 format_tag;
+	__u16 channels;
+	__u32 samples_per_sec;
+	__u32 avg_bytes_per_sec;
+	__u16 block_align;
+	__u16 bits_per_sample;
+	__u16 cb_size;
+} __attribute__((packed));
+
+/* WAVEFORMATEXTENSIBLE */
+struct ks_waveformatextensible {
+	struct ks_waveformatex format;
+	__u16 valid_bits_per_sample;	/* union Samples in Windows */
+	__u32 channel_mask;
+	struct ks_guid sub_format;
+} __attribute__((packed));
+
+/*
+ * KSDATAFORMAT_WAVEFORMATEX (82 bytes) and KSDATAFORMAT_WAVEFORMATEXTENSIBLE
+ * (104 bytes) are byte-packed in the Windows SDK, so they have no tail
+ * padding: their size is the format_size a request carries.
+ */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpacked-not-aligned"
+#endif
+struct ks_dataformat_waveformatex {
+	struct ks_dataformat data_format;
+	struct ks_waveformatex wave_format;
+} __attribute__((packed));
+
+struct ks_dataformat_waveformatextensible {
+	struct ks_dataformat data_format;
+	struct ks_waveformatextensible wave_format;
+} __attribute__((packed));
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+#pragma GCC diagnostic pop
+#endif
+
+/* KSDATARANGE_AUDIO */
+struct ks_datarange_audio {
+	struct ks_dataformat data_range;
+	__u32 maximum_channels;
+	__u32 minimum_bits_per_sample;
+	__u32 maximum_bits_per_sample;
+	__u32 minimum_sample_frequency;
+	__u32 maximum_sample_frequency;
+	__u32 padding;
+} __attribute__((aligned(8)));
+
+/* KSP_PIN */
+struct ks_p_pin {
+	struct ks_identifier property;
+	__u32 pin_id;
+	__u32 reserved;
+} __attribute__((aligned(8)));
+
+/* KSMULTIPLE_ITEM: followed by count items; size includes this header. */
+struct ks_multiple_item {
+	__u32 size;
+	__u32 count;
+};
+
+/* KSPIN_CINSTANCES */
+struct ks_pin_cinstances {
+	__u32 possible_count;
+	__u32 current_count;
+};
+
+/* KSATTRIBUTE */
+struct ks_attribute {
+	__u32 size;
+	__u32 flags;
+	struct ks_guid attribute;
+};
+
+/* KSALLOCATOR_FRAMING */
+struct ks_allocator_framing {
+	__u32 options_flags;
+	__u32 pool_type;
+	__u32 frames;
+	__u32 frame_size;
+	__u32 file_alignment;
+	__u32 reserved;
+};
+
+/* KSCOMPONENTID */
+struct ks_componentid {
+	struct ks_guid manufacturer;
+	struct ks_guid product;
+	struct ks_guid component;
+	struct ks_guid name;
+	__u32 version;
+	__u32 revision;
+};
+
+/* KSTIME */
+struct ks_time {
+	__s64 time;
+	__u32 numerator;
+	__u32 denominator;
+} __attribute__((aligned(8)));
+
+/* KSSTREAM_HEADER, x64 layout */
+struct ks_stream_header {
+	__u32 size;
+	__u32 type_specific_flags;
+	struct ks_time presentation_time;
+	__s64 duration;
+	__u32 frame_extent;
+	__u32 data_used;
+	__u64 data;			/* user pointer to frame_extent bytes */
+	__u32 options_flags;
+	__u32 reserved;
+} __attribute__((aligned(8)));
+
+/* ---- GUIDs ---- */
+
+#define KS_GUID_NULL KS_GUID_INIT(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+#define KSINTERFACESETID_STANDARD KS_GUID_INIT(0x1A8766A0, 0x62CE, 0x11CF, \
+	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
+#define KSINTERFACE_STANDARD_STREAMING		0
+#define KSINTERFACE_STANDARD_LOOPED_STREAMING	1
+#define KSINTERFACE_STANDARD_CONTROL		2
+
+#define KSINTERFACESETID_FILEIO KS_GUID_INIT(0x8C6F932C, 0xE771, 0x11D0, \
+	0xB8, 0xFF, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
+
+#define KSMEDIUMSETID_STANDARD KS_GUID_INIT(0x4747B320, 0x62CE, 0x11CF, \
+	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
+#define KSMEDIUM_TYPE_ANYINSTANCE		0
+
+#define KSDATAFORMAT_TYPE_WILDCARD	KS_GUID_NULL
+#define KSDATAFORMAT_SUBTYPE_WILDCARD	KS_GUID_NULL
+#define KSDATAFORMAT_SPECIFIER_WILDCARD	KS_GUID_NULL
+
+#define KSDATAFORMAT_SPECIFIER_NONE KS_GUID_INIT(0x0F6417D6, 0xC318, 0x11D0, \
+	0xA4, 0x3F, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
+#define KSDATAFORMAT_TYPE_STREAM KS_GUID_INIT(0xE436EB83, 0x524F, 0x11CE, \
+	0x9F, 0x53, 0x00, 0x20, 0xAF, 0x0B, 0xA7, 0x70)
+#define KSDATAFORMAT_SUBTYPE_NONE KS_GUID_INIT(0xE436EB8E, 0x524F, 0x11CE, \
+	0x9F, 0x53, 0x00, 0x20, 0xAF, 0x0B, 0xA7, 0x70)
+#define KSDATAFORMAT_TYPE_AUDIO KS_GUID_INIT(0x73647561, 0x0000, 0x0010, \
+	0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71)
+#define KSDATAFORMAT_SUBTYPE_PCM KS_GUID_INIT(0x00000001, 0x0000, 0x0010, \
+	0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71)
+#define KSDATAFORMAT_SUBTYPE_IEEE_FLOAT KS_GUID_INIT(0x00000003, 0x0000, 0x0010, \
+	0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71)
+#define KSDATAFORMAT_SPECIFIER_WAVEFORMATEX KS_GUID_INIT(0x05589F81, 0xC356, 0x11CE, \
+	0xBF, 0x01, 0x00, 0xAA, 0x00, 0x55, 0x59, 0x5A)
+
+#define KSPROPSETID_PIN KS_GUID_INIT(0x8C134960, 0x51AD, 0x11CF, \
+	0x87, 0x8A, 0x94, 0xF8, 0x01, 0xC1, 0x00, 0x00)
+#define KSPROPSETID_CONNECTION KS_GUID_INIT(0x1D58C920, 0xAC9B, 0x11CF, \
+	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
+#define KSPROPSETID_GENERAL KS_GUID_INIT(0x1464EDA5, 0x6A8F, 0x11D1, \
+	0x9A, 0xA7, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
+#define KSPROPSETID_TOPOLOGY KS_GUID_INIT(0x720D4AC0, 0x7533, 0x11D0, \
+	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
+
+#define KSNAME_PIN KS_GUID_INIT(0x146F1A80, 0x4791, 0x11D0, \
+	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
+
+#define KSCATEGORY_AUDIO KS_GUID_INIT(0x6994AD04, 0x93EF, 0x11D0, \
+	0xA3, 0xCC, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
+#define KSCATEGORY_CAPTURE KS_GUID_INIT(0x65E8773D, 0x8F56, 0x11D0, \
+	0xA3, 0xB9, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
+#define KSCATEGORY_RENDER KS_GUID_INIT(0x65E8773E, 0x8F56, 0x11D0, \
+	0xA3, 0xB9, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
+
+/* ---- enumerations and flags ---- */
+
+#define KSPIN_DATAFLOW_IN		1
+#define KSPIN_DATAFLOW_OUT		2
+
+#define KSPIN_COMMUNICATION_NONE	0
+#define KSPIN_COMMUNICATION_SINK	1
+#define KSPIN_COMMUNICATION_SOURCE	2
+#define KSPIN_COMMUNICATION_BOTH	3
+#define KSPIN_COMMUNICATION_BRIDGE	4
+
+#define KSSTATE_STOP			0
+#define KSSTATE_ACQUIRE			1
+#define KSSTATE_PAUSE			2
+#define KSSTATE_RUN			3
+
+#define KSPROPERTY_TYPE_GET		0x00000001
+#define KSPROPERTY_TYPE_SET		0x00000002
+#define KSPROPERTY_TYPE_SETSUPPORT	0x00000100
+#define KSPROPERTY_TYPE_BASICSUPPORT	0x00000200
+
+#define KSPROPERTY_PIN_CINSTANCES		0
+#define KSPROPERTY_PIN_CTYPES			1
+#define KSPROPERTY_PIN_DATAFLOW			2
+#define KSPROPERTY_PIN_DATARANGES		3
+#define KSPROPERTY_PIN_DATAINTERSECTION		4
+#define KSPROPERTY_PIN_INTERFACES		5
+#define KSPROPERTY_PIN_MEDIUMS			6
+#define KSPROPERTY_PIN_COMMUNICATION		7
+#define KSPROPERTY_PIN_GLOBALCINSTANCES		8
+#define KSPROPERTY_PIN_NECESSARYINSTANCES	9
+#define KSPROPERTY_PIN_PHYSICALCONNECTION	10
+#define KSPROPERTY_PIN_CATEGORY			11
+#define KSPROPERTY_PIN_NAME			12
+#define KSPROPERTY_PIN_CONSTRAINEDDATARANGES	13
+#define KSPROPERTY_PIN_PROPOSEDATAFORMAT	14
+
+#define KSPROPERTY_CONNECTION_STATE		0
+#define KSPROPERTY_CONNECTION_PRIORITY		1
+#define KSPROPERTY_CONNECTION_DATAFORMAT	2
+#define KSPROPERTY_CONNECTION_ALLOCATORFRAMING	3
+
+#define KSPROPERTY_GENERAL_COMPONENTID		0
+#define KSPROPERTY_TOPOLOGY_CATEGORIES		0
+
+#define KSPRIORITY_LOW			0x00000001
+#define KSPRIORITY_NORMAL		0x40000000
+#define KSPRIORITY_HIGH			0x80000000
+#define KSPRIORITY_EXCLUSIVE		0xFFFFFFFF
+
+#define KSDATAFORMAT_TEMPORAL_COMPRESSION	0x00000001
+#define KSDATAFORMAT_ATTRIBUTES			0x00000002
+#define KSDATARANGE_ATTRIBUTES			KSDATAFORMAT_ATTRIBUTES
+#define KSDATARANGE_REQUIRED_ATTRIBUTES		0x00000004
+#define KSATTRIBUTE_REQUIRED			0x00000001
+
+#define KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY	0x00000004
+#define KSSTREAM_HEADER_OPTIONSF_TIMEVALID		0x00000010
+#define KSSTREAM_HEADER_OPTIONSF_DURATIONVALID		0x00000100
+#define KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM		0x00000200
+
+#define KS_GENERIC_READ			0x80000000
+#define KS_GENERIC_WRITE		0x40000000
+
+#define KS_WAVE_FORMAT_PCM		0x0001
+#define KS_WAVE_FORMAT_IEEE_FLOAT	0x0003
+#define KS_WAVE_FORMAT_EXTENSIBLE	0xFFFE
+
+#define KSRESET_BEGIN			0
+#define KSRESET_END			1
+
+/* Possible-instances value of a pin type without a limit. */
+#define KS_INSTANCES_UNLIMITED		0xFFFFFFFF
+
+/* ---- ioctls ---- */
+
+/* Which check refused a pin creation; new codes are only ever appended. */
+enum {
+	KS_REASON_NONE		= 0,
+	KS_REASON_REQUEST	= 1,
+	KS_REASON_CONNECT_SIZE	= 2,
+	KS_REASON_ACCESS	= 3,
+	KS_REASON_PIN_ID	= 4,
+	KS_REASON_FILTER_ACCESS	= 5,
+	KS_REASON_COMMUNICATION	= 6,
+	KS_REASON_INTERFACE	= 7,
+	KS_REASON_MEDIUM	= 8,
+	KS_REASON_FORMAT_SIZE	= 9,
+	KS_REASON_FORMAT	= 10,
+	KS_REASON_INSTANCES	= 11,
+	KS_REASON_PEER		= 12,
+	KS_REASON_GONE		= 13
+};
+
+/* Bounds of ks_create_pin.connect_size. */
+#define KS_CONNECT_SIZE_MIN	(72 + 64)
+#define KS_CONNECT_SIZE_MAX	65536
+
+/* KsCreatePin: returns the new pin fd. */
+struct ks_create_pin {
+	__u64 connect;		/* user pointer: ks_pin_connect, ks_dataformat, format bytes */
+	__u32 connect_size;	/* bytes at .connect */
+	__u32 desired_access;	/* KS_GENERIC_READ and/or KS_GENERIC_WRITE */
+	__u32 flags;		/* O_CLOEXEC | O_NONBLOCK */
+	__u32 reason;		/* out: KS_REASON_* */
+};
+
+/* DeviceIoControl's buffers. */
+struct ks_ioctl_buffers {
+	__u64 in;
+	__u64 out;
+	__u32 in_size;
+	__u32 out_size;
+	__u32 returned;		/* out: bytes written, or needed on EOVERFLOW */
+	__u32 reserved;		/* must be 0 */
+};
+
+#define KS_IOCTL_MAGIC		0xB8
+#define KS_IOCTL_CREATE_PIN	_IOWR(KS_IOCTL_MAGIC, 0x01, struct ks_create_pin)
+#define KS_IOCTL_PROPERTY	_IOWR(KS_IOCTL_MAGIC, 0x02, struct ks_ioctl_buffers)
+/* 0x03 - 0x05 are kept for METHOD, ENABLE_EVENT and DISABLE_EVENT. */
+#define KS_IOCTL_WRITE_STREAM	_IOWR(KS_IOCTL_MAGIC, 0x06, struct ks_ioctl_buffers)
+#define KS_IOCTL_READ_STREAM	_IOWR(KS_IOCTL_MAGIC, 0x07, struct ks_ioctl_buffers)
+#define KS_IOCTL_RESET_STATE	_IOW(KS_IOCTL_MAGIC, 0x08, __u32)
+
+/* ---- frozen layout ---- */
+
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define __KS_ABI_ASSERT(expr) static_assert(expr, #expr)
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define __KS_ABI_ASSERT(expr) _Static_assert(expr, #expr)
+#else
+/* C99 and C++98 have no static assertion: a negative array size fails. */
+#define __KS_ABI_CAT2(a, b) a##b
+#define __KS_ABI_CAT(a, b) __KS_ABI_CAT2(a, b)
+#define __KS_ABI_ASSERT(expr) \
+	typedef char __KS_ABI_CAT(__ks_abi_check_, __LINE__)[(expr) ? 1 : -1]
+#endif
+#define __KS_ABI_SIZE(type, size) __KS_ABI_ASSERT(sizeof(struct type) == (size))
+#define __KS_ABI_OFF(type, member, off) \
+	__KS_ABI_ASSERT(__builtin_offsetof(struct type, member) == (off))
+
+__KS_ABI_SIZE(ks_guid, 16);
+__KS_ABI_SIZE(ks_identifier, 24);
+__KS_ABI_ASSERT(__alignof__(struct ks_identifier) == 8);
+__KS_ABI_OFF(ks_identifier, id, 16);
+__KS_ABI_OFF(ks_identifier, flags, 20);
+__KS_ABI_SIZE(ks_priority, 8);
+__KS_ABI_SIZE(ks_pin_connect, 72);
+__KS_ABI_OFF(ks_pin_connect, medium, 24);
+__KS_ABI_OFF(ks_pin_connect, pin_id, 48);
+__KS_ABI_OFF(ks_pin_connect, padding, 52);
+__KS_ABI_OFF(ks_pin_connect, pin_to_handle, 56);
+__KS_ABI_OFF(ks_pin_connect, priority, 64);
+__KS_ABI_SIZE(ks_dataformat, 64);
+__KS_ABI_ASSERT(__alignof__(struct ks_dataformat) == 8);
+__KS_ABI_OFF(ks_dataformat, sample_size, 8);
+__KS_ABI_OFF(ks_dataformat, major_format, 16);
+__KS_ABI_OFF(ks_dataformat, sub_format, 32);
+__KS_ABI_OFF(ks_dataformat, specifier, 48);
+__KS_ABI_SIZE(ks_waveformatex, 18);
+__KS_ABI_OFF(ks_waveformatex, samples_per_sec, 4);
+__KS_ABI_OFF(ks_waveformatex, block_align, 12);
+__KS_ABI_OFF(ks_waveformatex, cb_size, 16);
+__KS_ABI_SIZE(ks_waveformatextensible, 40);
+__KS_ABI_OFF(ks_waveformatextensible, valid_bits_per_sample, 18);
+__KS_ABI_OFF(ks_waveformatextensible, channel_mask, 20);
+__KS_ABI_OFF(ks_waveformatextensible, sub_format, 24);
+__KS_ABI_SIZE(ks_dataformat_waveformatex, 82);
+__KS_ABI_OFF(ks_dataformat_waveformatex, wave_format, 64);
+__KS_ABI_SIZE(ks_dataformat_waveformatextensible, 104);
+__KS_ABI_SIZE(ks_datarange_audio, 88);
+__KS_ABI_OFF(ks_datarange_audio, maximum_channels, 64);
+__KS_ABI_OFF(ks_datarange_audio, minimum_bits_per_sample, 68);
+__KS_ABI_OFF(ks_datarange_audio, maximum_bits_per_sample, 72);
+__KS_ABI_OFF(ks_datarange_audio, minimum_sample_frequency, 76);
+__KS_ABI_OFF(ks_datarange_audio, maximum_sample_frequency, 80);
+__KS_ABI_SIZE(ks_p_pin, 32);
+__KS_ABI_OFF(ks_p_pin, pin_id, 24);
+__KS_ABI_SIZE(ks_multiple_item, 8);
+__KS_ABI_SIZE(ks_pin_cinstances, 8);
+__KS_ABI_SIZE(ks_attribute, 24);
+__KS_ABI_OFF(ks_attribute, attribute, 8);
+__KS_ABI_SIZE(ks_allocator_framing, 24);
+__KS_ABI_OFF(ks_allocator_framing, file_alignment, 16);
+__KS_ABI_SIZE(ks_componentid, 72);
+__KS_ABI_OFF(ks_componentid, version, 64);
+__KS_ABI_SIZE(ks_time, 16);
+__KS_ABI_SIZE(ks_stream_header, 56);
+__KS_ABI_OFF(ks_stream_header, presentation_time, 8);
+__KS_ABI_OFF(ks_stream_header, duration, 24);
+__KS_ABI_OFF(ks_stream_header, frame_extent, 32);
+__KS_ABI_OFF(ks_stream_header, data_used, 36);
+__KS_ABI_OFF(ks_stream_header, data, 40);
+__KS_ABI_OFF(ks_stream_header, options_flags, 48);
+__KS_ABI_SIZE(ks_create_pin, 24);
+__KS_ABI_SIZE(ks_ioctl_buffers, 32);
+
+#undef __KS_ABI_OFF
+#undef __KS_ABI_SIZE
+#undef __KS_ABI_ASSERT
+#undef __KS_ABI_CAT
+#undef __KS_ABI_CAT2
+
+#endif /* _UAPI_LINUX_KS_H */
