@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every suite, then one line "N passed, N failed".
+#
+#   host     unit tests of the pure checking code (ASan, UBSan) and the
+#            Windows-SDK byte-identity test of the uapi header
+#   build    the modules for each kernel with W=1 and sparse, no warnings
+#   vm-6.1   the kselftest suite in QEMU on Debian 12's 6.1 kernel
+#   vm-6.12  the same on Debian 12's 6.12 kernel
+#   vm-debug the same on the debug kernel (KASAN, UBSAN, lockdep, kmemleak)
+#
+# KS_CHECK_KERNELS="6.1 6.12 debug" chooses the VM suites.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+kernels=${KS_CHECK_KERNELS:-6.1 6.12 debug}
+logs=$top/build/logs
+mkdir -p "$logs"
+
+total_pass=0
+total_fail=0
+total_skip=0
+summary=()
+
+# suite NAME LOGFILE EXIT: count the TAP lines of a suite's log.  A suite
+# that failed without saying which test failed counts as one failure.
+tally() {
+	local name=$1 log=$2 rc=$3 p f s
+	read -r p f s < <("$top/scripts/tap-summary" "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name: exited $rc" | tee -a "$log"
+	fi
+	if [ $((p + f)) -eq 0 ]; then
+		f=1
+		echo "not ok - $name: ran no test" | tee -a "$log"
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
+	summary+=("$(printf '%-10s %4d passed, %d failed, %d skipped' "$name" "$p" "$f" "$s")")
+}
+
+run_suite() {
+	local name=$1 log=$logs/$1.log rc
+	shift
+	echo "==== $name ===="
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	tally "$name" "$log" "$rc"
+}
+
+host_suite() {
+	make -s -C selftests/unit run
+	local rc=$?
+	make -s -C selftests/abi run || rc=1
+	return $rc
+}
+
+# Build the modules with W=1 and sparse for every kernel; any warning fails.
+build_suite() {
+	local k out rc=0
+	for k in $kernels; do
+		if out=$("$top/scripts/build.sh" "$k" W=1 C=2 2>&1); then
+			out=$(grep -Ev '^Skipping BTF generation|^  (CC|LD|MODPOST|CHECK|BTF)' <<<"$out" |
+				grep -Ei 'warning|error' || true)
+			if [ -z "$out" ]; then
+				echo "ok - build $k W=1 C=2 without warnings"
+				continue
+			fi
+		fi
+		echo "not ok - build $k W=1 C=2 without warnings"
+		sed 's/^/# /' <<<"$out"
+		rc=1
+	done
+	return $rc
+}
+
+vm_suite() {
+	"$top/scripts/ksvm" run --kernel "$1" --keep "$logs/vm-$1" -- ks-run-tests
+}
+
+run_suite host host_suite
+run_suite build build_suite
+for k in $kernels; do
+	run_suite "vm-$k" vm_suite "$k"
+done
+
+echo "==== summary ===="
+printf '%s\n' "${summary[@]}"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+[ "$total_fail" -eq 0 ]

@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build (once) a small debug kernel from Debian's linux-source-6.1 with the
+# fragment scripts/debug-kernel.config on top of tinyconfig: KASAN, UBSAN,
+# lockdep, kmemleak, fault injection, KUnit.  The build is cached under
+# $KS_CACHE and redone only when the fragment or the source version changes.
+#
+# Prints the build directory (usable as KDIR) on stdout.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${KS_CACHE:-/var/cache/ksfilter}
+tarball=${KS_DEBUG_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
+frag="$here/debug-kernel.config"
+jobs=$(nproc)
+
+log() { echo "debug-kernel: $*" >&2; }
+
+[ -r "$tarball" ] || { log "missing $tarball (run scripts/deps.sh)"; exit 1; }
+
+srcver=$(dpkg-query -W -f='${Version}' "$(basename "$tarball" .tar.xz)" 2>/dev/null || stat -c %Y "$tarball")
+key=$( (echo "$srcver"; cat "$frag") | sha256sum | cut -c1-12)
+src="$cache/src-$srcver"
+out="$cache/debug-$key"
+
+mkdir -p "$cache"
+if [ -e "$out/.ks-built" ]; then
+	echo "$out"
+	exit 0
+fi
+
+if [ ! -e "$src/.ks-extracted" ]; then
+	log "extracting $tarball"
+	rm -rf "$src" && mkdir -p "$src"
+	tar -xf "$tarball" -C "$src" --strip-components=1
+	touch "$src/.ks-extracted"
+fi
+
+log "configuring $out"
+rm -rf "$out" && mkdir -p "$out"
+make -s -C "$src" O="$out" tinyconfig >&2
+(cd "$src" && scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" "$frag") >&2
+make -s -C "$src" O="$out" olddefconfig >&2
+
+# Every option the fragment sets must have survived olddefconfig.
+bad=0
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=*) grep -qxF "$line" "$out/.config" || { log "not set: $line"; bad=1; } ;;
+	esac
+done < "$frag"
+[ $bad -eq 0 ] || { log "fragment did not apply"; exit 1; }
+
+log "building (takes several minutes the first time)"
+start=$(date +%s)
+make -s -C "$src" O="$out" -j"$jobs" bzImage modules >&2
+log "built in $(( $(date +%s) - start )) s"
+touch "$out/.ks-built"
+echo "$out"
