@@ -174,8 +174,32 @@ static int bench_create(int n)
 }
 
 /*
+ * ks-tonegen's pin 1 ("Control"): IN, no instance limit, the CONTROL
+ * interface, ks-tonegen's own medium and a wildcard stream range.
+ */
+static void build_control_request(struct request *req)
+{
+	static const struct ks_guid standard_if = KSINTERFACESETID_STANDARD;
+	static const struct ks_guid tonegen_medium = KS_GUID_INIT(0xB017808E,
+		0x2031, 0x4C5D, 0x9F, 0x1B, 0x0D, 0x9D, 0x05, 0x77, 0xEC, 0xA7);
+	static const struct ks_guid stream = KSDATAFORMAT_TYPE_STREAM;
+	static const struct ks_guid none = KSDATAFORMAT_SUBTYPE_NONE;
+	static const struct ks_guid spec_none = KSDATAFORMAT_SPECIFIER_NONE;
+
+	memset(req, 0, sizeof(*req));
+	req->connect.interface.set = standard_if;
+	req->connect.interface.id = KSINTERFACE_STANDARD_CONTROL;
+	req->connect.medium.set = tonegen_medium;
+	req->connect.pin_id = 1;
+	req->format.data_format.format_size = sizeof(struct ks_dataformat);
+	req->format.data_format.major_format = stream;
+	req->format.data_format.sub_format = none;
+	req->format.data_format.specifier = spec_none;
+}
+
+/*
  * Creation with OPEN_PINS pins already open on the same pin type against
- * none open: ks-tonegen's pin 0 has no instance limit.
+ * none open.
  */
 static int bench_create_loaded(int n)
 {
@@ -189,17 +213,17 @@ static int bench_create_loaded(int n)
 		printf("# ks-tonegen not loaded: create_1000_open_vs_0 skipped\n");
 		return 0;
 	}
-	build_request(&req, 0);
-	time_pins(filter, &req, KS_GENERIC_READ, n / 10);
-	t_empty = time_pins(filter, &req, KS_GENERIC_READ, n);
+	build_control_request(&req);
+	time_pins(filter, &req, KS_GENERIC_WRITE, n / 10);
+	t_empty = time_pins(filter, &req, KS_GENERIC_WRITE, n);
 	for (i = 0; i < OPEN_PINS; i++) {
-		open_fds[i] = create_pin(filter, &req, KS_GENERIC_READ);
+		open_fds[i] = create_pin(filter, &req, KS_GENERIC_WRITE);
 		if (open_fds[i] < 0) {
 			perror("KS_IOCTL_CREATE_PIN (holding)");
 			return 1;
 		}
 	}
-	t_loaded = time_pins(filter, &req, KS_GENERIC_READ, n);
+	t_loaded = time_pins(filter, &req, KS_GENERIC_WRITE, n);
 	for (i = 0; i < OPEN_PINS; i++)
 		close(open_fds[i]);
 	report("create_1000_open_vs_0", "create+close, 1000 open", t_loaded,

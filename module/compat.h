@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ksfilter: differences between the kernels we build for.
+ *
+ * The code is written against the newest kernel API; this header bends the
+ * older kernels to it.  Features are probed where a distribution may have
+ * backported them, and only the support window itself is a version test.
+ */
+#ifndef _KS_COMPAT_H
+#define _KS_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/file.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "ksfilter needs Linux 6.1 or newer"
+#endif
+
+/*
+ * Linux 6.12 made struct fd opaque and added fd_file() to read its file;
+ * before that the file was the .file member.  fd_file is a macro, so its
+ * absence is the probe.
+ */
+#ifndef fd_file
+#define fd_file(f) ((f).file)
+#endif
+
+#endif /* _KS_COMPAT_H */

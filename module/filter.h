@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ksfilter: the filter object and what the rest of the core may do with it.
+ * Lock order and lifetime rules are at the top of filter.c.
+ */
+#ifndef _KS_FILTER_H
+#define _KS_FILTER_H
+
+#include <linux/fs.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/wait.h>
+#include <linux/ksfilter.h>
+
+struct device;
+struct seq_file;
+
+/**
+ * struct ks_filter - a registered (or unregistered but still referenced) filter
+ * @ref: freed when the last reference goes: registration, fds, pins
+ * @gate: held for reading around every call into the provider, for writing
+ *	by unregistration (see filter.c)
+ * @lock: protects @dead (with @gate), @open_fds, @owner_pinned, @pins and
+ *	@instances
+ * @dead: unregistered: @desc, @context and the provider are off limits
+ * @owner_pinned: we hold a reference on @owner
+ * @open_fds: filter and pin fds open on this filter
+ * @pins: the pin instances (struct ks_pin.node); changed only with @gate
+ *	held for reading and @lock
+ * @desc: the provider's descriptor; valid while !@dead
+ * @context: the provider's ks_filter_register() argument
+ * @owner: the provider's module, copied from @desc
+ * @name: copied from @desc, so that it outlives the provider
+ * @pins_count: copied from @desc
+ * @minor: N of /dev/ksfilterN
+ * @dev: the class device, until unregistration
+ * @wait: poll waiters on filter fds (woken when the filter dies)
+ * @instances: live instances per pin type
+ */
+struct ks_filter {
+	struct kref ref;
+	struct rw_semaphore gate;
+	struct mutex lock;	/* dead, open_fds, owner_pinned, pins, instances */
+	bool dead;
+	bool owner_pinned;
+	unsigned int open_fds;
+	struct list_head pins;
+	const struct ks_filter_descriptor *desc;
+	void *context;
+	struct module *owner;
+	const char *name;
+	unsigned int pins_count;
+	unsigned int minor;
+	struct device *dev;
+	wait_queue_head_t wait;
+	unsigned int instances[];
+};
+
+int ks_filter_init(void);
+void ks_filter_uninit(void);
+
+struct ks_filter *ks_filter_get(struct ks_filter *filter);
+void ks_filter_put(struct ks_filter *filter);
+
+/*
+ * Before calling into the provider: returns 0 with @filter->gate held for
+ * reading (the filter stays registered until ks_filter_leave()), -ENODEV
+ * when it has been unregistered, -EINTR on a fatal signal.
+ */
+int ks_filter_enter(struct ks_filter *filter);
+void ks_filter_leave(struct ks_filter *filter);
+
+/* An fd of the filter (its own or a pin's) is being opened / was closed. */
+int ks_filter_fd_opened(struct ks_filter *filter);
+void ks_filter_fd_closed(struct ks_filter *filter);
+
+/* Row 13: take / give back one instance of pin type @pin_id. */
+int ks_filter_reserve_instance(struct ks_filter *filter, unsigned int pin_id);
+void ks_filter_release_instance(struct ks_filter *filter, unsigned int pin_id);
+
+/* The filter lines of a filter or pin fd's fdinfo. */
+void ks_filter_show_fdinfo(struct seq_file *m, struct ks_filter *filter);
+
+/* The KS access (KS_GENERIC_READ/WRITE) a file was opened with. */
+static inline u32 ks_file_access(const struct file *file)
+{
+	u32 access = 0;
+
+	if (file->f_mode & FMODE_READ)
+		access |= KS_GENERIC_READ;
+	if (file->f_mode & FMODE_WRITE)
+		access |= KS_GENERIC_WRITE;
+	return access;
+}
+
+#endif /* _KS_FILTER_H */

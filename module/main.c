@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksfilter: Windows Kernel Streaming pin connection for Linux.
+ *
+ * This file only runs the init/uninit pairs in order and unwinds them in
+ * reverse; each concern lives in its own file.  No locks: module init and
+ * exit do not race with anything of ours.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "compat.h"
+#include "debugfs.h"
+#include "filter.h"
+#include "loopback.h"
+
+static bool loopback = true;
+module_param(loopback, bool, 0444);
+MODULE_PARM_DESC(loopback, "Register the built-in ks-loopback filter (default: 1)");
+
+static int __init ks_mod_init(void)
+{
+	int ret;
+
+	/* Not fatal: debugfs is a debugging aid. */
+	ks_debugfs_init();
+	ret = ks_filter_init();
+	if (ret)
+		goto err_debugfs;
+	if (loopback) {
+		ret = ks_loopback_init();
+		if (ret)
+			goto err_filter;
+	}
+	pr_info("Kernel Streaming pin connection loaded\n");
+	return 0;
+
+err_filter:
+	ks_filter_uninit();
+err_debugfs:
+	ks_debugfs_uninit();
+	return ret;
+}
+
+static void __exit ks_mod_exit(void)
+{
+	ks_loopback_uninit();
+	ks_filter_uninit();
+	ks_debugfs_uninit();
+}
+
+module_init(ks_mod_init);
+module_exit(ks_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Windows Kernel Streaming pin connection for Linux");
+MODULE_AUTHOR("ksfilter developers");

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ksfilter: pin instances and their fds.  Lock order and lifetime rules are
+ * at the top of pin.c.
+ */
+#ifndef _KS_PIN_H
+#define _KS_PIN_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/wait.h>
+#include <linux/ksfilter.h>
+
+struct file;
+struct ks_filter;
+
+/**
+ * struct ks_pin - a pin instance (one per pin fd)
+ * @ref: the pin fd holds one; freed with the last
+ * @filter: the filter, referenced
+ * @desc: the pin type; only to be used with the filter entered
+ * @id: the pin type's index
+ * @access: KS_GENERIC_READ and/or KS_GENERIC_WRITE, as created
+ * @priority: KSPIN_CONNECT.Priority, as given
+ * @lock: protects @state, @closed and @format
+ * @state: KSSTATE_*; written under @lock, read with READ_ONCE()
+ * @closed: the provider has closed its side (on close or unregistration)
+ * @format: the format as given: KSDATAFORMAT, format bytes, attributes
+ * @format_bytes: size of @format
+ * @context: the provider's, see ks_pin_set_context()
+ * @node: in filter->pins
+ * @wait: poll waiters (woken when the filter dies)
+ */
+struct ks_pin {
+	struct kref ref;
+	struct ks_filter *filter;
+	const struct ks_pin_descriptor *desc;
+	unsigned int id;
+	u32 access;
+	struct ks_priority priority;
+	struct mutex lock;	/* state, closed, format */
+	unsigned int state;
+	bool closed;
+	struct ks_dataformat *format;
+	u32 format_bytes;
+	void *context;
+	struct list_head node;
+	wait_queue_head_t wait;
+};
+
+/* KS_IOCTL_CREATE_PIN on @filter_file: returns the new pin fd. */
+long ks_pin_create(struct ks_filter *filter, struct file *filter_file,
+		   struct ks_create_pin __user *uargs);
+
+/*
+ * Unregistration: step the pin down to STOP and close it on the provider's
+ * side now, since the provider may not be called later.  The fd lives on.
+ */
+void ks_pin_detach(struct ks_pin *pin);
+
+/* Is @file a pin fd? */
+bool ks_is_pin_file(const struct file *file);
+
+#endif /* _KS_PIN_H */

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ks-tonegen: a sample filter provider for ksfilter.
+ *
+ * It registers the filter "ks-tonegen" (categories AUDIO and CAPTURE)
+ * through the exported API and exercises what ks-loopback does not.  Its
+ * pins, which tests may rely on:
+ *
+ * id name      dataflow comm    possible  necessary
+ * 0  "Tone"    OUT      SINK    4         1
+ * 1  "Control" IN       BOTH    UNLIMITED 0
+ * 2  "Keyed"   IN       SINK    1         0
+ * 3  "Source"  OUT      SOURCE  1         0
+ * 4  "Bridge"  IN       BRIDGE  1         0
+ * 5  "Unused"  OUT      NONE    0         0
+ *
+ * id interfaces            mediums                 data ranges
+ * 0  none: {Std STREAMING} none: {Std ANYINSTANCE} audio/PCM/WAVEFORMATEX,
+ *                                                  channels <= 2, bits 16-16,
+ *                                                  8000-192000 Hz
+ * 1  {Std CONTROL}         {TONEGEN_MEDIUM, 0}     STREAM/wildcard/wildcard
+ * 2  {Std STREAMING}       none: {Std ANYINSTANCE} STREAM/SUBTYPE_NONE/
+ *                                                  SPECIFIER_NONE with
+ *                                                  KSDATARANGE_REQUIRED_ATTRIBUTES:
+ *                                                  the format must carry
+ *                                                  TONEGEN_ATTRIBUTE_KEY
+ * 3  none: {Std STREAMING} none: {Std ANYINSTANCE} as pin 0
+ * 4  none: {Std STREAMING} none: {Std ANYINSTANCE} STREAM/wildcard/wildcard
+ * 5  none: {Std STREAMING} none: {Std ANYINSTANCE} none
+ *
+ *   TONEGEN_MEDIUM         B017808E-2031-4C5D-9F1B-0D9D0577ECA7
+ *   TONEGEN_ATTRIBUTE_KEY  3AF19F5D-EF65-458D-A6B1-45AC9154EF18
+ *
+ * Pin 0's accept_format refuses an odd sample rate that its range accepts
+ * (EDOM, KS_REASON_FORMAT), e.g. 44101 Hz.  Pins 4 and 5 can never be
+ * created (COMMUNICATION); pin 3 only with a peer, which the core refuses
+ * until pin-to-pin connection exists (EBADF or EPIPE, KS_REASON_PEER).
+ * Pin categories: pin 0 KSCATEGORY_CAPTURE, the others none.
+ *
+ * Module parameters (/sys/module/ks_tonegen/parameters/):
+ *   registered (bool, 0644, default 1): writing 0 unregisters the filter
+ *	while fds may be open (they then fail with ENODEV), writing 1
+ *	registers it again (under the lowest free /dev/ksfilterN).
+ *   live_pins (int, 0444): pins this provider has opened and not yet been
+ *	told to close; back to 0 after every pin is closed or the filter is
+ *	unregistered.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/err.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/ksfilter.h>
+
+#define TONEGEN_MEDIUM KS_GUID_INIT(0xB017808E, 0x2031, 0x4C5D, \
+	0x9F, 0x1B, 0x0D, 0x9D, 0x05, 0x77, 0xEC, 0xA7)
+#define TONEGEN_ATTRIBUTE_KEY KS_GUID_INIT(0x3AF19F5D, 0xEF65, 0x458D, \
+	0xA6, 0xB1, 0x45, 0xAC, 0x91, 0x54, 0xEF, 0x18)
+#define TONEGEN_PRODUCT KS_GUID_INIT(0xE1BB8718, 0x364A, 0x4C56, \
+	0x87, 0xFF, 0x7F, 0xDC, 0xE6, 0x26, 0xCA, 0xC5)
+
+/* What the provider keeps per pin: a stand-in for a generator's state. */
+struct tonegen_pin {
+	u32 phase;
+	unsigned int state;
+};
+
+static atomic_t live_pins = ATOMIC_INIT(0);
+
+static int tonegen_open(struct ks_pin *pin)
+{
+	struct tonegen_pin *tp;
+
+	tp = kzalloc(sizeof(*tp), GFP_KERNEL);
+	if (!tp)
+		return -ENOMEM;
+	ks_pin_set_context(pin, tp);
+	atomic_inc(&live_pins);
+	return 0;
+}
+
+static int tonegen_set_state(struct ks_pin *pin, unsigned int from,
+			     unsigned int to)
+{
+	struct tonegen_pin *tp = ks_pin_context(pin);
+
+	tp->state = to;
+	if (to == KSSTATE_STOP)
+		tp->phase = 0;
+	return 0;
+}
+
+static void tonegen_close(struct ks_pin *pin)
+{
+	kfree(ks_pin_context(pin));
+	ks_pin_set_context(pin, NULL);
+	atomic_dec(&live_pins);
+}
+
+/*
+ * The generator only makes whole periods at even rates: a format the range
+ * accepts may still be refused here, as a real filter's own check would.
+ */
+static int tone_accept_format(struct ks_filter *filter, unsigned int pin_id,
+			      const struct ks_dataformat *format)
+{
+	const struct ks_dataformat_waveformatex *wf = (const void *)format;
+
+	/* Only the WAVEFORMATEX range reaches here, but check the size. */
+	if (format->format_size < sizeof(*wf))
+		return -EDOM;
+	return wf->wave_format.samples_per_sec % 2 ? -EDOM : 0;
+}
+
+static const struct ks_pin_ops tone_ops = {
+	.accept_format = tone_accept_format,
+	.open = tonegen_open,
+	.set_state = tonegen_set_state,
+	.close = tonegen_close,
+};
+
+static const struct ks_pin_ops tonegen_ops = {
+	.open = tonegen_open,
+	.set_state = tonegen_set_state,
+	.close = tonegen_close,
+};
+
+static const struct ks_guid tonegen_categories[] = {
+	KSCATEGORY_AUDIO,
+	KSCATEGORY_CAPTURE,
+};
+
+static const struct ks_guid category_capture = KSCATEGORY_CAPTURE;
+
+static const struct ks_identifier control_interfaces[] = {
+	{
+		.set = KSINTERFACESETID_STANDARD,
+		.id = KSINTERFACE_STANDARD_CONTROL,
+	},
+};
+
+static const struct ks_identifier streaming_interfaces[] = {
+	{
+		.set = KSINTERFACESETID_STANDARD,
+		.id = KSINTERFACE_STANDARD_STREAMING,
+	},
+};
+
+static const struct ks_identifier control_mediums[] = {
+	{ .set = TONEGEN_MEDIUM, .id = 0 },
+};
+
+static const struct ks_datarange_audio tone_pcm = {
+	.data_range = {
+		.format_size = sizeof(struct ks_datarange_audio),
+		.major_format = KSDATAFORMAT_TYPE_AUDIO,
+		.sub_format = KSDATAFORMAT_SUBTYPE_PCM,
+		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
+	},
+	.maximum_channels = 2,
+	.minimum_bits_per_sample = 16,
+	.maximum_bits_per_sample = 16,
+	.minimum_sample_frequency = 8000,
+	.maximum_sample_frequency = 192000,
+};
+
+static const struct ks_dataformat any_stream = {
+	.format_size = sizeof(struct ks_dataformat),
+	.major_format = KSDATAFORMAT_TYPE_STREAM,
+	.sub_format = KSDATAFORMAT_SUBTYPE_WILDCARD,
+	.specifier = KSDATAFORMAT_SPECIFIER_WILDCARD,
+};
+
+static const struct ks_dataformat keyed_stream = {
+	.format_size = sizeof(struct ks_dataformat),
+	.flags = KSDATARANGE_ATTRIBUTES | KSDATARANGE_REQUIRED_ATTRIBUTES,
+	.major_format = KSDATAFORMAT_TYPE_STREAM,
+	.sub_format = KSDATAFORMAT_SUBTYPE_NONE,
+	.specifier = KSDATAFORMAT_SPECIFIER_NONE,
+};
+
+/* A KSMULTIPLE_ITEM of one KSATTRIBUTE, as a range's attribute list. */
+static const struct {
+	struct ks_multiple_item header;
+	struct ks_attribute key;
+} keyed_attributes = {
+	.header = {
+		.size = sizeof(keyed_attributes),
+		.count = 1,
+	},
+	.key = {
+		.size = sizeof(struct ks_attribute),
+		.flags = KSATTRIBUTE_REQUIRED,
+		.attribute = TONEGEN_ATTRIBUTE_KEY,
+	},
+};
+
+static const struct ks_data_range tone_ranges[] = {
+	{ .range = &tone_pcm.data_range },
+};
+
+static const struct ks_data_range any_stream_ranges[] = {
+	{ .range = &any_stream },
+};
+
+static const struct ks_data_range keyed_ranges[] = {
+	{ .range = &keyed_stream, .attributes = &keyed_attributes.header },
+};
+
+static const struct ks_pin_descriptor tonegen_pins[] = {
+	{
+		.dataflow = KSPIN_DATAFLOW_OUT,
+		.communication = KSPIN_COMMUNICATION_SINK,
+		.possible_instances = 4,
+		.necessary_instances = 1,
+		.data_ranges = tone_ranges,
+		.data_ranges_count = ARRAY_SIZE(tone_ranges),
+		.category = &category_capture,
+		.name = "Tone",
+		.ops = &tone_ops,
+	},
+	{
+		.dataflow = KSPIN_DATAFLOW_IN,
+		.communication = KSPIN_COMMUNICATION_BOTH,
+		.possible_instances = KS_INSTANCES_UNLIMITED,
+		.interfaces = control_interfaces,
+		.interfaces_count = ARRAY_SIZE(control_interfaces),
+		.mediums = control_mediums,
+		.mediums_count = ARRAY_SIZE(control_mediums),
+		.data_ranges = any_stream_ranges,
+		.data_ranges_count = ARRAY_SIZE(any_stream_ranges),
+		.name = "Control",
+		.ops = &tonegen_ops,
+	},
+	{
+		.dataflow = KSPIN_DATAFLOW_IN,
+		.communication = KSPIN_COMMUNICATION_SINK,
+		.possible_instances = 1,
+		.interfaces = streaming_interfaces,
+		.interfaces_count = ARRAY_SIZE(streaming_interfaces),
+		.data_ranges = keyed_ranges,
+		.data_ranges_count = ARRAY_SIZE(keyed_ranges),
+		.name = "Keyed",
+		.ops = &tonegen_ops,
+	},
+	{
+		.dataflow = KSPIN_DATAFLOW_OUT,
+		.communication = KSPIN_COMMUNICATION_SOURCE,
+		.possible_instances = 1,
+		.data_ranges = tone_ranges,
+		.data_ranges_count = ARRAY_SIZE(tone_ranges),
+		.name = "Source",
+		.ops = &tonegen_ops,
+	},
+	{
+		.dataflow = KSPIN_DATAFLOW_IN,
+		.communication = KSPIN_COMMUNICATION_BRIDGE,
+		.possible_instances = 1,
+		.data_ranges = any_stream_ranges,
+		.data_ranges_count = ARRAY_SIZE(any_stream_ranges),
+		.name = "Bridge",
+	},
+	{
+		.dataflow = KSPIN_DATAFLOW_OUT,
+		.communication = KSPIN_COMMUNICATION_NONE,
+		.possible_instances = 0,
+		.name = "Unused",
+	},
+};
+
+static const struct ks_componentid tonegen_component_id = {
+	.product = TONEGEN_PRODUCT,
+	.version = 1,
+};
+
+static const struct ks_filter_descriptor tonegen_desc = {
+	.name = "ks-tonegen",
+	.owner = THIS_MODULE,
+	.categories = tonegen_categories,
+	.categories_count = ARRAY_SIZE(tonegen_categories),
+	.pins = tonegen_pins,
+	.pins_count = ARRAY_SIZE(tonegen_pins),
+	.component_id = &tonegen_component_id,
+};
+
+/*
+ * Lock order: kernel_param_lock (sysfs writes to a parameter), tonegen_lock,
+ * then ksfilter's own locks inside ks_filter_register/unregister().
+ *
+ * tonegen_lock serializes registration: module init and exit and writes to
+ * the "registered" parameter, which sysfs allows before init has finished
+ * and until exit has run.  Before init (tonegen_loaded false) a write only
+ * records the wish.
+ */
+static DEFINE_MUTEX(tonegen_lock);
+static struct ks_filter *tonegen_filter;
+static bool tonegen_loaded;
+static bool registered = true;
+
+static int tonegen_register(void)
+{
+	struct ks_filter *filter;
+
+	lockdep_assert_held(&tonegen_lock);
+	if (tonegen_filter)
+		return 0;
+	filter = ks_filter_register(&tonegen_desc, NULL);
+	if (IS_ERR(filter))
+		return PTR_ERR(filter);
+	tonegen_filter = filter;
+	return 0;
+}
+
+static void tonegen_unregister(void)
+{
+	lockdep_assert_held(&tonegen_lock);
+	if (!tonegen_filter)
+		return;
+	ks_filter_unregister(tonegen_filter);
+	tonegen_filter = NULL;
+}
+
+static int registered_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int ret;
+
+	ret = kstrtobool(val, &on);
+	if (ret)
+		return ret;
+	mutex_lock(&tonegen_lock);
+	if (tonegen_loaded) {
+		if (on)
+			ret = tonegen_register();
+		else
+			tonegen_unregister();
+	}
+	if (!ret)
+		registered = on;
+	mutex_unlock(&tonegen_lock);
+	return ret;
+}
+
+static const struct kernel_param_ops registered_ops = {
+	.set = registered_set,
+	.get = param_get_bool,
+};
+module_param_cb(registered, &registered_ops, &registered, 0644);
+MODULE_PARM_DESC(registered, "The ks-tonegen filter is registered (write 0 to unregister it, 1 to register it again)");
+
+static int live_pins_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&live_pins));
+}
+
+static const struct kernel_param_ops live_pins_ops = {
+	.get = live_pins_get,
+};
+module_param_cb(live_pins, &live_pins_ops, NULL, 0444);
+MODULE_PARM_DESC(live_pins, "Pins opened and not yet closed by ksfilter");
+
+static int __init tonegen_init(void)
+{
+	int ret = 0;
+
+	mutex_lock(&tonegen_lock);
+	if (registered)
+		ret = tonegen_register();
+	if (!ret)
+		tonegen_loaded = true;
+	mutex_unlock(&tonegen_lock);
+	return ret;
+}
+
+static void __exit tonegen_exit(void)
+{
+	mutex_lock(&tonegen_lock);
+	tonegen_loaded = false;
+	tonegen_unregister();
+	mutex_unlock(&tonegen_lock);
+}
+
+module_init(tonegen_init);
+module_exit(tonegen_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ksfilter sample: a tone generator filter provider");
+MODULE_AUTHOR("ksfilter developers");

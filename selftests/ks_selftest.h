@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the ksfilter kselftests: finding filters, building
+ * KS_IOCTL_CREATE_PIN requests byte by byte, reading fdinfo, sysfs and the
+ * debugfs counters.
+ *
+ * The tests issue KS_IOCTL_CREATE_PIN themselves (not through libks) so that
+ * every field of struct ks_create_pin is under their control; libks only
+ * builds the formats.
+ */
+#ifndef _KS_SELFTEST_H
+#define _KS_SELFTEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/ks.h>
+#include "libks.h"
+#include "kselftest_harness.h"
+
+#ifndef EMEDIUMTYPE
+#define EMEDIUMTYPE 124
+#endif
+
+/* What ks_create() leaves in reason when the kernel did not write it. */
+#define REASON_UNSET 0xdeadbeefu
+
+#define LOOPBACK_NAME	"ks-loopback"
+#define PIN_RENDER	0
+#define PIN_CAPTURE	1
+
+#define STATS_PATH	"/sys/kernel/debug/ksfilter/stats"
+
+/*
+ * SKIP from a FIXTURE_SETUP.  Up to Linux 6.8 the harness runs the test body
+ * even when the setup skipped (it only looks at "passed"), so the child
+ * leaves at once with the status that harness reads as a skip (255).  The
+ * harness that has XFAIL() (6.9 on) stops after a skipping setup by itself.
+ * Use only in a setup, after any fd it opened is closed.
+ */
+#ifdef XFAIL
+#define SETUP_SKIP(fmt, ...) SKIP(return, fmt, ##__VA_ARGS__)
+#else
+#define SETUP_SKIP(fmt, ...) do {					\
+	SKIP(, fmt, ##__VA_ARGS__);					\
+	fflush(NULL);							\
+	_exit(255);							\
+} while (0)
+#endif
+
+/* Name of a reason code for the logs. */
+static inline const char *reason_name(uint32_t reason)
+{
+	const char *name = ks_reason_name(reason);
+
+	return name ? name : reason == REASON_UNSET ? "(not written)" : "?";
+}
+
+/*
+ * Expect the reason a test fixture's last ks_create() got (self->reason),
+ * naming both in the log when they differ.
+ */
+#define EXPECT_REASON(want)						\
+	EXPECT_EQ((uint32_t)(want), self->reason)			\
+		TH_LOG("reason: expected %s, got %s (%u)",		\
+		       reason_name(want), reason_name(self->reason),	\
+		       self->reason)
+
+/* A pin creation request: KSPIN_CONNECT, then the format and any extras. */
+struct ks_req {
+	struct ks_pin_connect c;
+	union {
+		struct ks_dataformat df;
+		struct ks_dataformat_waveformatex wfx;
+		struct ks_dataformat_waveformatextensible ext;
+		unsigned char raw[4096];
+	} f;
+};
+
+/*
+ * KS_IOCTL_CREATE_PIN with every argument given.  Returns the pin fd or
+ * -errno; *reason gets what the kernel wrote (REASON_UNSET if nothing).
+ */
+static inline int ks_create(int filter_fd, const void *blob, uint32_t size,
+			    uint32_t access, uint32_t flags, uint32_t *reason)
+{
+	struct ks_create_pin req = {
+		.connect = (uintptr_t)blob,
+		.connect_size = size,
+		.desired_access = access,
+		.flags = flags,
+		.reason = REASON_UNSET,
+	};
+	int fd;
+
+	fd = ioctl(filter_fd, KS_IOCTL_CREATE_PIN, &req);
+	if (reason)
+		*reason = req.reason;
+	return fd < 0 ? -errno : fd;
+}
+
+/* A default request for @pin with a PCM/float WAVEFORMATEX; returns its size. */
+static inline uint32_t req_audio(struct ks_req *r, uint32_t pin,
+				 enum ks_sample_type type, uint32_t rate,
+				 uint16_t channels, uint16_t bits)
+{
+	memset(r, 0, sizeof(*r));
+	ks_connect_init(&r->c, pin);
+	ks_build_audio_format(&r->f.wfx, type, rate, channels, bits);
+	return sizeof(r->c) + sizeof(r->f.wfx);
+}
+
+/* The same with WAVEFORMATEXTENSIBLE. */
+static inline uint32_t req_audio_ext(struct ks_req *r, uint32_t pin,
+				     enum ks_sample_type type, uint32_t rate,
+				     uint16_t channels, uint16_t bits)
+{
+	memset(r, 0, sizeof(*r));
+	ks_connect_init(&r->c, pin);
+	ks_build_audio_format_ext(&r->f.ext, type, rate, channels, bits, 0);
+	return sizeof(r->c) + sizeof(r->f.ext);
+}
+
+/* pcm:48000:2:16, the format most tests use. */
+static inline uint32_t req_default(struct ks_req *r, uint32_t pin)
+{
+	return req_audio(r, pin, KS_SAMPLE_PCM, 48000, 2, 16);
+}
+
+static inline uint32_t pin_access(uint32_t pin)
+{
+	return pin == PIN_CAPTURE ? KS_GENERIC_READ : KS_GENERIC_WRITE;
+}
+
+/* Open /dev/ksfilter@idx with @oflags; -errno on failure. */
+static inline int open_filter(int idx, int oflags)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/ksfilter%d", idx);
+	fd = open(path, oflags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static inline void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* The directory of the test modules: $KS_MODULE_DIR or /lib/ks. */
+static inline const char *module_dir(void)
+{
+	const char *d = getenv("KS_MODULE_DIR");
+
+	return d && *d ? d : "/lib/ks";
+}
+
+/* Read a one-line file into @buf without its newline; 0 or -errno. */
+static inline int read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, size, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/*
+ * The value of "@key<sep>value" in /proc/self/fdinfo/@fd, where <sep> is
+ * ':' and/or blanks.  Returns 0 with the value in @buf, or -ENOENT.
+ */
+static inline int fdinfo_value(int fd, const char *key, char *buf,
+			       size_t size)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *v = line + klen;
+
+		if (strncmp(line, key, klen) || (*v != ':' && *v != ' ' &&
+						 *v != '\t'))
+			continue;
+		v += strspn(v, ": \t");
+		v[strcspn(v, "\n")] = '\0';
+		snprintf(buf, size, "%s", v);
+		ret = 0;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * A counter ("filters", "pins") from the debugfs stats file, mounting debugfs
+ * if needed.  Returns the value, or -1 when the file or the line is absent.
+ */
+static inline long stats_counter(const char *name)
+{
+	char line[128], key[64];
+	long value = -1, v;
+	FILE *f;
+
+	/* An absent debugfs just leaves the counter at -1. */
+	if (access("/sys/kernel/debug/ksfilter", F_OK) &&
+	    system("mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null"))
+		return -1;
+	f = fopen(STATS_PATH, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63[^: \t]%*[: \t]%ld", key, &v) == 2 &&
+		    !strcmp(key, name)) {
+			value = v;
+			break;
+		}
+	}
+	fclose(f);
+	return value;
+}
+
+#endif /* _KS_SELFTEST_H */

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksctl: list ksfilter filters and pins, connect pins.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ksctl.h"
+
+const char *ksctl_prog = "ksctl";
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: %s list [--json]\n"
+		"       %s connect /dev/ksfilterN --pin N --format FORMAT\n"
+		"              [--access read|write|readwrite] [--interface streaming|looped]\n"
+		"              [--nonblock] [--hold]\n"
+		"\n"
+		"FORMAT is TYPE:RATE:CHANNELS:BITS, TYPE one of pcm, float, pcm-ext,\n"
+		"float-ext (the -ext forms use WAVEFORMATEXTENSIBLE), e.g. pcm:48000:2:16.\n"
+		"\n"
+		"Exit status: 0 success, 1 refused by the kernel (or no such device),\n"
+		"2 usage error.\n",
+		ksctl_prog, ksctl_prog);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return KSCTL_USAGE;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "list"))
+		return ksctl_list(argc - 1, argv + 1);
+	if (!strcmp(cmd, "connect"))
+		return ksctl_connect(argc - 1, argv + 1);
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
+	    !strcmp(cmd, "-h")) {
+		usage(stdout);
+		return KSCTL_OK;
+	}
+	fprintf(stderr, "%s: unknown command '%s'\n", ksctl_prog, cmd);
+	usage(stderr);
+	return KSCTL_USAGE;
+}
