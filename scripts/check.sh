@@ -5,6 +5,7 @@
 #
 #   host     unit tests of the pure checking code (ASan, UBSan) and the
 #            Windows-SDK byte-identity test of the uapi header
+#   style    checkpatch --strict on the kernel code (scripts/checkpatch.sh)
 #   build    the modules for each kernel with W=1 and sparse, no warnings
 #   vm-6.1   the kselftest suite in QEMU on Debian 12's 6.1 kernel
 #   vm-6.12  the same on Debian 12's 6.12 kernel
@@ -82,6 +83,7 @@ vm_suite() {
 }
 
 run_suite host host_suite
+run_suite style "$top/scripts/checkpatch.sh"
 run_suite build build_suite
 for k in $kernels; do
 	run_suite "vm-$k" vm_suite "$k"

@@ -6,7 +6,8 @@
 # lockdep, kmemleak, fault injection, KUnit.  The build is cached under
 # $KS_CACHE and redone only when the fragment or the source version changes.
 #
-# Prints the build directory (usable as KDIR) on stdout.
+# Prints the build directory (usable as KDIR) on stdout; with --source, only
+# extracts the source tree (checkpatch, kselftest headers) and prints it.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,17 +26,27 @@ src="$cache/src-$srcver"
 out="$cache/debug-$key"
 
 mkdir -p "$cache"
+extract() {
+	[ -e "$src/.ks-extracted" ] && return 0
+	log "extracting $tarball"
+	rm -rf "$src" && mkdir -p "$src"
+	tar -xf "$tarball" -C "$src" --strip-components=1
+	touch "$src/.ks-extracted"
+}
+
+# --source: only make sure the source tree is there, and print it.
+if [ "${1:-}" = --source ]; then
+	extract
+	echo "$src"
+	exit 0
+fi
+
 if [ -e "$out/.ks-built" ]; then
 	echo "$out"
 	exit 0
 fi
 
-if [ ! -e "$src/.ks-extracted" ]; then
-	log "extracting $tarball"
-	rm -rf "$src" && mkdir -p "$src"
-	tar -xf "$tarball" -C "$src" --strip-components=1
-	touch "$src/.ks-extracted"
-fi
+extract
 
 log "configuring $out"
 rm -rf "$out" && mkdir -p "$out"
