@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for ksfilter, built when the kernel has CONFIG_KUNIT (the
+ * debug kernel of `make check`); they run when this module is loaded.
+ *
+ * ksfilter_checks runs the pure request checks as the kernel compiler builds
+ * them: the same connect.c and format.c as the module and the host unit
+ * tests, included here because those functions are not exported.
+ * ksfilter_api drives the exported filter API the way a provider does.
+ */
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/ksfilter.h>
+
+#include "../connect.c"
+#include "../format.c"
+
+static const struct ks_datarange_audio pcm_range = {
+	.data_range = {
+		.format_size = sizeof(struct ks_datarange_audio),
+		.major_format = KSDATAFORMAT_TYPE_AUDIO,
+		.sub_format = KSDATAFORMAT_SUBTYPE_PCM,
+		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
+	},
+	.maximum_channels = 2,
+	.minimum_bits_per_sample = 16,
+	.maximum_bits_per_sample = 16,
+	.minimum_sample_frequency = 8000,
+	.maximum_sample_frequency = 48000,
+};
+
+static const struct ks_data_range ranges[] = {
+	{ .range = &pcm_range.data_range },
+};
+
+static const struct ks_pin_descriptor pins[] = {
+	{
+		.dataflow = KSPIN_DATAFLOW_IN,
+		.communication = KSPIN_COMMUNICATION_SINK,
+		.possible_instances = 1,
+		.data_ranges = ranges,
+		.data_ranges_count = ARRAY_SIZE(ranges),
+		.name = "In",
+	},
+};
+
+static const struct ks_filter_descriptor good_desc = {
+	.name = "ks-kunit",
+	.owner = THIS_MODULE,
+	.pins = pins,
+	.pins_count = ARRAY_SIZE(pins),
+};
+
+struct request {
+	struct ks_pin_connect connect;
+	struct ks_dataformat_waveformatex format;
+} __aligned(8);
+
+static void build(struct request *req, u16 channels, u32 rate)
+{
+	static const struct ks_guid std_if = KSINTERFACESETID_STANDARD;
+	static const struct ks_guid std_medium = KSMEDIUMSETID_STANDARD;
+	static const struct ks_dataformat fmt = {
+		.format_size = sizeof(struct ks_dataformat_waveformatex),
+		.major_format = KSDATAFORMAT_TYPE_AUDIO,
+		.sub_format = KSDATAFORMAT_SUBTYPE_PCM,
+		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
+	};
+	struct ks_waveformatex *w = &req->format.wave_format;
+
+	memset(req, 0, sizeof(*req));
+	req->connect.interface.set = std_if;
+	req->connect.medium.set = std_medium;
+	req->format.data_format = fmt;
+	w->format_tag = KS_WAVE_FORMAT_PCM;
+	w->channels = channels;
+	w->samples_per_sec = rate;
+	w->bits_per_sample = 16;
+	w->block_align = channels * 2;
+	w->avg_bytes_per_sec = rate * channels * 2;
+}
+
+static int check(struct request *req, u32 access, u32 *reason)
+{
+	struct ks_connect_check out;
+	int ret;
+
+	ret = ks_check_connect(req, sizeof(struct ks_pin_connect) +
+			       sizeof(req->format), access,
+			       KS_GENERIC_READ | KS_GENERIC_WRITE, pins,
+			       ARRAY_SIZE(pins), &out);
+	*reason = out.reason;
+	return ret;
+}
+
+static void checks_accept(struct kunit *test)
+{
+	struct request req;
+	u32 reason;
+
+	build(&req, 2, 48000);
+	KUNIT_EXPECT_EQ(test, check(&req, KS_GENERIC_WRITE, &reason), 0);
+	KUNIT_EXPECT_EQ(test, reason, (u32)KS_REASON_NONE);
+}
+
+static void checks_refuse_in_order(struct kunit *test)
+{
+	struct request req;
+	u32 reason;
+
+	/* Too many channels (row 12) and the wrong access (row 6): row 6. */
+	build(&req, 3, 48000);
+	KUNIT_EXPECT_EQ(test, check(&req, KS_GENERIC_READ, &reason), -EINVAL);
+	KUNIT_EXPECT_EQ(test, reason, (u32)KS_REASON_ACCESS);
+	KUNIT_EXPECT_EQ(test, check(&req, KS_GENERIC_WRITE, &reason), -EDOM);
+	KUNIT_EXPECT_EQ(test, reason, (u32)KS_REASON_FORMAT);
+	req.connect.pin_id = 1;
+	KUNIT_EXPECT_EQ(test, check(&req, KS_GENERIC_WRITE, &reason), -EINVAL);
+	KUNIT_EXPECT_EQ(test, reason, (u32)KS_REASON_PIN_ID);
+}
+
+static void checks_create_args(struct kunit *test)
+{
+	u32 reason = 0;
+
+	KUNIT_EXPECT_EQ(test, ks_check_create_args(0, 1, 136, &reason), 0);
+	KUNIT_EXPECT_EQ(test, ks_check_create_args(2, 1, 136, &reason), -EINVAL);
+	KUNIT_EXPECT_EQ(test, reason, (u32)KS_REASON_REQUEST);
+	KUNIT_EXPECT_EQ(test, ks_check_create_args(0, 1, 135, &reason), -EINVAL);
+	KUNIT_EXPECT_EQ(test, reason, (u32)KS_REASON_CONNECT_SIZE);
+	KUNIT_EXPECT_EQ(test, ks_check_create_args(0, 1, 65537, &reason), -EINVAL);
+}
+
+static struct kunit_case checks_cases[] = {
+	KUNIT_CASE(checks_accept),
+	KUNIT_CASE(checks_refuse_in_order),
+	KUNIT_CASE(checks_create_args),
+	{}
+};
+
+static struct kunit_suite checks_suite = {
+	.name = "ksfilter_checks",
+	.test_cases = checks_cases,
+};
+
+static void api_register_unregister(struct kunit *test)
+{
+	static int context;
+	struct ks_filter *filter;
+
+	filter = ks_filter_register(&good_desc, &context);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(filter));
+	KUNIT_EXPECT_PTR_EQ(test, ks_filter_context(filter), (void *)&context);
+	ks_filter_unregister(filter);
+}
+
+static void api_register_many(struct kunit *test)
+{
+	struct ks_filter *filters[16];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(filters); i++) {
+		filters[i] = ks_filter_register(&good_desc, NULL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(filters[i]));
+	}
+	/* Out of order, so that minors are reused from the middle. */
+	for (i = 0; i < ARRAY_SIZE(filters); i += 2)
+		ks_filter_unregister(filters[i]);
+	for (i = 0; i < ARRAY_SIZE(filters); i += 2) {
+		filters[i] = ks_filter_register(&good_desc, NULL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(filters[i]));
+	}
+	for (i = 0; i < ARRAY_SIZE(filters); i++)
+		ks_filter_unregister(filters[i]);
+}
+
+static void api_rejects_bad_descriptors(struct kunit *test)
+{
+	static const struct ks_dataformat short_range = { .format_size = 8 };
+	static const struct ks_data_range bad_ranges[] = {
+		{ .range = &short_range },
+	};
+	struct ks_pin_descriptor pin = pins[0];
+	struct ks_filter_descriptor desc = good_desc;
+
+	desc.name = NULL;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(ks_filter_register(&desc, NULL)), -EINVAL);
+	desc = good_desc;
+	desc.pins = &pin;
+	pin.dataflow = 0;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(ks_filter_register(&desc, NULL)), -EINVAL);
+	pin = pins[0];
+	pin.communication = KSPIN_COMMUNICATION_BRIDGE + 1;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(ks_filter_register(&desc, NULL)), -EINVAL);
+	pin = pins[0];
+	pin.data_ranges = bad_ranges;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(ks_filter_register(&desc, NULL)), -EINVAL);
+	pin = pins[0];
+	pin.interfaces_count = 1;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(ks_filter_register(&desc, NULL)), -EINVAL);
+}
+
+static struct kunit_case api_cases[] = {
+	KUNIT_CASE(api_register_unregister),
+	KUNIT_CASE(api_register_many),
+	KUNIT_CASE(api_rejects_bad_descriptors),
+	{}
+};
+
+static struct kunit_suite api_suite = {
+	.name = "ksfilter_api",
+	.test_cases = api_cases,
+};
+
+kunit_test_suites(&checks_suite, &api_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests of ksfilter's checks and filter API");
+MODULE_AUTHOR("ksfilter developers");
