@@ -5,6 +5,7 @@
  *
  *	filters 1
  *	pins 0
+ *	interface_refs 0
  *
  * No locks: the counters are atomics and a read is a snapshot.
  */
@@ -18,6 +19,7 @@
 struct ks_stats ks_stats = {
 	.filters = ATOMIC_INIT(0),
 	.pins = ATOMIC_INIT(0),
+	.interface_refs = ATOMIC_INIT(0),
 };
 
 struct dentry *ks_debugfs_dir;
@@ -26,6 +28,8 @@ static int stats_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "filters %d\n", atomic_read(&ks_stats.filters));
 	seq_printf(m, "pins %d\n", atomic_read(&ks_stats.pins));
+	seq_printf(m, "interface_refs %d\n",
+		   atomic_read(&ks_stats.interface_refs));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

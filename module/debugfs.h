@@ -14,11 +14,13 @@ struct dentry;
 /*
  * Live objects: a filter counts from registration until its last reference
  * is dropped (which may be long after unregistration), a pin from creation
- * until it is freed.
+ * until it is freed, an interface reference from ks_query_interface() (or
+ * interface_reference) until its interface_dereference.
  */
 struct ks_stats {
 	atomic_t filters;
 	atomic_t pins;
+	atomic_t interface_refs;
 };
 
 extern struct ks_stats ks_stats;

@@ -41,6 +41,7 @@
 #include "debugfs.h"
 #include "filter.h"
 #include "pin.h"
+#include "property.h"
 
 /* How many filters may be registered at once: /dev/ksfilter0 to 255. */
 #define KS_FILTER_MINORS	256
@@ -246,7 +247,8 @@ static long filter_ioctl(struct file *file, unsigned int cmd,
 		return ks_pin_create(filter, file, (void __user *)arg);
 	if (READ_ONCE(filter->dead))
 		return -ENODEV;
-	/* KS_IOCTL_PROPERTY is not implemented yet: it is unknown so far. */
+	if (cmd == KS_IOCTL_PROPERTY)
+		return ks_property_filter(filter, (void __user *)arg);
 	return -ENOTTY;
 }
 
@@ -288,8 +290,13 @@ static bool pin_desc_valid(const struct ks_pin_descriptor *pin)
 		return false;
 	for (i = 0; i < pin->data_ranges_count; i++) {
 		const struct ks_dataformat *range = pin->data_ranges[i].range;
+		const struct ks_multiple_item *attrs =
+			pin->data_ranges[i].attributes;
 
 		if (!range || range->format_size < sizeof(*range))
+			return false;
+		/* KSPROPERTY_PIN_DATARANGES copies the list by its size. */
+		if (attrs && attrs->size < sizeof(*attrs))
 			return false;
 	}
 	return true;

@@ -170,6 +170,14 @@ static bool guids_match(const struct ks_dataformat *fmt,
 	       ks_guid_equal(&range->specifier, &fmt->specifier);
 }
 
+/* A KSDATARANGE_AUDIO (its sub format may be the wildcard). */
+static bool is_audio_range(const struct ks_dataformat *range)
+{
+	return range->format_size == sizeof(struct ks_datarange_audio) &&
+	       ks_guid_equal(&range->major_format, &type_audio) &&
+	       ks_guid_equal(&range->specifier, &specifier_wave);
+}
+
 /*
  * A KSDATARANGE_AUDIO whose fields are to be checked.  Windows applies the
  * audio limits only to a range that names its sub format: a range that
@@ -179,10 +187,7 @@ static bool guids_match(const struct ks_dataformat *fmt,
  */
 static bool is_checked_audio_range(const struct ks_dataformat *range)
 {
-	return range->format_size == sizeof(struct ks_datarange_audio) &&
-	       ks_guid_equal(&range->major_format, &type_audio) &&
-	       ks_guid_equal(&range->specifier, &specifier_wave) &&
-	       !ks_guid_is_null(&range->sub_format);
+	return is_audio_range(range) && !ks_guid_is_null(&range->sub_format);
 }
 
 /*
@@ -310,4 +315,275 @@ int ks_format_match_ranges(const struct ks_dataformat *fmt, u32 bytes,
 			return (int)i;
 	}
 	return -1;
+}
+
+/* ---- lists of data ranges and intersection (KSPROPERTY_PIN_DATAINTERSECTION) ---- */
+
+int ks_range_list_init(struct ks_range_list *it, const void *list, u32 avail)
+{
+	const struct ks_multiple_item *head = list;
+
+	if (avail < sizeof(*head) || head->size < sizeof(*head) ||
+	    head->size > avail)
+		return -EINVAL;
+	it->list = list;
+	it->size = head->size;
+	it->left = head->count;
+	it->pos = sizeof(*head);
+	return 0;
+}
+
+/* The range at it->pos, if its header and its format_size lie in the list. */
+static const struct ks_dataformat *range_at(const struct ks_range_list *it)
+{
+	const struct ks_dataformat *r;
+
+	if (it->pos + sizeof(*r) > it->size)
+		return NULL;
+	r = (const struct ks_dataformat *)(it->list + it->pos);
+	if (r->format_size < sizeof(*r) || it->pos + r->format_size > it->size)
+		return NULL;
+	return r;
+}
+
+/*
+ * Windows' convention: a range flagged KSDATARANGE_ATTRIBUTES is followed by
+ * its attribute list, which is the next item of the list and counted in its
+ * count.  Check it and step over it.
+ */
+static int skip_range_attrs(struct ks_range_list *it)
+{
+	const struct ks_multiple_item *attrs;
+
+	if (!it->left || it->pos > it->size)
+		return -EINVAL;
+	attrs = (const struct ks_multiple_item *)(it->list + it->pos);
+	if (!attr_list_ok(attrs, it->size - it->pos))
+		return -EINVAL;
+	it->left--;
+	it->pos = KS_ALIGN8(it->pos + attrs->size);
+	return 0;
+}
+
+int ks_range_list_next(struct ks_range_list *it,
+		       const struct ks_dataformat **range)
+{
+	const struct ks_dataformat *r;
+
+	if (!it->left)
+		return 0;
+	r = range_at(it);
+	if (!r)
+		return -EINVAL;
+	it->left--;
+	it->pos = KS_ALIGN8(it->pos + r->format_size);
+	if ((r->flags & KSDATARANGE_ATTRIBUTES) && skip_range_attrs(it))
+		return -EINVAL;
+	*range = r;
+	return 1;
+}
+
+static u32 lesser(u32 a, u32 b)
+{
+	return a < b ? a : b;
+}
+
+static u32 greater(u32 a, u32 b)
+{
+	return a > b ? a : b;
+}
+
+static void copy_guids(struct ks_dataformat *to, const struct ks_dataformat *from)
+{
+	to->major_format = from->major_format;
+	to->sub_format = from->sub_format;
+	to->specifier = from->specifier;
+}
+
+/* Major format, sub format, specifier. */
+#define KS_GUID_LEVELS	3
+
+static const struct ks_guid *guid_at(const struct ks_dataformat *fmt, size_t off)
+{
+	return (const struct ks_guid *)(bytes_of(fmt) + off);
+}
+
+/*
+ * The GUIDs of a format that both ranges accept, wildcards filled from the
+ * other range, following the hierarchy of guids_match(): a range that is the
+ * wildcard at one level accepts the other's GUIDs from that level down.
+ */
+static bool merge_guids(const struct ks_dataformat *a,
+			const struct ks_dataformat *b, struct ks_dataformat *out)
+{
+	static const size_t levels[KS_GUID_LEVELS] = {
+		offsetof(struct ks_dataformat, major_format),
+		offsetof(struct ks_dataformat, sub_format),
+		offsetof(struct ks_dataformat, specifier),
+	};
+	const struct ks_dataformat *from = a;
+	size_t i;
+
+	for (i = 0; i < KS_GUID_LEVELS; i++) {
+		if (ks_guid_is_null(guid_at(a, levels[i]))) {
+			from = b;
+			break;
+		}
+		if (ks_guid_is_null(guid_at(b, levels[i])))
+			break;
+		if (!ks_guid_equal(guid_at(a, levels[i]), guid_at(b, levels[i])))
+			return false;
+	}
+	copy_guids(out, from);
+	return true;
+}
+
+/* What two audio ranges both allow; a non-audio range does not narrow it. */
+struct audio_limits {
+	u32 channels;
+	u32 min_bits;
+	u32 max_bits;
+	u32 min_rate;
+	u32 max_rate;
+};
+
+static bool narrow_limits(struct audio_limits *l,
+			  const struct ks_dataformat *range)
+{
+	const struct ks_datarange_audio *r =
+		(const struct ks_datarange_audio *)range;
+
+	if (!is_audio_range(range))
+		return false;
+	l->channels = lesser(l->channels, r->maximum_channels);
+	l->min_bits = greater(l->min_bits, r->minimum_bits_per_sample);
+	l->max_bits = lesser(l->max_bits, r->maximum_bits_per_sample);
+	l->min_rate = greater(l->min_rate, r->minimum_sample_frequency);
+	l->max_rate = lesser(l->max_rate, r->maximum_sample_frequency);
+	return true;
+}
+
+/*
+ * The WAVE_FORMAT tag whose DEFINE_WAVEFORMATEX_GUID is @sub, or -1: a sub
+ * format that is no such GUID (or is EXTENSIBLE's, which needs the larger
+ * structure) cannot be written as a plain WAVEFORMATEX.
+ */
+static int wave_tag_of(const struct ks_guid *sub)
+{
+	struct ks_guid g = KS_WAVE_SUBTYPE(sub->data1 & 0xFFFF);
+
+	if (sub->data1 > 0xFFFF || sub->data1 == KS_WAVE_FORMAT_EXTENSIBLE)
+		return -1;
+	return ks_guid_equal(&g, sub) ? (int)sub->data1 : -1;
+}
+
+/*
+ * The largest format the limits allow that section 5.1 accepts: whole bytes
+ * per sample, and a block_align and byte rate that fit their fields (with
+ * absurd limits the channels, then the rate, give way).
+ */
+static bool pick_wave(const struct audio_limits *l, int tag,
+		      struct ks_waveformatex *wf)
+{
+	u32 bits = lesser(l->max_bits, 0xFFFF) & ~7u;
+	u32 channels, block, rate;
+
+	if (!bits || bits < l->min_bits)
+		return false;
+	channels = lesser(lesser(l->channels, 0xFFFF), 0xFFFF / (bits / 8));
+	if (!channels)
+		return false;
+	block = channels * (bits / 8);
+	rate = lesser(l->max_rate, 0xFFFFFFFFu / block);
+	if (rate < l->min_rate)
+		return false;
+	memset(wf, 0, sizeof(*wf));
+	wf->format_tag = (u16)tag;
+	wf->channels = (u16)channels;
+	wf->samples_per_sec = rate;
+	wf->avg_bytes_per_sec = rate * block;
+	wf->block_align = (u16)block;
+	wf->bits_per_sample = (u16)bits;
+	return true;
+}
+
+/* The WAVEFORMATEX for merged GUIDs naming WAVEFORMATEX, if there is one. */
+static bool build_wave(const struct ks_dataformat *head,
+		       const struct ks_dataformat *range,
+		       const struct ks_dataformat *cand,
+		       struct ks_waveformatex *wf)
+{
+	struct audio_limits l = {
+		.channels = 0xFFFFFFFFu,
+		.max_bits = 0xFFFFFFFFu,
+		.max_rate = 0xFFFFFFFFu,
+	};
+	bool limited = narrow_limits(&l, range);
+	int tag;
+
+	/* No audio range says what to build: no format can be chosen. */
+	if (!narrow_limits(&l, cand) && !limited)
+		return false;
+	tag = wave_tag_of(&head->sub_format);
+	return tag >= 0 && pick_wave(&l, tag, wf);
+}
+
+/*
+ * A range with KSDATARANGE_REQUIRED_ATTRIBUTES only matches a format that
+ * carries its required attributes: the built format carries its whole list.
+ */
+static const struct ks_multiple_item *
+required_list(const struct ks_data_range *range)
+{
+	if (!(range->range->flags & KSDATARANGE_REQUIRED_ATTRIBUTES))
+		return NULL;
+	return range->attributes;
+}
+
+int ks_format_intersect(const struct ks_dataformat *cand, u32 cand_bytes,
+			const struct ks_data_range *range, void *out,
+			u32 out_size, u32 *written)
+{
+	const struct ks_dataformat *r = range->range;
+	const struct ks_multiple_item *attrs = required_list(range);
+	struct ks_dataformat head = { 0 };
+	struct ks_waveformatex wf;
+	bool wave;
+	u64 need;
+
+	if (cand_bytes < sizeof(*cand) || cand->format_size < sizeof(*cand) ||
+	    cand->format_size > cand_bytes)
+		return -EINVAL;
+	if (!merge_guids(r, cand, &head))
+		return -EDOM;
+	wave = ks_guid_equal(&head.specifier, &specifier_wave);
+	if (wave && !build_wave(&head, r, cand, &wf))
+		return -EDOM;
+	/* A malformed provider list matches nothing (required_attrs_present). */
+	if (attrs && !attr_list_ok(attrs, attrs->size))
+		return -EDOM;
+
+	head.format_size = wave ? sizeof(struct ks_dataformat_waveformatex) :
+				  sizeof(head);
+	head.flags = r->flags & KSDATAFORMAT_TEMPORAL_COMPRESSION;
+	head.sample_size = wave ? wf.block_align : r->sample_size;
+	need = head.format_size;
+	if (attrs) {
+		head.flags |= KSDATAFORMAT_ATTRIBUTES;
+		need = KS_ALIGN8(need) + attrs->size;
+	}
+	if (need > 0xFFFFFFFFu)
+		return -EDOM;
+	*written = (u32)need;
+	if (out_size < need)
+		return -EOVERFLOW;
+
+	memset(out, 0, (size_t)need);
+	memcpy(out, &head, sizeof(head));
+	if (wave)
+		memcpy((u8 *)out + sizeof(head), &wf, sizeof(wf));
+	if (attrs)
+		memcpy((u8 *)out + KS_ALIGN8(head.format_size), attrs,
+		       attrs->size);
+	return 0;
 }

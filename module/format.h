@@ -32,6 +32,57 @@ bool ks_format_matches(const struct ks_dataformat *fmt, u32 bytes,
 int ks_format_match_ranges(const struct ks_dataformat *fmt, u32 bytes,
 			   const struct ks_data_range *ranges, u32 count);
 
+/**
+ * struct ks_range_list - a walk over a KSMULTIPLE_ITEM of data ranges
+ * @list: the list, its header first
+ * @size: the header's size, known to be readable
+ * @left: items the header's count still promises
+ * @pos: offset of the next item (may be up to 7 beyond @size at the end)
+ */
+struct ks_range_list {
+	const u8 *list;
+	u32 size;
+	u32 left;
+	u64 pos;
+};
+
+/*
+ * Start a walk over the list at @list, @avail bytes readable (8-byte
+ * aligned).  Returns 0, or -EINVAL when the header's size is below 8 or
+ * beyond @avail.
+ */
+int ks_range_list_init(struct ks_range_list *it, const void *list, u32 avail);
+
+/*
+ * The next data range: 1 with *@range set (its format_size bytes lie in the
+ * list), 0 after the last of count items, -EINVAL for an item that does not
+ * lie in the list.  Items start 8-byte aligned; a range flagged
+ * KSDATARANGE_ATTRIBUTES is followed by its attribute list, which Windows
+ * counts as an item of its own: it is checked and stepped over here.
+ */
+int ks_range_list_next(struct ks_range_list *it,
+		       const struct ks_dataformat **range);
+
+/*
+ * KSPROPERTY_PIN_DATAINTERSECTION for one pair: the format built from the
+ * caller's candidate range @cand (@cand_bytes readable) and the pin's data
+ * range @range.  The GUIDs are the range's with its wildcards filled from
+ * the candidate (section 5.1's hierarchy).  When they name WAVEFORMATEX the
+ * format is a KSDATAFORMAT_WAVEFORMATEX (82 bytes) with the largest channel
+ * count, bits and rate that every audio range of the two allows and the tag
+ * of the sub format; otherwise it is a 64-byte KSDATAFORMAT.  A range with
+ * KSDATARANGE_REQUIRED_ATTRIBUTES passes its attribute list on, after the
+ * format.  The result matches @range (ks_format_check() and
+ * ks_format_matches() accept it).
+ *
+ * Returns 0 with the format in @out and its size in *@written; -EOVERFLOW
+ * when @out_size is below that size (*@written says it, @out is untouched);
+ * -EDOM when the two do not overlap; -EINVAL when @cand is malformed.
+ */
+int ks_format_intersect(const struct ks_dataformat *cand, u32 cand_bytes,
+			const struct ks_data_range *range, void *out,
+			u32 out_size, u32 *written);
+
 /* True when two GUIDs are equal / all zero (the wildcard). */
 bool ks_guid_equal(const struct ks_guid *a, const struct ks_guid *b);
 bool ks_guid_is_null(const struct ks_guid *g);

@@ -14,6 +14,7 @@
 #include "compat.h"
 #include "debugfs.h"
 #include "filter.h"
+#include "iface.h"
 #include "loopback.h"
 
 static bool loopback = true;
@@ -26,19 +27,30 @@ static int __init ks_mod_init(void)
 
 	/* Not fatal: debugfs is a debugging aid. */
 	ks_debugfs_init();
-	ret = ks_filter_init();
+	ret = ks_iface_init();
 	if (ret)
 		goto err_debugfs;
+	ret = ks_filter_init();
+	if (ret)
+		goto err_iface;
 	if (loopback) {
 		ret = ks_loopback_init();
 		if (ret)
 			goto err_filter;
 	}
+	/* Publish last: other modules may use the filter factory at once. */
+	ret = ks_factory_init();
+	if (ret)
+		goto err_loopback;
 	pr_info("Kernel Streaming pin connection loaded\n");
 	return 0;
 
+err_loopback:
+	ks_loopback_uninit();
 err_filter:
 	ks_filter_uninit();
+err_iface:
+	ks_iface_uninit();
 err_debugfs:
 	ks_debugfs_uninit();
 	return ret;
@@ -46,8 +58,10 @@ err_debugfs:
 
 static void __exit ks_mod_exit(void)
 {
+	ks_factory_uninit();
 	ks_loopback_uninit();
 	ks_filter_uninit();
+	ks_iface_uninit();
 	ks_debugfs_uninit();
 }
 

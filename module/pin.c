@@ -36,6 +36,7 @@
 #include "filter.h"
 #include "format.h"
 #include "pin.h"
+#include "property.h"
 
 /* The ks_create_pin.flags a caller may pass. */
 #define KS_PIN_FLAGS	(O_CLOEXEC | O_NONBLOCK)
@@ -130,6 +131,45 @@ static int step_state(struct ks_pin *pin, unsigned int to, bool force)
 	return 0;
 }
 
+int ks_pin_set_state(struct ks_pin *pin, unsigned int to)
+{
+	int ret;
+
+	lockdep_assert_held(&pin->filter->gate);
+	mutex_lock(&pin->lock);
+	ret = step_state(pin, to, false);
+	mutex_unlock(&pin->lock);
+	return ret;
+}
+
+int ks_pin_replace_format(struct ks_pin *pin,
+			  const struct ks_dataformat *format, u32 bytes)
+{
+	struct ks_dataformat *copy, *old;
+
+	lockdep_assert_held(&pin->filter->gate);
+	copy = kmemdup(format, bytes, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	mutex_lock(&pin->lock);
+	if (pin->state != KSSTATE_STOP) {
+		mutex_unlock(&pin->lock);
+		kfree(copy);
+		return -EBUSY;
+	}
+	old = pin->format;
+	pin->format = copy;
+	pin->format_bytes = bytes;
+	mutex_unlock(&pin->lock);
+	/*
+	 * The core reads the format under pin->lock.  The provider reads it
+	 * (ks_pin_format()) from set_state and close, under pin->lock too,
+	 * or while data moves, which it does not in STOP.
+	 */
+	kfree(old);
+	return 0;
+}
+
 /*
  * Hand the pin back to the provider: STOP through PAUSE and ACQUIRE, then
  * close, then its instance is free again.  Runs once, on whichever comes
@@ -181,6 +221,18 @@ static void unlink_pin(struct ks_pin *pin)
 	mutex_unlock(&filter->lock);
 }
 
+int ks_pin_accept_format(struct ks_filter *filter, unsigned int pin_id,
+			 const struct ks_dataformat *format)
+{
+	const struct ks_pin_ops *ops = filter->desc->pins[pin_id].ops;
+
+	lockdep_assert_held(&filter->gate);
+	if (ops && ops->accept_format &&
+	    ops->accept_format(filter, pin_id, format))
+		return -EDOM;
+	return 0;
+}
+
 /*
  * Rows 4 to 12: the pure checks, then the provider's own look at the format
  * (which, being the filter's check of row 12, answers EDOM).
@@ -190,7 +242,6 @@ static int check_request(struct ks_filter *filter, struct file *filter_file,
 			 struct ks_connect_check *check)
 {
 	const struct ks_filter_descriptor *fdesc = filter->desc;
-	const struct ks_pin_ops *ops;
 	int ret;
 
 	lockdep_assert_held(&filter->gate);
@@ -201,11 +252,9 @@ static int check_request(struct ks_filter *filter, struct file *filter_file,
 		return ret;
 	/* pin_id came from userspace: no speculative read beyond the array. */
 	check->pin_id = array_index_nospec(check->pin_id, fdesc->pins_count);
-	ops = fdesc->pins[check->pin_id].ops;
-	if (ops && ops->accept_format &&
-	    ops->accept_format(filter, check->pin_id,
-			       (const void *)((const u8 *)blob +
-					      sizeof(struct ks_pin_connect)))) {
+	if (ks_pin_accept_format(filter, check->pin_id,
+				 (const void *)((const u8 *)blob +
+						sizeof(struct ks_pin_connect)))) {
 		check->error = -EDOM;
 		check->reason = KS_REASON_FORMAT;
 	}
@@ -420,15 +469,18 @@ static int pin_release(struct inode *inode, struct file *file)
 }
 
 /*
- * Data moves only in RUN and queues in PAUSE (SPEC 7).  No pin can leave
- * STOP until KSPROPERTY_CONNECTION_STATE exists, so for now every read and
- * write finds the pin stopped.
+ * Data moves only in RUN and queues in PAUSE (SPEC 7).  In STOP that is
+ * EBADFD as the contract says; the other states are reachable through
+ * KSPROPERTY_CONNECTION_STATE, but the data path itself is not implemented
+ * yet, so they answer EOPNOTSUPP rather than pretend to move data.
  */
 static ssize_t pin_io(struct ks_pin *pin)
 {
 	if (READ_ONCE(pin->filter->dead))
 		return -ENODEV;
-	return -EBADFD;
+	if (READ_ONCE(pin->state) == KSSTATE_STOP)
+		return -EBADFD;
+	return -EOPNOTSUPP;
 }
 
 static ssize_t pin_read(struct file *file, char __user *buf, size_t count,
@@ -457,9 +509,11 @@ static long pin_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	if (READ_ONCE(pin->filter->dead))
 		return -ENODEV;
+	if (cmd == KS_IOCTL_PROPERTY)
+		return ks_property_pin(pin, (void __user *)arg);
 	/*
-	 * Properties, stream ioctls and KS_IOCTL_RESET_STATE are not
-	 * implemented yet: unknown so far.
+	 * Stream ioctls and KS_IOCTL_RESET_STATE are not implemented yet:
+	 * unknown so far.
 	 */
 	return -ENOTTY;
 }

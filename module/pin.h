@@ -22,8 +22,8 @@ struct ks_filter;
  * @desc: the pin type; only to be used with the filter entered
  * @id: the pin type's index
  * @access: KS_GENERIC_READ and/or KS_GENERIC_WRITE, as created
- * @priority: KSPIN_CONNECT.Priority, as given
- * @lock: protects @state, @closed and @format
+ * @priority: KSPIN_CONNECT.Priority, as given or last set
+ * @lock: protects @state, @closed, @priority and @format
  * @state: KSSTATE_*; written under @lock, read with READ_ONCE()
  * @closed: the provider has closed its side (on close or unregistration)
  * @format: the format as given: KSDATAFORMAT, format bytes, attributes
@@ -39,7 +39,7 @@ struct ks_pin {
 	unsigned int id;
 	u32 access;
 	struct ks_priority priority;
-	struct mutex lock;	/* state, closed, format */
+	struct mutex lock;	/* state, closed, priority, format */
 	unsigned int state;
 	bool closed;
 	struct ks_dataformat *format;
@@ -58,6 +58,29 @@ long ks_pin_create(struct ks_filter *filter, struct file *filter_file,
  * side now, since the provider may not be called later.  The fd lives on.
  */
 void ks_pin_detach(struct ks_pin *pin);
+
+/*
+ * KSPROPERTY_CONNECTION_STATE set: step to @to (KSSTATE_*) one state at a
+ * time, the provider told of each step.  A step it refuses leaves the pin in
+ * the last state reached and returns its error.  Filter entered.
+ */
+int ks_pin_set_state(struct ks_pin *pin, unsigned int to);
+
+/*
+ * KSPROPERTY_CONNECTION_DATAFORMAT set: keep a copy of the checked @format
+ * (@bytes, attribute list included) instead of the current one.  -EBUSY
+ * unless the pin is in KSSTATE_STOP.  Filter entered.
+ */
+int ks_pin_replace_format(struct ks_pin *pin,
+			  const struct ks_dataformat *format, u32 bytes);
+
+/*
+ * Row 12's last part: the provider's accept_format, if it has one, on a
+ * format that one of pin type @pin_id's ranges matched.  0 or -EDOM.
+ * Filter entered.
+ */
+int ks_pin_accept_format(struct ks_filter *filter, unsigned int pin_id,
+			 const struct ks_dataformat *format);
 
 /* Is @file a pin fd? */
 bool ks_is_pin_file(const struct file *file);

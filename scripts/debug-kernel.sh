@@ -50,9 +50,18 @@ extract
 
 log "configuring $out"
 rm -rf "$out" && mkdir -p "$out"
-make -s -C "$src" O="$out" tinyconfig >&2
-(cd "$src" && scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" "$frag") >&2
-make -s -C "$src" O="$out" olddefconfig >&2
+buildlog=$out/ks-build.log
+# The kernel build's own output goes to a log, shown only when it fails.
+run() {
+	"$@" >>"$buildlog" 2>&1 || {
+		log "failed: $*"
+		tail -n 40 "$buildlog" >&2
+		exit 1
+	}
+}
+run make -s -C "$src" O="$out" tinyconfig
+run sh -c "cd '$src' && scripts/kconfig/merge_config.sh -m -O '$out' '$out/.config' '$frag'"
+run make -s -C "$src" O="$out" olddefconfig
 
 # Every option the fragment sets must have survived olddefconfig.
 bad=0
@@ -65,7 +74,7 @@ done < "$frag"
 
 log "building (takes several minutes the first time)"
 start=$(date +%s)
-make -s -C "$src" O="$out" -j"$jobs" bzImage modules >&2
+run make -s -C "$src" O="$out" -j"$jobs" bzImage modules
 log "built in $(( $(date +%s) - start )) s"
 touch "$out/.ks-built"
 echo "$out"

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ksctl connect: create a pin from a format given as text, show its fdinfo,
- * or explain in words why the filter refused it.
+ * ksctl connect: create a pin from a format given as text or, without one,
+ * from the pin's own best format (KSPROPERTY_PIN_DATAINTERSECTION); show its
+ * fdinfo, or explain in words why the filter refused it and what the pin
+ * accepts.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,11 +19,13 @@ struct connect_opts {
 	char path[64];
 	uint32_t pin;
 	bool have_pin;
-	const char *format_text;
+	const char *format_text;	/* --format, or NULL: intersect */
 	struct ks_audio_params format;
+	char format_desc[128];		/* what was asked for, in words */
 	uint32_t access;		/* 0: from the pin's dataflow */
 	bool access_assumed;		/* the dataflow could not be asked */
 	uint32_t interface;
+	bool have_interface;		/* --interface given */
 	uint32_t flags;
 	bool hold;
 };
@@ -29,11 +33,16 @@ struct connect_opts {
 static void connect_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: %s connect DEVICE --pin N --format FORMAT\n"
+		"usage: %s connect DEVICE --pin N [--format FORMAT]\n"
 		"              [--access read|write|readwrite] [--interface streaming|looped]\n"
 		"              [--nonblock] [--hold]\n"
+		"Create an instance of pin type N and show its fdinfo, or say why the\n"
+		"filter refused it and what the pin accepts.\n"
 		"DEVICE is /dev/ksfilterN or a filter name such as ks-loopback.\n"
 		"FORMAT is pcm|float|pcm-ext|float-ext:RATE:CHANNELS:BITS, e.g. pcm:48000:2:16.\n"
+		"Without --format the pin is asked for the best format it offers\n"
+		"(KSPROPERTY_PIN_DATAINTERSECTION with a wildcard range); without\n"
+		"--interface the pin's first interface is used, and always its first medium.\n"
 		"Without --access the pin's dataflow decides (IN: write, OUT: read).\n"
 		"--hold keeps the pin open until stdin reaches end of file or a line.\n",
 		ksctl_prog);
@@ -124,6 +133,7 @@ static int parse_args(int argc, char **argv, struct connect_opts *o)
 					ksctl_prog, optarg);
 				return -1;
 			}
+			o->have_interface = true;
 			break;
 		case 'n':
 			o->flags |= O_NONBLOCK;
@@ -138,9 +148,9 @@ static int parse_args(int argc, char **argv, struct connect_opts *o)
 			return -1;
 		}
 	}
-	if (optind + 1 != argc || !o->have_pin || !o->format_text) {
+	if (optind + 1 != argc || !o->have_pin) {
 		fprintf(stderr,
-			"%s connect: need a device, --pin and --format\n",
+			"%s connect: need a device and --pin\n",
 			ksctl_prog);
 		return -1;
 	}
@@ -243,30 +253,69 @@ static void hold(void)
 	}
 }
 
+/* What the pin accepts: its data ranges, in words. */
 static void show_pin_ranges(int filter_fd, uint32_t pin)
 {
 	const struct ks_dataformat *r;
 	struct ks_multiple_item *list;
+	char text[160];
 
-	list = ks_pin_property_list(filter_fd, pin, KSPROPERTY_PIN_DATARANGES);
+	list = ks_pin_data_ranges(filter_fd, pin);
+	if (!list) {
+		printf("  (the pin's data ranges cannot be asked: %s)\n",
+		       strerror(errno));
+		return;
+	}
+	printf("  pin %u accepts formats inside one of its data ranges:\n", pin);
+	for (r = ks_list_first(list); r; r = ks_list_next(list, r)) {
+		ks_range_str(r, text, sizeof(text));
+		printf("    %s\n", text);
+	}
+	if (!ks_list_first(list))
+		printf("    (none: this pin type takes no format)\n");
+	free(list);
+}
+
+/* The pin's interfaces or mediums, in words. */
+static void show_pin_identifiers(int filter_fd, uint32_t pin, uint32_t prop,
+				 const char *what)
+{
+	struct ks_multiple_item *list = ks_pin_property_list(filter_fd, pin, prop);
+	const struct ks_identifier *ids;
+	char buf[KS_GUID_STR_LEN];
+	uint32_t i, count;
+
 	if (!list)
 		return;
-	printf("  the pin's data ranges:\n");
-	for (r = ks_list_first(list); r; r = ks_list_next(list, r)) {
-		const struct ks_datarange_audio *a = (const void *)r;
-		const char *sub = ks_guid_name(&r->sub_format);
-		char buf[KS_GUID_STR_LEN];
+	ids = ks_list_identifiers(list, &count);
+	printf("  pin %u offers the %s:", pin, what);
+	for (i = 0; i < count; i++) {
+		const char *name = ks_identifier_name(&ids[i]);
+		const char *set = ks_guid_name(&ids[i].set);
 
-		printf("    %s", sub ? sub : ks_guid_str(&r->sub_format, buf));
-		if (r->format_size >= sizeof(*a))
-			printf(": channels <= %u, bits %u-%u, rate %u-%u Hz",
-			       a->maximum_channels, a->minimum_bits_per_sample,
-			       a->maximum_bits_per_sample,
-			       a->minimum_sample_frequency,
-			       a->maximum_sample_frequency);
-		putchar('\n');
+		printf("%s %s/", i ? "," : "",
+		       set ? set : ks_guid_str(&ids[i].set, buf));
+		if (name)
+			printf("%s", name);
+		else
+			printf("%u", ids[i].id);
 	}
+	putchar('\n');
 	free(list);
+}
+
+static void show_pin_instances(int filter_fd, uint32_t pin)
+{
+	struct ks_pin_cinstances ci;
+
+	if (ks_pin_cinstances(filter_fd, pin, &ci) < 0)
+		return;
+	if (ci.possible_count == KS_INSTANCES_UNLIMITED)
+		printf("  pin %u has %u instances (no limit)\n", pin,
+		       ci.current_count);
+	else
+		printf("  pin %u has %u of %u possible instances\n", pin,
+		       ci.current_count, ci.possible_count);
 }
 
 static void explain(const struct connect_opts *o, int filter_fd, int err,
@@ -275,7 +324,7 @@ static void explain(const struct connect_opts *o, int filter_fd, int err,
 	const char *name = ks_reason_name(reason);
 
 	printf("%s: %s refused pin %u, format %s, access %s: %s (errno %d, %s)\n",
-	       ksctl_prog, o->path, o->pin, o->format_text,
+	       ksctl_prog, o->path, o->pin, o->format_desc,
 	       access_str(o->access), strerrorname_np(err) ?: "?", err,
 	       strerror(err));
 	if (err == EFAULT || err == ENOMEM) {
@@ -285,27 +334,108 @@ static void explain(const struct connect_opts *o, int filter_fd, int err,
 	printf("  reason %u (%s): %s\n", reason, name ? name : "unknown",
 	       ks_reason_str(reason));
 	printf("  what to change: %s\n", ks_reason_hint(reason));
-	if (reason == KS_REASON_ACCESS && o->access_assumed)
-		printf("  (the access was assumed, not asked: pass --access read for a capture pin)\n");
-	if (reason == KS_REASON_FORMAT)
+	switch (reason) {
+	case KS_REASON_ACCESS:
+		if (o->access_assumed)
+			printf("  (the access was assumed, not asked: pass --access read for a capture pin)\n");
+		break;
+	case KS_REASON_FORMAT:
+	case KS_REASON_FORMAT_SIZE:
 		show_pin_ranges(filter_fd, o->pin);
-	if (reason == KS_REASON_FILTER_ACCESS)
+		break;
+	case KS_REASON_INTERFACE:
+		show_pin_identifiers(filter_fd, o->pin,
+				     KSPROPERTY_PIN_INTERFACES, "interfaces");
+		break;
+	case KS_REASON_MEDIUM:
+		show_pin_identifiers(filter_fd, o->pin, KSPROPERTY_PIN_MEDIUMS,
+				     "mediums");
+		break;
+	case KS_REASON_INSTANCES:
+		show_pin_instances(filter_fd, o->pin);
+		break;
+	case KS_REASON_FILTER_ACCESS:
 		printf("  (%s was opened %s)\n", o->path,
 		       open_mode(o->access) == O_RDONLY ? "read-only" :
 		       open_mode(o->access) == O_WRONLY ? "write-only" :
 		       "read-write");
+		break;
+	}
+}
+
+/* The first entry of the pin's INTERFACES or MEDIUMS into @id; false if none. */
+static bool first_identifier(int filter_fd, uint32_t pin, uint32_t prop,
+			     struct ks_identifier *id)
+{
+	struct ks_multiple_item *list = ks_pin_property_list(filter_fd, pin, prop);
+	const struct ks_identifier *ids;
+	uint32_t count;
+
+	if (!list)
+		return false;
+	ids = ks_list_identifiers(list, &count);
+	if (count)
+		*id = ids[0];
+	free(list);
+	return count > 0;
+}
+
+/*
+ * The format to connect with: --format, or the pin's best format by
+ * intersection with a wildcard range.  Returns an allocated format and its
+ * size in *@size, or NULL after saying why.
+ */
+static void *choose_format(struct connect_opts *o, int filter_fd,
+			   uint32_t *size)
+{
+	void *fmt;
+	int ret;
+
+	if (o->format_text) {
+		fmt = malloc(sizeof(struct ks_dataformat_waveformatextensible));
+		if (!fmt)
+			return NULL;
+		ret = ks_build_format(&o->format, fmt,
+				      sizeof(struct ks_dataformat_waveformatextensible));
+		if (ret < 0) {
+			fprintf(stderr, "%s: cannot build the format: %s\n",
+				ksctl_prog, strerror(-ret));
+			free(fmt);
+			return NULL;
+		}
+		*size = ret;
+		snprintf(o->format_desc, sizeof(o->format_desc), "%s",
+			 o->format_text);
+		return fmt;
+	}
+	fmt = ks_pin_intersect(filter_fd, o->pin, NULL, 0, size);
+	if (!fmt) {
+		int err = errno;
+
+		printf("%s: %s pin %u offers no format (data intersection failed: %s)\n",
+		       ksctl_prog, o->path, o->pin, strerror(err));
+		if (err == EDOM)
+			show_pin_ranges(filter_fd, o->pin);
+		else if (err == ENOTTY)
+			printf("  this ksfilter module does not answer properties: pass --format\n");
+		else if (err == EINVAL)
+			printf("  is pin %u one of the filter's pin types? (see '%s list')\n",
+			       o->pin, ksctl_prog);
+		return NULL;
+	}
+	ks_format_str(fmt, *size, o->format_desc, sizeof(o->format_desc));
+	printf("best format of pin %u by data intersection: %s\n", o->pin,
+	       o->format_desc);
+	return fmt;
 }
 
 int ksctl_connect(int argc, char **argv)
 {
 	struct connect_opts o = { .interface = KSINTERFACE_STANDARD_STREAMING };
-	union {
-		struct ks_pin_connect connect;
-		unsigned char bytes[sizeof(struct ks_pin_connect) + 256];
-	} req;
-	unsigned char fmt[256];
-	uint32_t reason = KS_REASON_NONE;
-	int filter_fd, pin_fd, size;
+	uint32_t reason = KS_REASON_NONE, fmt_size = 0, size = 0;
+	struct ks_pin_connect *req;
+	int filter_fd, pin_fd;
+	void *fmt;
 
 	if (parse_args(argc, argv, &o)) {
 		connect_usage(stderr);
@@ -322,28 +452,45 @@ int ksctl_connect(int argc, char **argv)
 		return KSCTL_REFUSED;
 	}
 
-	size = ks_build_format(&o.format, fmt, sizeof(fmt));
-	if (size >= 0)
-		size = ks_connect_build(&req, sizeof(req), o.pin, fmt, size);
-	if (size < 0) {
+	fmt = choose_format(&o, filter_fd, &fmt_size);
+	if (!fmt) {
+		close(filter_fd);
+		return o.format_text ? KSCTL_USAGE : KSCTL_REFUSED;
+	}
+	req = ks_connect_alloc(o.pin, fmt, fmt_size, &size);
+	free(fmt);
+	if (!req) {
 		fprintf(stderr, "%s: cannot build the request: %s\n",
-			ksctl_prog, strerror(-size));
+			ksctl_prog, strerror(errno));
 		close(filter_fd);
 		return KSCTL_USAGE;
 	}
-	ks_connect_set_interface(&req.connect, o.interface);
+	/*
+	 * What a graph builder does: the pin's own first interface and medium
+	 * (the defaults of a pin that lists none), unless told otherwise.
+	 */
+	if (o.have_interface ||
+	    !first_identifier(filter_fd, o.pin, KSPROPERTY_PIN_INTERFACES,
+			      &req->interface))
+		ks_connect_set_interface(req, o.interface);
+	first_identifier(filter_fd, o.pin, KSPROPERTY_PIN_MEDIUMS, &req->medium);
 
-	pin_fd = ks_create_pin(filter_fd, &req, size, o.access,
+	pin_fd = ks_create_pin(filter_fd, req, size, o.access,
 			       o.flags | O_CLOEXEC, &reason);
 	if (pin_fd < 0) {
 		explain(&o, filter_fd, -pin_fd, reason);
+		free(req);
 		close(filter_fd);
 		return KSCTL_REFUSED;
 	}
-	printf("created pin %u of %s as fd %d: format %s, access %s, interface %s\n",
-	       o.pin, o.path, pin_fd, o.format_text, access_str(o.access),
-	       o.interface == KSINTERFACE_STANDARD_LOOPED_STREAMING ?
-	       "looped" : "streaming");
+	{
+		const char *iname = ks_identifier_name(&req->interface);
+
+		printf("created pin %u of %s as fd %d: format %s, access %s, interface %s\n",
+		       o.pin, o.path, pin_fd, o.format_desc,
+		       access_str(o.access), iname ? iname : "(listed)");
+	}
+	free(req);
 	show_fdinfo(pin_fd);
 	if (o.hold)
 		hold();

@@ -12,17 +12,23 @@ const char *ksctl_prog = "ksctl";
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: %s list [--json]\n"
-		"       %s connect /dev/ksfilterN --pin N --format FORMAT\n"
+		"usage: %s list [--json] [FILTER...]   filters and their pin types\n"
+		"       %s show [--json] FILTER        one filter's pin types\n"
+		"       %s connect FILTER --pin N [--format FORMAT]\n"
 		"              [--access read|write|readwrite] [--interface streaming|looped]\n"
 		"              [--nonblock] [--hold]\n"
+		"       %s interfaces [--json]         the INTERFACE table (debugfs)\n"
+		"       %s help [COMMAND]              this text, or a command's own\n"
 		"\n"
+		"FILTER is /dev/ksfilterN or a filter name such as ks-loopback.\n"
 		"FORMAT is TYPE:RATE:CHANNELS:BITS, TYPE one of pcm, float, pcm-ext,\n"
-		"float-ext (the -ext forms use WAVEFORMATEXTENSIBLE), e.g. pcm:48000:2:16.\n"
+		"float-ext (the -ext forms use WAVEFORMATEXTENSIBLE), e.g. pcm:48000:2:16;\n"
+		"without --format, connect asks the pin for its best format\n"
+		"(KSPROPERTY_PIN_DATAINTERSECTION).  'COMMAND --help' explains a command.\n"
 		"\n"
 		"Exit status: 0 success, 1 refused by the kernel (or no such device),\n"
 		"2 usage error.\n",
-		ksctl_prog, ksctl_prog);
+		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog);
 }
 
 int main(int argc, char **argv)
@@ -34,10 +40,19 @@ int main(int argc, char **argv)
 		return KSCTL_USAGE;
 	}
 	cmd = argv[1];
-	if (!strcmp(cmd, "list"))
+	if (!strcmp(cmd, "list") || !strcmp(cmd, "show"))
 		return ksctl_list(argc - 1, argv + 1);
 	if (!strcmp(cmd, "connect"))
 		return ksctl_connect(argc - 1, argv + 1);
+	if (!strcmp(cmd, "interfaces"))
+		return ksctl_interfaces(argc - 1, argv + 1);
+	if (!strcmp(cmd, "help") && argc == 3) {
+		/* "ksctl help CMD" is "ksctl CMD --help". */
+		char help_opt[] = "--help";
+		char *help_argv[] = { argv[0], argv[2], help_opt, NULL };
+
+		return main(3, help_argv);
+	}
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
 	    !strcmp(cmd, "-h")) {
 		usage(stdout);

@@ -19,6 +19,7 @@ extern const char *ksctl_prog;
 
 int ksctl_list(int argc, char **argv);
 int ksctl_connect(int argc, char **argv);
+int ksctl_interfaces(int argc, char **argv);
 
 /* A minimal JSON writer: keeps track of commas and indentation. */
 struct json {

@@ -394,6 +394,11 @@ void ks_connect_set_interface(struct ks_pin_connect *c, uint32_t id)
 
 /* ---- properties ---- */
 
+static const struct ks_guid set_pin = KSPROPSETID_PIN;
+static const struct ks_guid set_connection = KSPROPSETID_CONNECTION;
+static const struct ks_guid set_general = KSPROPSETID_GENERAL;
+static const struct ks_guid set_topology = KSPROPSETID_TOPOLOGY;
+
 int ks_property(int fd, const struct ks_guid *set, uint32_t id,
 		uint32_t flags, const void *instance, uint32_t instance_size,
 		void *out, uint32_t out_size, uint32_t *returned)
@@ -427,47 +432,128 @@ int ks_property(int fd, const struct ks_guid *set, uint32_t id,
 	return ret ? fail(-ret) : 0;
 }
 
+/* Values larger than this are taken as a kernel bug, not allocated. */
+#define KS_PROPERTY_ALLOC_MAX	(16u << 20)
+
+int ks_property_alloc(int fd, const struct ks_guid *set, uint32_t id,
+		      uint32_t flags, const void *instance,
+		      uint32_t instance_size, void **out, uint32_t *size)
+{
+	uint32_t need = 0, got = 0;
+	int tries, ret;
+	void *buf;
+
+	ret = ks_property(fd, set, id, flags, instance, instance_size, NULL, 0,
+			  &need);
+	if (ret == 0) {
+		/* An empty value. */
+		buf = calloc(1, 1);
+		if (!buf)
+			return fail(ENOMEM);
+		*out = buf;
+		*size = 0;
+		return 0;
+	}
+	/* The value may grow between the two calls: ask again then. */
+	for (tries = 0; ret == -EOVERFLOW && tries < 4; tries++) {
+		if (!need || need > KS_PROPERTY_ALLOC_MAX)
+			return fail(EPROTO);
+		buf = malloc(need);
+		if (!buf)
+			return fail(ENOMEM);
+		ret = ks_property(fd, set, id, flags, instance, instance_size,
+				  buf, need, &got);
+		if (ret == 0) {
+			if (got > need) {
+				free(buf);
+				return fail(EPROTO);
+			}
+			*out = buf;
+			*size = got;
+			return 0;
+		}
+		free(buf);
+		need = got;
+	}
+	return ret;
+}
+
 int ks_pin_property(int filter_fd, uint32_t pin_id, uint32_t id, void *out,
 		    uint32_t out_size, uint32_t *returned)
 {
-	static const struct ks_guid set = KSPROPSETID_PIN;
 	/* The rest of a KSP_PIN after its KSPROPERTY. */
 	uint32_t inst[2] = { pin_id, 0 };
 
-	return ks_property(filter_fd, &set, id, KSPROPERTY_TYPE_GET, inst,
+	return ks_property(filter_fd, &set_pin, id, KSPROPERTY_TYPE_GET, inst,
 			   sizeof(inst), out, out_size, returned);
+}
+
+/* A fixed-size GET that must fill @size bytes exactly. */
+static int pin_get_exact(int filter_fd, uint32_t pin_id, uint32_t id,
+			 void *out, uint32_t size)
+{
+	uint32_t got = 0;
+	int ret;
+
+	ret = ks_pin_property(filter_fd, pin_id, id, out, size, &got);
+	if (ret < 0)
+		return ret;
+	return got == size ? 0 : fail(EPROTO);
 }
 
 int ks_pin_property_u32(int filter_fd, uint32_t pin_id, uint32_t id,
 			uint32_t *value)
 {
-	return ks_pin_property(filter_fd, pin_id, id, value, sizeof(*value),
-			       NULL);
+	return pin_get_exact(filter_fd, pin_id, id, value, sizeof(*value));
+}
+
+/* A KSMULTIPLE_ITEM as returned: @got bytes, of which the list claims size. */
+static bool list_ok(const struct ks_multiple_item *list, uint32_t got)
+{
+	return got >= sizeof(*list) && list->size >= sizeof(*list) &&
+	       list->size <= got;
 }
 
 struct ks_multiple_item *ks_pin_property_list(int filter_fd, uint32_t pin_id,
 					      uint32_t id)
 {
-	struct ks_multiple_item *list;
-	uint32_t size = 0, got = 0;
+	uint32_t inst[2] = { pin_id, 0 };
+	struct ks_multiple_item hdr, *list;
+	uint32_t got = 0;
+	void *buf;
 	int ret;
 
-	/* Windows' sized-list query: with 4 bytes only the size comes back. */
-	ret = ks_pin_property(filter_fd, pin_id, id, &size, sizeof(size), NULL);
-	if (ret < 0)
-		return NULL;
-	if (size < sizeof(*list)) {
-		errno = EPROTO;
+	ret = ks_property_alloc(filter_fd, &set_pin, id, KSPROPERTY_TYPE_GET,
+				inst, sizeof(inst), &buf, &got);
+	if (ret == -EPROTO || (ret == 0 && got < sizeof(hdr))) {
+		if (ret == 0)
+			free(buf);
+		/* Fall back to Windows' header query. */
+		ret = ks_pin_property(filter_fd, pin_id, id, &hdr, sizeof(hdr),
+				      &got);
+		if (ret < 0)
+			return NULL;
+		if (got != sizeof(hdr) || hdr.size < sizeof(hdr) ||
+		    hdr.size > KS_PROPERTY_ALLOC_MAX) {
+			errno = EPROTO;
+			return NULL;
+		}
+		buf = malloc(hdr.size);
+		if (!buf)
+			return NULL;
+		ret = ks_pin_property(filter_fd, pin_id, id, buf, hdr.size,
+				      &got);
+		if (ret < 0) {
+			free(buf);
+			return NULL;
+		}
+	} else if (ret < 0) {
 		return NULL;
 	}
-	list = malloc(size);
-	if (!list)
-		return NULL;
-	ret = ks_pin_property(filter_fd, pin_id, id, list, size, &got);
-	if (ret < 0 || got < sizeof(*list) || list->size > got) {
-		if (ret >= 0)
-			errno = EPROTO;
-		free(list);
+	list = buf;
+	if (!list_ok(list, got)) {
+		free(buf);
+		errno = EPROTO;
 		return NULL;
 	}
 	return list;
@@ -475,64 +561,674 @@ struct ks_multiple_item *ks_pin_property_list(int filter_fd, uint32_t pin_id,
 
 int ks_pin_count(int filter_fd)
 {
-	static const struct ks_guid set = KSPROPSETID_PIN;
-	uint32_t count;
+	uint32_t count, got = 0;
 	int ret;
 
 	/* CTYPES takes a plain KSPROPERTY. */
-	ret = ks_property(filter_fd, &set, KSPROPERTY_PIN_CTYPES,
+	ret = ks_property(filter_fd, &set_pin, KSPROPERTY_PIN_CTYPES,
 			  KSPROPERTY_TYPE_GET, NULL, 0, &count, sizeof(count),
-			  NULL);
+			  &got);
 	if (ret < 0)
 		return ret;
+	if (got != sizeof(count))
+		return fail(EPROTO);
 	return count > INT32_MAX ? fail(EOVERFLOW) : (int)count;
+}
+
+int ks_pin_dataflow(int filter_fd, uint32_t pin_id, uint32_t *dataflow)
+{
+	return ks_pin_property_u32(filter_fd, pin_id, KSPROPERTY_PIN_DATAFLOW,
+				   dataflow);
+}
+
+int ks_pin_communication(int filter_fd, uint32_t pin_id, uint32_t *comm)
+{
+	return ks_pin_property_u32(filter_fd, pin_id,
+				   KSPROPERTY_PIN_COMMUNICATION, comm);
+}
+
+int ks_pin_cinstances(int filter_fd, uint32_t pin_id,
+		      struct ks_pin_cinstances *ci)
+{
+	return pin_get_exact(filter_fd, pin_id, KSPROPERTY_PIN_CINSTANCES, ci,
+			     sizeof(*ci));
+}
+
+int ks_pin_global_cinstances(int filter_fd, uint32_t pin_id,
+			     struct ks_pin_cinstances *ci)
+{
+	return pin_get_exact(filter_fd, pin_id, KSPROPERTY_PIN_GLOBALCINSTANCES,
+			     ci, sizeof(*ci));
+}
+
+int ks_pin_necessary_instances(int filter_fd, uint32_t pin_id,
+			       uint32_t *count)
+{
+	return ks_pin_property_u32(filter_fd, pin_id,
+				   KSPROPERTY_PIN_NECESSARYINSTANCES, count);
+}
+
+int ks_pin_category(int filter_fd, uint32_t pin_id, struct ks_guid *category)
+{
+	return pin_get_exact(filter_fd, pin_id, KSPROPERTY_PIN_CATEGORY,
+			     category, sizeof(*category));
+}
+
+struct ks_multiple_item *ks_pin_interfaces(int filter_fd, uint32_t pin_id)
+{
+	return ks_pin_property_list(filter_fd, pin_id,
+				    KSPROPERTY_PIN_INTERFACES);
+}
+
+struct ks_multiple_item *ks_pin_mediums(int filter_fd, uint32_t pin_id)
+{
+	return ks_pin_property_list(filter_fd, pin_id, KSPROPERTY_PIN_MEDIUMS);
+}
+
+struct ks_multiple_item *ks_pin_data_ranges(int filter_fd, uint32_t pin_id)
+{
+	return ks_pin_property_list(filter_fd, pin_id,
+				    KSPROPERTY_PIN_DATARANGES);
+}
+
+struct ks_multiple_item *ks_pin_constrained_data_ranges(int filter_fd,
+							uint32_t pin_id)
+{
+	return ks_pin_property_list(filter_fd, pin_id,
+				    KSPROPERTY_PIN_CONSTRAINEDDATARANGES);
+}
+
+/* Append the UTF-8 form of @cp if it fits with a NUL after it. */
+static size_t put_utf8(uint32_t cp, char *buf, size_t pos, size_t size)
+{
+	unsigned char b[4];
+	size_t n, i;
+
+	if (cp < 0x80) {
+		b[0] = cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = 0xC0 | cp >> 6;
+		b[1] = 0x80 | (cp & 0x3F);
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = 0xE0 | cp >> 12;
+		b[1] = 0x80 | (cp >> 6 & 0x3F);
+		b[2] = 0x80 | (cp & 0x3F);
+		n = 3;
+	} else {
+		b[0] = 0xF0 | cp >> 18;
+		b[1] = 0x80 | (cp >> 12 & 0x3F);
+		b[2] = 0x80 | (cp >> 6 & 0x3F);
+		b[3] = 0x80 | (cp & 0x3F);
+		n = 4;
+	}
+	if (pos + n >= size)
+		return 0;
+	for (i = 0; i < n; i++)
+		buf[pos + i] = b[i];
+	return n;
+}
+
+static uint16_t le16(const uint16_t *p)
+{
+	const unsigned char *b = (const void *)p;
+
+	return b[0] | b[1] << 8;
+}
+
+size_t ks_utf16le_to_utf8(const uint16_t *in, size_t len, char *buf,
+			  size_t size)
+{
+	size_t i, pos = 0, n;
+
+	if (!size)
+		return 0;
+	for (i = 0; i < len; i++) {
+		uint32_t cp = le16(&in[i]);
+
+		if (!cp)
+			break;
+		if (cp >= 0xD800 && cp < 0xDC00 && i + 1 < len &&
+		    le16(&in[i + 1]) >= 0xDC00 && le16(&in[i + 1]) < 0xE000) {
+			cp = 0x10000 + ((cp - 0xD800) << 10) +
+			     (le16(&in[i + 1]) - 0xDC00);
+			i++;
+		} else if (cp >= 0xD800 && cp < 0xE000) {
+			cp = 0xFFFD;
+		}
+		n = put_utf8(cp, buf, pos, size);
+		if (!n)
+			break;
+		pos += n;
+	}
+	buf[pos] = '\0';
+	return pos;
 }
 
 int ks_pin_name(int filter_fd, uint32_t pin_id, char *buf, size_t size)
 {
-	uint16_t wide[128];
+	uint32_t inst[2] = { pin_id, 0 };
 	uint32_t got = 0;
-	size_t i, n;
+	void *wide;
 	int ret;
 
 	if (!size)
 		return fail(EINVAL);
-	ret = ks_pin_property(filter_fd, pin_id, KSPROPERTY_PIN_NAME, wide,
-			      sizeof(wide), &got);
+	ret = ks_property_alloc(filter_fd, &set_pin, KSPROPERTY_PIN_NAME,
+				KSPROPERTY_TYPE_GET, inst, sizeof(inst), &wide,
+				&got);
 	if (ret < 0)
 		return ret;
-	n = got / 2;
-	for (i = 0; i < n && i + 1 < size && wide[i]; i++)
-		buf[i] = wide[i] < 0x80 ? (char)wide[i] : '?';
-	buf[i] = '\0';
+	ks_utf16le_to_utf8(wide, got / 2, buf, size);
+	free(wide);
 	return 0;
+}
+
+int ks_filter_component_id(int filter_fd, struct ks_componentid *id)
+{
+	uint32_t got = 0;
+	int ret;
+
+	ret = ks_property(filter_fd, &set_general,
+			  KSPROPERTY_GENERAL_COMPONENTID, KSPROPERTY_TYPE_GET,
+			  NULL, 0, id, sizeof(*id), &got);
+	if (ret < 0)
+		return ret;
+	return got == sizeof(*id) ? 0 : fail(EPROTO);
+}
+
+struct ks_multiple_item *ks_filter_categories(int filter_fd)
+{
+	uint32_t got = 0;
+	void *buf;
+	int ret;
+
+	ret = ks_property_alloc(filter_fd, &set_topology,
+				KSPROPERTY_TOPOLOGY_CATEGORIES,
+				KSPROPERTY_TYPE_GET, NULL, 0, &buf, &got);
+	if (ret < 0)
+		return NULL;
+	if (!list_ok(buf, got)) {
+		free(buf);
+		errno = EPROTO;
+		return NULL;
+	}
+	return buf;
+}
+
+int ks_basic_support(int fd, const struct ks_guid *set, uint32_t id,
+		     const void *instance, uint32_t instance_size,
+		     uint32_t *types)
+{
+	uint32_t got = 0;
+	int ret;
+
+	ret = ks_property(fd, set, id, KSPROPERTY_TYPE_BASICSUPPORT, instance,
+			  instance_size, types, sizeof(*types), &got);
+	if (ret < 0)
+		return ret;
+	return got == sizeof(*types) ? 0 : fail(EPROTO);
+}
+
+struct ks_guid *ks_set_support(int fd, uint32_t *count)
+{
+	static const struct ks_guid null_set = KS_GUID_NULL;
+	uint32_t got = 0;
+	void *buf;
+	int ret;
+
+	ret = ks_property_alloc(fd, &null_set, 0, KSPROPERTY_TYPE_SETSUPPORT,
+				NULL, 0, &buf, &got);
+	if (ret < 0)
+		return NULL;
+	if (got % sizeof(struct ks_guid)) {
+		free(buf);
+		errno = EPROTO;
+		return NULL;
+	}
+	*count = got / sizeof(struct ks_guid);
+	return buf;
+}
+
+/* ---- data intersection ---- */
+
+static uint32_t align8(uint32_t v)
+{
+	return (v + 7) & ~7u;
+}
+
+struct ks_multiple_item *ks_list_build(const struct ks_dataformat *const *items,
+				       unsigned int count)
+{
+	struct ks_multiple_item *list;
+	uint64_t size = sizeof(*list);
+	unsigned int i;
+	char *p;
+
+	for (i = 0; i < count; i++) {
+		if (items[i]->format_size < sizeof(struct ks_dataformat) ||
+		    items[i]->format_size > KS_CONNECT_SIZE_MAX) {
+			errno = EINVAL;
+			return NULL;
+		}
+		size = align8(size) + items[i]->format_size;
+	}
+	size = align8(size);
+	if (size > KS_CONNECT_SIZE_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
+	list = calloc(1, size);
+	if (!list)
+		return NULL;
+	list->size = size;
+	list->count = count;
+	p = (char *)(list + 1);
+	for (i = 0; i < count; i++) {
+		memcpy(p, items[i], items[i]->format_size);
+		p += align8(items[i]->format_size);
+	}
+	return list;
+}
+
+void ks_range_wildcard(struct ks_dataformat *range)
+{
+	memset(range, 0, sizeof(*range));
+	range->format_size = sizeof(*range);
+}
+
+void ks_build_audio_range(struct ks_datarange_audio *r,
+			  enum ks_sample_type type, uint32_t max_channels,
+			  uint32_t min_bits, uint32_t max_bits,
+			  uint32_t min_rate, uint32_t max_rate)
+{
+	memset(r, 0, sizeof(*r));
+	r->data_range.format_size = sizeof(*r);
+	r->data_range.major_format = guid_audio;
+	r->data_range.sub_format = type == KS_SAMPLE_FLOAT ? guid_float :
+				   guid_pcm;
+	r->data_range.specifier = guid_wfx;
+	r->maximum_channels = max_channels;
+	r->minimum_bits_per_sample = min_bits;
+	r->maximum_bits_per_sample = max_bits;
+	r->minimum_sample_frequency = min_rate;
+	r->maximum_sample_frequency = max_rate;
+}
+
+void *ks_pin_intersect_list(int filter_fd, uint32_t pin_id,
+			    const struct ks_multiple_item *candidates,
+			    uint32_t *size)
+{
+	uint32_t got = 0;
+	uint32_t *inst;
+	void *format;
+	int ret;
+
+	if (candidates->size < sizeof(*candidates) ||
+	    candidates->size > KS_CONNECT_SIZE_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* KSP_PIN's pin_id and reserved, then the KSMULTIPLE_ITEM. */
+	inst = calloc(1, 8 + candidates->size);
+	if (!inst)
+		return NULL;
+	inst[0] = pin_id;
+	memcpy(inst + 2, candidates, candidates->size);
+	ret = ks_property_alloc(filter_fd, &set_pin,
+				KSPROPERTY_PIN_DATAINTERSECTION,
+				KSPROPERTY_TYPE_GET, inst,
+				8 + candidates->size, &format, &got);
+	free(inst);
+	if (ret < 0)
+		return NULL;
+	if (got < sizeof(struct ks_dataformat) ||
+	    ((struct ks_dataformat *)format)->format_size > got) {
+		free(format);
+		errno = EPROTO;
+		return NULL;
+	}
+	*size = got;
+	return format;
+}
+
+void *ks_pin_intersect(int filter_fd, uint32_t pin_id,
+		       const struct ks_dataformat *const *candidates,
+		       unsigned int count, uint32_t *size)
+{
+	const struct ks_dataformat *any[1];
+	struct ks_multiple_item *list;
+	struct ks_dataformat wild;
+	void *format;
+	int err;
+
+	if (!count) {
+		ks_range_wildcard(&wild);
+		any[0] = &wild;
+		candidates = any;
+		count = 1;
+	}
+	list = ks_list_build(candidates, count);
+	if (!list)
+		return NULL;
+	format = ks_pin_intersect_list(filter_fd, pin_id, list, size);
+	err = errno;
+	free(list);
+	errno = err;
+	return format;
+}
+
+int ks_pin_propose_format(int filter_fd, uint32_t pin_id, const void *format,
+			  uint32_t size)
+{
+	uint32_t inst[2] = { pin_id, 0 };
+
+	/* A SET: the value (the format) travels in the output buffer. */
+	return ks_property(filter_fd, &set_pin,
+			   KSPROPERTY_PIN_PROPOSEDATAFORMAT, KSPROPERTY_TYPE_SET,
+			   inst, sizeof(inst), (void *)format, size, NULL);
+}
+
+struct ks_pin_connect *ks_connect_alloc(uint32_t pin_id, const void *format,
+					uint32_t format_size, uint32_t *size)
+{
+	struct ks_pin_connect *c;
+
+	if (format_size > KS_CONNECT_SIZE_MAX - sizeof(*c)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c) + format_size);
+	if (!c)
+		return NULL;
+	ks_connect_init(c, pin_id);
+	memcpy(c + 1, format, format_size);
+	*size = sizeof(*c) + format_size;
+	return c;
+}
+
+/* ---- pin fd properties ---- */
+
+static int conn_get_exact(int pin_fd, uint32_t id, void *out, uint32_t size)
+{
+	uint32_t got = 0;
+	int ret;
+
+	ret = ks_property(pin_fd, &set_connection, id, KSPROPERTY_TYPE_GET,
+			  NULL, 0, out, size, &got);
+	if (ret < 0)
+		return ret;
+	return got == size ? 0 : fail(EPROTO);
+}
+
+static int conn_set(int pin_fd, uint32_t id, const void *value, uint32_t size)
+{
+	return ks_property(pin_fd, &set_connection, id, KSPROPERTY_TYPE_SET,
+			   NULL, 0, (void *)value, size, NULL);
+}
+
+int ks_pin_get_state(int pin_fd, uint32_t *state)
+{
+	return conn_get_exact(pin_fd, KSPROPERTY_CONNECTION_STATE, state,
+			      sizeof(*state));
+}
+
+int ks_pin_set_state(int pin_fd, uint32_t state)
+{
+	return conn_set(pin_fd, KSPROPERTY_CONNECTION_STATE, &state,
+			sizeof(state));
+}
+
+int ks_pin_get_priority(int pin_fd, struct ks_priority *priority)
+{
+	return conn_get_exact(pin_fd, KSPROPERTY_CONNECTION_PRIORITY, priority,
+			      sizeof(*priority));
+}
+
+int ks_pin_set_priority(int pin_fd, const struct ks_priority *priority)
+{
+	return conn_set(pin_fd, KSPROPERTY_CONNECTION_PRIORITY, priority,
+			sizeof(*priority));
+}
+
+void *ks_pin_get_dataformat(int pin_fd, uint32_t *size)
+{
+	void *format;
+	int ret;
+
+	ret = ks_property_alloc(pin_fd, &set_connection,
+				KSPROPERTY_CONNECTION_DATAFORMAT,
+				KSPROPERTY_TYPE_GET, NULL, 0, &format, size);
+	return ret < 0 ? NULL : format;
+}
+
+int ks_pin_set_dataformat(int pin_fd, const void *format, uint32_t size)
+{
+	return conn_set(pin_fd, KSPROPERTY_CONNECTION_DATAFORMAT, format, size);
+}
+
+int ks_pin_allocator_framing(int pin_fd, struct ks_allocator_framing *framing)
+{
+	return conn_get_exact(pin_fd, KSPROPERTY_CONNECTION_ALLOCATORFRAMING,
+			      framing, sizeof(*framing));
+}
+
+/* ---- lists and descriptions ---- */
+
+/* The item at @off if a well-formed one fits in the list, else NULL. */
+static const struct ks_dataformat *list_item(const struct ks_multiple_item *list,
+					     size_t off)
+{
+	const struct ks_dataformat *item;
+
+	if (off + sizeof(*item) > list->size)
+		return NULL;
+	item = (const void *)((const char *)list + off);
+	if (item->format_size < sizeof(*item) ||
+	    item->format_size > list->size - off)
+		return NULL;
+	return item;
 }
 
 const struct ks_dataformat *ks_list_first(const struct ks_multiple_item *list)
 {
-	const struct ks_dataformat *item = (const void *)(list + 1);
-
-	if (!list->count || list->size < sizeof(*list) + sizeof(*item) ||
-	    item->format_size < sizeof(*item) ||
-	    item->format_size > list->size - sizeof(*list))
+	if (!list->count)
 		return NULL;
-	return item;
+	return list_item(list, sizeof(*list));
+}
+
+const struct ks_multiple_item *
+ks_list_attributes(const struct ks_multiple_item *list,
+		   const struct ks_dataformat *item)
+{
+	size_t off = (const char *)item - (const char *)list;
+	const struct ks_multiple_item *attrs;
+
+	if (!(item->flags & KSDATARANGE_ATTRIBUTES))
+		return NULL;
+	off = align8(off + item->format_size);
+	if (off + sizeof(*attrs) > list->size)
+		return NULL;
+	attrs = (const void *)((const char *)list + off);
+	if (attrs->size < sizeof(*attrs) || attrs->size > list->size - off)
+		return NULL;
+	return attrs;
 }
 
 const struct ks_dataformat *ks_list_next(const struct ks_multiple_item *list,
 					 const struct ks_dataformat *item)
 {
-	size_t off = (const char *)item - (const char *)list;
-	const struct ks_dataformat *next;
+	const struct ks_multiple_item *attrs = ks_list_attributes(list, item);
+	size_t off;
 
-	off = (off + item->format_size + 7) & ~(size_t)7;
-	if (off + sizeof(*next) > list->size)
-		return NULL;
-	next = (const void *)((const char *)list + off);
-	if (next->format_size < sizeof(*next) ||
-	    next->format_size > list->size - off)
-		return NULL;
-	return next;
+	if (attrs)
+		off = (const char *)attrs - (const char *)list + attrs->size;
+	else
+		off = (const char *)item - (const char *)list +
+		      item->format_size;
+	return list_item(list, align8(off));
+}
+
+const struct ks_identifier *ks_list_identifiers(const struct ks_multiple_item *list,
+						uint32_t *count)
+{
+	uint32_t n = (list->size - sizeof(*list)) / sizeof(struct ks_identifier);
+
+	*count = n < list->count ? n : list->count;
+	return (const void *)(list + 1);
+}
+
+const struct ks_guid *ks_list_guids(const struct ks_multiple_item *list,
+				    uint32_t *count)
+{
+	uint32_t n = (list->size - sizeof(*list)) / sizeof(struct ks_guid);
+
+	*count = n < list->count ? n : list->count;
+	return (const void *)(list + 1);
+}
+
+bool ks_range_is_audio(const struct ks_dataformat *r)
+{
+	return r->format_size == sizeof(struct ks_datarange_audio) &&
+	       ks_guid_eq(&r->major_format, &guid_audio) &&
+	       ks_guid_eq(&r->specifier, &guid_wfx);
+}
+
+/* "pcm", "float", a GUID's name without its prefix, or its text. */
+static const char *short_guid(const struct ks_guid *g, char *buf)
+{
+	static const char * const prefixes[] = {
+		"KSDATAFORMAT_TYPE_", "KSDATAFORMAT_SUBTYPE_",
+		"KSDATAFORMAT_SPECIFIER_",
+	};
+	static const struct ks_guid null_guid = KS_GUID_NULL;
+	const char *name;
+	size_t i;
+
+	if (ks_guid_eq(g, &null_guid))
+		return "any";
+	if (ks_guid_eq(g, &guid_pcm))
+		return "pcm";
+	if (ks_guid_eq(g, &guid_float))
+		return "float";
+	name = ks_guid_name(g);
+	if (!name)
+		return ks_guid_str(g, buf);
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++) {
+		size_t n = strlen(prefixes[i]);
+
+		if (!strncmp(name, prefixes[i], n))
+			return name + n;
+	}
+	return name;
+}
+
+static int range_bits_str(uint32_t lo, uint32_t hi, char *buf, size_t size)
+{
+	return lo == hi ? snprintf(buf, size, "%u", lo) :
+	       snprintf(buf, size, "%u-%u", lo, hi);
+}
+
+int ks_range_str(const struct ks_dataformat *r, char *buf, size_t size)
+{
+	char b1[KS_GUID_STR_LEN], b2[KS_GUID_STR_LEN], b3[KS_GUID_STR_LEN];
+	const char *attrs = r->flags & KSDATARANGE_ATTRIBUTES ?
+			    (r->flags & KSDATARANGE_REQUIRED_ATTRIBUTES ?
+			     " +required attributes" : " +attributes") : "";
+	char bits[24], rate[24];
+
+	if (ks_range_is_audio(r)) {
+		const struct ks_datarange_audio *a = (const void *)r;
+
+		range_bits_str(a->minimum_bits_per_sample,
+			       a->maximum_bits_per_sample, bits, sizeof(bits));
+		range_bits_str(a->minimum_sample_frequency,
+			       a->maximum_sample_frequency, rate, sizeof(rate));
+		return snprintf(buf, size, "%s %s%uch %sbit %sHz%s",
+				short_guid(&r->sub_format, b1),
+				a->maximum_channels > 1 ? "1-" : "",
+				a->maximum_channels, bits, rate, attrs);
+	}
+	return snprintf(buf, size, "%s/%s/%s%s",
+			short_guid(&r->major_format, b1),
+			short_guid(&r->sub_format, b2),
+			short_guid(&r->specifier, b3), attrs);
+}
+
+int ks_format_audio_params(const void *format, uint32_t size,
+			   struct ks_audio_params *p)
+{
+	const struct ks_dataformat *df = format;
+	struct ks_waveformatextensible x;
+	struct ks_waveformatex w;
+	struct ks_guid sub;
+
+	if (size < sizeof(struct ks_dataformat_waveformatex) ||
+	    df->format_size < sizeof(struct ks_dataformat_waveformatex) ||
+	    df->format_size > size || !ks_guid_eq(&df->major_format, &guid_audio) ||
+	    !ks_guid_eq(&df->specifier, &guid_wfx))
+		return fail(EINVAL);
+	memcpy(&w, (const char *)format + sizeof(*df), sizeof(w));
+	memset(p, 0, sizeof(*p));
+	if (w.format_tag == KS_WAVE_FORMAT_EXTENSIBLE) {
+		if (df->format_size < sizeof(struct ks_dataformat_waveformatextensible))
+			return fail(EINVAL);
+		memcpy(&x, (const char *)format + sizeof(*df), sizeof(x));
+		memcpy(&sub, (const char *)&x + offsetof(typeof(x), sub_format),
+		       sizeof(sub));
+		p->extensible = true;
+		if (ks_guid_eq(&sub, &guid_float))
+			p->type = KS_SAMPLE_FLOAT;
+		else if (ks_guid_eq(&sub, &guid_pcm))
+			p->type = KS_SAMPLE_PCM;
+		else
+			return fail(EINVAL);
+	} else if (w.format_tag == KS_WAVE_FORMAT_PCM) {
+		p->type = KS_SAMPLE_PCM;
+	} else if (w.format_tag == KS_WAVE_FORMAT_IEEE_FLOAT) {
+		p->type = KS_SAMPLE_FLOAT;
+	} else {
+		return fail(EINVAL);
+	}
+	p->rate = w.samples_per_sec;
+	p->channels = w.channels;
+	p->bits = w.bits_per_sample;
+	return 0;
+}
+
+int ks_format_str(const void *format, uint32_t size, char *buf, size_t bufsize)
+{
+	char b1[KS_GUID_STR_LEN], b2[KS_GUID_STR_LEN], b3[KS_GUID_STR_LEN];
+	const struct ks_dataformat *df = format;
+	struct ks_audio_params p;
+
+	if (ks_format_audio_params(format, size, &p) == 0)
+		return ks_format_params_str(&p, buf, bufsize);
+	if (size < sizeof(*df))
+		return snprintf(buf, bufsize, "(malformed format)");
+	return snprintf(buf, bufsize, "%s/%s/%s%s",
+			short_guid(&df->major_format, b1),
+			short_guid(&df->sub_format, b2),
+			short_guid(&df->specifier, b3),
+			df->flags & KSDATAFORMAT_ATTRIBUTES ? " +attributes" : "");
+}
+
+const char *ks_identifier_name(const struct ks_identifier *id)
+{
+	static const struct ks_guid iface = KSINTERFACESETID_STANDARD;
+	static const struct ks_guid medium = KSMEDIUMSETID_STANDARD;
+
+	if (ks_guid_eq(&id->set, &iface)) {
+		switch (id->id) {
+		case KSINTERFACE_STANDARD_STREAMING: return "STREAMING";
+		case KSINTERFACE_STANDARD_LOOPED_STREAMING: return "LOOPED_STREAMING";
+		case KSINTERFACE_STANDARD_CONTROL: return "CONTROL";
+		}
+	}
+	if (ks_guid_eq(&id->set, &medium) && id->id == KSMEDIUM_TYPE_ANYINSTANCE)
+		return "ANYINSTANCE";
+	return NULL;
 }
 
 /* ---- GUIDs ---- */

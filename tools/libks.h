@@ -8,7 +8,16 @@
  * Errors: every function returning int returns a value >= 0 on success and a
  * negative errno value on failure (-EINVAL, -EDOM, ...); errno is set to the
  * same positive value as well, so both styles work.  Functions returning a
- * pointer return NULL on failure with errno set.
+ * pointer return NULL on failure with errno set.  The property errnos are the
+ * kernel's (SPEC 6): ENOENT unknown set or id, EOPNOTSUPP operation not
+ * offered, EINVAL malformed input, EOVERFLOW output too small, EDOM no
+ * matching format, ENODEV filter unregistered, ENOTTY a module without
+ * properties.  EPROTO means the kernel answered with a malformed value.
+ *
+ * Buffers: a function whose name or comment says "allocated" (or that returns
+ * a pointer) hands back memory from malloc(); the caller free()s it, also
+ * when it is a struct such as struct ks_multiple_item.  Nothing is allocated
+ * on failure.  Every other output goes into caller-provided memory.
  */
 #ifndef _LIBKS_H
 #define _LIBKS_H
@@ -135,13 +144,25 @@ void ks_connect_set_interface(struct ks_pin_connect *connect, uint32_t id);
 /*
  * DeviceIoControl(IOCTL_KS_PROPERTY): @in is a KSPROPERTY {@set, @id, @flags}
  * followed by @instance_size bytes of @instance (for most pin properties the
- * rest of a KSP_PIN: use ks_pin_property()).  Returns 0 or a negative errno;
- * *@returned (if not NULL) gets the bytes written to @out, or the bytes needed
- * when the result is -EOVERFLOW.
+ * rest of a KSP_PIN: use ks_pin_property()).  For a GET @out receives the
+ * value; for a SET @out holds it (as DeviceIoControl's output buffer does).
+ * Returns 0 or a negative errno; *@returned (if not NULL) gets the bytes
+ * written to @out, or the bytes needed when the result is -EOVERFLOW.
  */
 int ks_property(int fd, const struct ks_guid *set, uint32_t id,
 		uint32_t flags, const void *instance, uint32_t instance_size,
 		void *out, uint32_t out_size, uint32_t *returned);
+
+/*
+ * A property whose size is not known in advance (lists, names, formats):
+ * asks with out_size 0 (the kernel answers -EOVERFLOW with the size needed),
+ * allocates, fetches, and asks again if the value grew in between.  On
+ * success *@out is an allocated buffer of *@size bytes (the bytes returned;
+ * at least one byte is allocated even for an empty value).
+ */
+int ks_property_alloc(int fd, const struct ks_guid *set, uint32_t id,
+		      uint32_t flags, const void *instance,
+		      uint32_t instance_size, void **out, uint32_t *size);
 
 /* A KSPROPSETID_Pin GET with a KSP_PIN for @pin_id. */
 int ks_pin_property(int filter_fd, uint32_t pin_id, uint32_t id, void *out,
@@ -153,8 +174,10 @@ int ks_pin_property_u32(int filter_fd, uint32_t pin_id, uint32_t id,
 
 /*
  * A KSMULTIPLE_ITEM-valued KSPROPSETID_Pin GET (DATARANGES, INTERFACES,
- * MEDIUMS): asks for the size first, then returns a malloc'ed copy of the
- * whole list (free() it), or NULL with errno set.
+ * MEDIUMS, CONSTRAINEDDATARANGES) by the sized-list protocol: the size first
+ * (out_size 0, or the 8-byte header from a kernel that does not answer that),
+ * then the list.  Returns the allocated list, checked to be well formed
+ * (size >= 8 and within what was returned), or NULL with errno set.
  */
 struct ks_multiple_item *ks_pin_property_list(int filter_fd, uint32_t pin_id,
 					      uint32_t id);
@@ -162,20 +185,200 @@ struct ks_multiple_item *ks_pin_property_list(int filter_fd, uint32_t pin_id,
 /* KSPROPERTY_PIN_CTYPES: the number of pin types; returns it or -errno. */
 int ks_pin_count(int filter_fd);
 
+/* KSPROPERTY_PIN_DATAFLOW: KSPIN_DATAFLOW_IN or _OUT. */
+int ks_pin_dataflow(int filter_fd, uint32_t pin_id, uint32_t *dataflow);
+
+/* KSPROPERTY_PIN_COMMUNICATION: KSPIN_COMMUNICATION_*. */
+int ks_pin_communication(int filter_fd, uint32_t pin_id, uint32_t *comm);
+
+/* KSPROPERTY_PIN_CINSTANCES: possible (or KS_INSTANCES_UNLIMITED) and current. */
+int ks_pin_cinstances(int filter_fd, uint32_t pin_id,
+		      struct ks_pin_cinstances *ci);
+
+/* KSPROPERTY_PIN_GLOBALCINSTANCES. */
+int ks_pin_global_cinstances(int filter_fd, uint32_t pin_id,
+			     struct ks_pin_cinstances *ci);
+
+/* KSPROPERTY_PIN_NECESSARYINSTANCES. */
+int ks_pin_necessary_instances(int filter_fd, uint32_t pin_id,
+			       uint32_t *count);
+
 /*
- * KSPROPERTY_PIN_NAME as ASCII/UTF-8 into @buf (UTF-16LE outside ASCII is
- * shown as '?').  Returns 0 or a negative errno.
+ * KSPROPERTY_PIN_CATEGORY.  A pin without a category may answer -ENOENT or
+ * the all-zero GUID, depending on the module.
+ */
+int ks_pin_category(int filter_fd, uint32_t pin_id, struct ks_guid *category);
+
+/* Allocated KSMULTIPLE_ITEM lists of ks_identifier (see ks_list_identifiers()). */
+struct ks_multiple_item *ks_pin_interfaces(int filter_fd, uint32_t pin_id);
+struct ks_multiple_item *ks_pin_mediums(int filter_fd, uint32_t pin_id);
+
+/* Allocated KSMULTIPLE_ITEM lists of data ranges (see ks_list_first()). */
+struct ks_multiple_item *ks_pin_data_ranges(int filter_fd, uint32_t pin_id);
+struct ks_multiple_item *ks_pin_constrained_data_ranges(int filter_fd,
+							uint32_t pin_id);
+
+/*
+ * KSPROPERTY_PIN_NAME converted from UTF-16LE to UTF-8 into @buf (@size
+ * bytes, always NUL-terminated; a longer name is cut at a character
+ * boundary).  Unpaired surrogates become U+FFFD.  Returns 0 or -errno.
  */
 int ks_pin_name(int filter_fd, uint32_t pin_id, char *buf, size_t size);
 
 /*
+ * Convert @len UTF-16LE code units (stopping at a NUL) to UTF-8 in @buf as
+ * ks_pin_name() does.  Returns the length written, without the NUL.
+ */
+size_t ks_utf16le_to_utf8(const uint16_t *in, size_t len, char *buf,
+			  size_t size);
+
+/* KSPROPSETID_General / KSPROPERTY_GENERAL_COMPONENTID of a filter. */
+int ks_filter_component_id(int filter_fd, struct ks_componentid *id);
+
+/*
+ * KSPROPSETID_Topology / KSPROPERTY_TOPOLOGY_CATEGORIES: an allocated
+ * KSMULTIPLE_ITEM of ks_guid (see ks_list_guids()), or NULL with errno set.
+ */
+struct ks_multiple_item *ks_filter_categories(int filter_fd);
+
+/*
+ * KSPROPERTY_TYPE_BASICSUPPORT: *@types gets the KSPROPERTY_TYPE_GET/SET bits
+ * the property offers.  @instance as for ks_property() (pass the rest of a
+ * KSP_PIN for pin properties).
+ */
+int ks_basic_support(int fd, const struct ks_guid *set, uint32_t id,
+		     const void *instance, uint32_t instance_size,
+		     uint32_t *types);
+
+/*
+ * KSPROPERTY_TYPE_SETSUPPORT with the all-zero set: an allocated array of
+ * the property sets @fd supports, *@count entries; NULL with errno set.
+ */
+struct ks_guid *ks_set_support(int fd, uint32_t *count);
+
+/* ---- data intersection ---- */
+
+/*
+ * An allocated KSMULTIPLE_ITEM holding @count data ranges (or formats), each
+ * copied with its format_size bytes and starting 8-byte aligned, padding
+ * zeroed.  Returns NULL with errno EINVAL for a range whose format_size is
+ * below 64.
+ */
+struct ks_multiple_item *ks_list_build(const struct ks_dataformat *const *items,
+				       unsigned int count);
+
+/* A KSDATARANGE that matches any format: format_size 64, all GUIDs zero. */
+void ks_range_wildcard(struct ks_dataformat *range);
+
+/*
+ * A KSDATARANGE_AUDIO (audio / PCM or IEEE_FLOAT / WAVEFORMATEX) for
+ * intersection candidates.
+ */
+void ks_build_audio_range(struct ks_datarange_audio *range,
+			  enum ks_sample_type type, uint32_t max_channels,
+			  uint32_t min_bits, uint32_t max_bits,
+			  uint32_t min_rate, uint32_t max_rate);
+
+/*
+ * KSPROPERTY_PIN_DATAINTERSECTION: the format the pin makes of the first of
+ * @count @candidates (in this order) that overlaps one of its ranges; with
+ * @count 0 a single wildcard candidate, i.e. "the best format the pin
+ * offers".  Returns the allocated format, *@size bytes (the format and any
+ * attribute list after it), or NULL with errno EDOM when nothing overlaps.
+ */
+void *ks_pin_intersect(int filter_fd, uint32_t pin_id,
+		       const struct ks_dataformat *const *candidates,
+		       unsigned int count, uint32_t *size);
+
+/* The same with a candidate list already in KSMULTIPLE_ITEM form. */
+void *ks_pin_intersect_list(int filter_fd, uint32_t pin_id,
+			    const struct ks_multiple_item *candidates,
+			    uint32_t *size);
+
+/*
+ * KSPROPERTY_PIN_PROPOSEDATAFORMAT (SET): 0 when the pin would accept
+ * @format (@size bytes), -EDOM when not; nothing is created.
+ */
+int ks_pin_propose_format(int filter_fd, uint32_t pin_id, const void *format,
+			  uint32_t size);
+
+/*
+ * An allocated connect request for ks_create_pin(): a KSPIN_CONNECT with the
+ * defaults of ks_connect_init() followed by @format_size bytes of @format
+ * (for instance a ks_pin_intersect() result).  *@size gets the request size.
+ */
+struct ks_pin_connect *ks_connect_alloc(uint32_t pin_id, const void *format,
+					uint32_t format_size, uint32_t *size);
+
+/* ---- pin fd properties (KSPROPSETID_Connection) ---- */
+
+int ks_pin_get_state(int pin_fd, uint32_t *state);
+int ks_pin_set_state(int pin_fd, uint32_t state);
+int ks_pin_get_priority(int pin_fd, struct ks_priority *priority);
+int ks_pin_set_priority(int pin_fd, const struct ks_priority *priority);
+
+/* The pin's format as created or last set: allocated, *@size bytes. */
+void *ks_pin_get_dataformat(int pin_fd, uint32_t *size);
+
+/* Change the format (only while KSSTATE_STOP). */
+int ks_pin_set_dataformat(int pin_fd, const void *format, uint32_t size);
+
+int ks_pin_allocator_framing(int pin_fd, struct ks_allocator_framing *framing);
+
+/* ---- lists and descriptions ---- */
+
+/*
  * Walk a KSMULTIPLE_ITEM list of data ranges or formats: the first item, then
- * the next one (8-byte aligned after the current one's format_size), NULL at
- * the end or on a malformed list.
+ * the next one (8-byte aligned after the current one's format_size, and
+ * after its attribute list when it has KSDATARANGE_ATTRIBUTES), NULL at the
+ * end or on a malformed list.  The walk is bounded by the list's size, so it
+ * works whether or not the module counts attribute lists as items.
  */
 const struct ks_dataformat *ks_list_first(const struct ks_multiple_item *list);
 const struct ks_dataformat *ks_list_next(const struct ks_multiple_item *list,
 					 const struct ks_dataformat *item);
+
+/*
+ * The attribute list (KSMULTIPLE_ITEM of ks_attribute) that follows @item in
+ * @list when the item has KSDATARANGE_ATTRIBUTES, else NULL.
+ */
+const struct ks_multiple_item *
+ks_list_attributes(const struct ks_multiple_item *list,
+		   const struct ks_dataformat *item);
+
+/* The identifiers of an INTERFACES/MEDIUMS list; *@count of them. */
+const struct ks_identifier *ks_list_identifiers(const struct ks_multiple_item *list,
+						uint32_t *count);
+
+/* The GUIDs of a TOPOLOGY CATEGORIES list; *@count of them. */
+const struct ks_guid *ks_list_guids(const struct ks_multiple_item *list,
+				    uint32_t *count);
+
+/* A KSDATARANGE_AUDIO (major AUDIO, specifier WAVEFORMATEX, 88 bytes)? */
+bool ks_range_is_audio(const struct ks_dataformat *range);
+
+/*
+ * A data range in words: "pcm 1-8ch 8-32bit 8000-384000Hz" for audio ranges,
+ * "STREAM/any/any" (GUID names, "any" for the wildcard) otherwise, with
+ * " +attributes" when it has an attribute list.  Returns snprintf's value.
+ */
+int ks_range_str(const struct ks_dataformat *range, char *buf, size_t size);
+
+/*
+ * The audio parameters of a KSDATAFORMAT_WAVEFORMATEX(TENSIBLE) of @size
+ * bytes.  Returns 0, or -EINVAL when @format is no PCM/float audio format.
+ */
+int ks_format_audio_params(const void *format, uint32_t size,
+			   struct ks_audio_params *params);
+
+/*
+ * A format in words: "pcm:48000:2:16" for audio (what ks_parse_format()
+ * reads), the GUID names otherwise.  Returns snprintf's value.
+ */
+int ks_format_str(const void *format, uint32_t size, char *buf, size_t bufsize);
+
+/* The name of a standard interface or medium ("STREAMING"), or NULL. */
+const char *ks_identifier_name(const struct ks_identifier *id);
 
 /* ---- GUIDs ---- */
 

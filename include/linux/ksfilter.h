@@ -145,6 +145,102 @@ unsigned int ks_pin_state(const struct ks_pin *pin);
 void *ks_pin_context(const struct ks_pin *pin);
 void ks_pin_set_context(struct ks_pin *pin, void *context);
 
+/**
+ * struct ks_interface - the header of every published interface (INTERFACE)
+ * @size: bytes of the whole structure, this header included
+ * @version: the version of the interface type this structure implements
+ * @context: the provider's context, passed to the callbacks below and, by
+ *	convention, as the first argument of the interface-specific functions
+ * @interface_reference: take one more reference (before handing the
+ *	interface on to another user)
+ * @interface_dereference: drop a reference (when done with the interface)
+ *
+ * A provider embeds this header as the first member of its function table
+ * and publishes it with ks_register_interface().  Its two callbacks count
+ * references on the provider's own object behind @context; they may be
+ * called in atomic context (never from a hard interrupt) and must not sleep.
+ *
+ * A consumer gets a copy from ks_query_interface() in which
+ * @interface_reference and @interface_dereference are the core's: they
+ * forward to the provider's callbacks and also keep the provider's module
+ * loaded while the reference is held.  The consumer follows Windows' rule:
+ * iface->interface_dereference(iface->context) when done, and
+ * iface->interface_reference(iface->context) before passing it on.
+ */
+struct ks_interface {
+	u16 size;
+	u16 version;
+	void *context;
+	void (*interface_reference)(void *context);
+	void (*interface_dereference)(void *context);
+	/* interface-specific members follow */
+};
+
+/*
+ * Publish @iface (copied: it may be const or on the stack) as version
+ * iface->version of @type, provided by @owner (THIS_MODULE).  Returns 0;
+ * -EINVAL when iface->size < sizeof(struct ks_interface) or a callback is
+ * NULL; -EEXIST when this (type, version) is already published; -EBUSY when
+ * iface->context is already published by another module or with other
+ * callbacks; -ENOMEM.  A provider publishes last in its init (nothing may
+ * fail after) and unregisters every version in its exit.  May sleep.
+ */
+int ks_register_interface(const guid_t *type, const struct ks_interface *iface,
+			  struct module *owner);
+
+/*
+ * Withdraw version @version of @type.  Once this returns no query finds it
+ * and no new reference is taken on iface->context; references handed out
+ * before stay valid (and keep the owner loaded) until dropped.  May sleep.
+ */
+void ks_unregister_interface(const guid_t *type, u16 version);
+
+/*
+ * IRP_MN_QUERY_INTERFACE: find the highest published version of @type not
+ * above @version, copy that structure's own size bytes into @iface (the
+ * rest of the caller's @size bytes is left untouched; iface->version says
+ * which version was found) and take one reference on it.  Returns 0;
+ * -ENOENT when no provider publishes @type; -EPROTONOSUPPORT when every
+ * published version is above @version; -EINVAL when @size is smaller than
+ * the structure found or @interface_specific_data is not NULL.
+ *
+ * @interface_specific_data is Windows' InterfaceSpecificData.  Published
+ * tables are plain data that no provider code sees at query time, so there
+ * is nothing to hand it to: it is reserved and must be NULL, so that a port
+ * relying on it fails loudly instead of silently getting a table that
+ * ignored it.  Does not sleep; lock-free (RCU).
+ */
+int ks_query_interface(const guid_t *type, u16 size, u16 version,
+		       struct ks_interface *iface,
+		       void *interface_specific_data);
+
+/*
+ * KS_INTERFACE_FILTER_FACTORY: the core's own filter API as an interface, so
+ * that a companion module registers filters with ks_query_interface() as
+ * its only link to ksfilter.  Every function takes the interface's context
+ * first, as Windows interface functions do.  Version 1.
+ */
+#define KS_INTERFACE_FILTER_FACTORY GUID_INIT(0x3DEB4AEA, 0x896A, 0x4C25, \
+	0x8C, 0x23, 0x2A, 0x00, 0x02, 0x4A, 0x7B, 0x63)
+#define KS_FILTER_FACTORY_VERSION 1
+
+struct ks_filter_factory_interface {
+	struct ks_interface header;
+	struct ks_filter *(*filter_register)(void *context,
+					     const struct ks_filter_descriptor *desc,
+					     void *filter_context);
+	void (*filter_unregister)(void *context, struct ks_filter *filter);
+	void *(*filter_context)(void *context, const struct ks_filter *filter);
+	struct ks_filter *(*pin_filter)(void *context, const struct ks_pin *pin);
+	unsigned int (*pin_id)(void *context, const struct ks_pin *pin);
+	const struct ks_dataformat *(*pin_format)(void *context,
+						  const struct ks_pin *pin);
+	unsigned int (*pin_state)(void *context, const struct ks_pin *pin);
+	void *(*pin_context)(void *context, const struct ks_pin *pin);
+	void (*pin_set_context)(void *context, struct ks_pin *pin,
+				void *pin_context);
+};
+
 #endif /* __KERNEL__ */
 
 #endif /* _LINUX_KSFILTER_H */

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksfilter: the core's own interfaces, published through the INTERFACE
+ * table like any provider's.
+ *
+ * KS_INTERFACE_FILTER_FACTORY version 1 is the filter API of
+ * <linux/ksfilter.h> as a function table: a companion module that queries
+ * it registers and runs its filters with ks_query_interface() as its only
+ * link to ksfilter (module/samples/ks-factory-filter.c does).  Its
+ * functions take the interface's context first, as Windows interface
+ * functions do; the context is the table itself, and there is no per-user
+ * state: the reference a consumer holds keeps ksfilter loaded, which the
+ * table does for every provider, so the provider callbacks have nothing
+ * to count.
+ *
+ * No locks of its own: publication happens at module init and exit.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/ksfilter.h>
+
+#include "iface.h"
+
+static struct ks_filter *factory_register(void *context,
+					  const struct ks_filter_descriptor *desc,
+					  void *filter_context)
+{
+	return ks_filter_register(desc, filter_context);
+}
+
+static void factory_unregister(void *context, struct ks_filter *filter)
+{
+	ks_filter_unregister(filter);
+}
+
+static void *factory_filter_context(void *context,
+				    const struct ks_filter *filter)
+{
+	return ks_filter_context(filter);
+}
+
+static struct ks_filter *factory_pin_filter(void *context,
+					    const struct ks_pin *pin)
+{
+	return ks_pin_filter(pin);
+}
+
+static unsigned int factory_pin_id(void *context, const struct ks_pin *pin)
+{
+	return ks_pin_id(pin);
+}
+
+static const struct ks_dataformat *factory_pin_format(void *context,
+						      const struct ks_pin *pin)
+{
+	return ks_pin_format(pin);
+}
+
+static unsigned int factory_pin_state(void *context, const struct ks_pin *pin)
+{
+	return ks_pin_state(pin);
+}
+
+static void *factory_pin_context(void *context, const struct ks_pin *pin)
+{
+	return ks_pin_context(pin);
+}
+
+static void factory_pin_set_context(void *context, struct ks_pin *pin,
+				    void *pin_context)
+{
+	ks_pin_set_context(pin, pin_context);
+}
+
+/* Nothing to count: see the top of the file. */
+static void factory_reference(void *context)
+{
+}
+
+static void factory_dereference(void *context)
+{
+}
+
+static const struct ks_filter_factory_interface factory = {
+	.header = {
+		.size = sizeof(factory),
+		.version = KS_FILTER_FACTORY_VERSION,
+		.context = (void *)&factory,
+		.interface_reference = factory_reference,
+		.interface_dereference = factory_dereference,
+	},
+	.filter_register = factory_register,
+	.filter_unregister = factory_unregister,
+	.filter_context = factory_filter_context,
+	.pin_filter = factory_pin_filter,
+	.pin_id = factory_pin_id,
+	.pin_format = factory_pin_format,
+	.pin_state = factory_pin_state,
+	.pin_context = factory_pin_context,
+	.pin_set_context = factory_pin_set_context,
+};
+
+int ks_factory_init(void)
+{
+	const guid_t type = KS_INTERFACE_FILTER_FACTORY;
+
+	return ks_register_interface(&type, &factory.header, THIS_MODULE);
+}
+
+void ks_factory_uninit(void)
+{
+	const guid_t type = KS_INTERFACE_FILTER_FACTORY;
+
+	ks_unregister_interface(&type, KS_FILTER_FACTORY_VERSION);
+}
