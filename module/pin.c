@@ -41,6 +41,9 @@
 /* The ks_create_pin.flags a caller may pass. */
 #define KS_PIN_FLAGS	(O_CLOEXEC | O_NONBLOCK)
 
+/* Requests up to this size are copied to the stack (see copy_request()). */
+#define KS_PIN_SMALL_REQUEST	256
+
 static const struct file_operations ks_pin_fops;
 
 static const char *const state_names[] = {
@@ -416,9 +419,28 @@ err_leave:
 	return ret;
 }
 
+/*
+ * Row 3: the one copy of the request.  Small ones go to @small, on the
+ * caller's stack; larger ones to kvmalloc memory.  Either is 8-byte aligned,
+ * as the checks need.
+ */
+static void *copy_request(u64 *small, const void __user *uptr, u32 size)
+{
+	if (size > KS_PIN_SMALL_REQUEST)
+		return vmemdup_user(uptr, size);
+	if (copy_from_user(small, uptr, size))
+		return ERR_PTR(-EFAULT);
+	return small;
+}
+
 long ks_pin_create(struct ks_filter *filter, struct file *filter_file,
 		   struct ks_create_pin __user *uargs)
 {
+	/*
+	 * Room for KSPIN_CONNECT and a WAVEFORMATEXTENSIBLE format with a short
+	 * attribute list: the common requests need no allocation.
+	 */
+	u64 small[KS_PIN_SMALL_REQUEST / sizeof(u64)];
 	struct ks_create_pin args;
 	u32 reason = KS_REASON_NONE;
 	void *blob;
@@ -431,18 +453,16 @@ long ks_pin_create(struct ks_filter *filter, struct file *filter_file,
 				   &reason);
 	if (ret)
 		goto out;
-	/*
-	 * Row 3: the one copy of the request, which every check and the pin
-	 * work on.  kvmalloc memory is at least 8-byte aligned, as the
-	 * checks need.
-	 */
-	blob = vmemdup_user(u64_to_user_ptr(args.connect), args.connect_size);
+	/* Row 3: the one copy, which every check and the pin work on. */
+	blob = copy_request(small, u64_to_user_ptr(args.connect),
+			    args.connect_size);
 	if (IS_ERR(blob)) {
 		ret = PTR_ERR(blob);
 		goto out;
 	}
 	ret = create(filter, filter_file, &args, blob, &reason, &uargs->reason);
-	kvfree(blob);
+	if (blob != small)
+		kvfree(blob);
 out:
 	if (ret < 0 && put_user(reason, &uargs->reason))
 		ret = -EFAULT;
