@@ -3,10 +3,12 @@
 #
 # make check: every suite, then one line "N passed, N failed".
 #
-#   host     unit tests of the pure checking code (ASan, UBSan) and the
-#            Windows-SDK byte-identity test of the uapi header
+#   host     unit tests of the pure checking code (ASan, UBSan), the
+#            Windows-SDK byte-identity test of the uapi header and a bounded
+#            run of the libFuzzer harnesses (SMOKE_SECONDS each, default 20)
 #   style    checkpatch --strict on the kernel code (scripts/checkpatch.sh)
-#   build    the modules for each kernel with W=1 and sparse, no warnings
+#   build    the modules for each kernel with W=1 and sparse, no warnings;
+#            DKMS builds and installs for 6.1 and 6.12
 #   vm-6.1   the kselftest suite in QEMU on Debian 12's 6.1 kernel
 #   vm-6.12  the same on Debian 12's 6.12 kernel
 #   vm-debug the same on the debug kernel (KASAN, UBSAN, lockdep, kmemleak)
@@ -56,6 +58,7 @@ host_suite() {
 	make -s -C selftests/unit run
 	local rc=$?
 	make -s -C selftests/abi run || rc=1
+	make -s -C selftests/fuzz smoke || rc=1
 	return $rc
 }
 
@@ -78,6 +81,7 @@ build_suite() {
 		sed 's/^/# /' <<<"$out"
 		rc=1
 	done
+	"$top/scripts/dkms-check.sh" || rc=1
 	return $rc
 }
 
