@@ -11,16 +11,52 @@
  *
  * Interfaces Standard STREAMING and LOOPED_STREAMING, no mediums listed (so
  * the standard one), data ranges PCM 8 channels 8-32 bits and IEEE float 8
- * channels 32 bits, both 8000-384000 Hz.  Moving data from Render to Capture
- * comes with streaming, in a later change.
+ * channels 32 bits, both 8000-384000 Hz.
  *
- * No locks: the tables are constant and init/uninit run from module
- * init/exit only.
+ * The data path, through the pin operations and the core's queue helpers
+ * like any provider's: frames written to Render while both pins run come
+ * out of Capture unchanged and in order, with their stream-header metadata
+ * and end-of-stream marks.  There is no clock: pump() moves what Capture's
+ * queue has room for whenever Render has queued data (process on Render)
+ * or Capture made room (process on Capture) or a pin changed state.  The
+ * bounded buffer is the two queues: a writer blocks (or gets EAGAIN) only
+ * while both are full.  Behaviours the contract leaves open, chosen here:
+ *  - With no running Capture pin, a running Render pin's data is discarded
+ *    as it comes (counted in Render's fdinfo, ks-bytes-dropped), so a
+ *    writer never waits forever; Capture leaving RUN discards what Render
+ *    still holds.  In PAUSE, Render's data waits in its queue.
+ *  - Formats must be equal byte for byte (the KSDATAFORMAT and its
+ *    WAVEFORMATEX: format_size bytes) for data to pass.  Otherwise a
+ *    running Render's data is discarded and counted as above: the reader
+ *    gets nothing rather than misread frames, and the writer is not held
+ *    up.
+ *  - A reset (KSRESET_BEGIN) on either pin discards the data between them:
+ *    both queues.
+ *  - Closing Render leaves what reached Capture to be read; Capture then
+ *    waits for data as a capture device with no input does (a reader is
+ *    told of an end only by an ENDOFSTREAM header).  Data still in Render's
+ *    queue is discarded with it: a player that wants it all played waits
+ *    for its POSITION play_offset to reach its write_offset first.
+ *  - LOOPED_STREAMING pins go the same way: a Render client's mapped data
+ *    enters Render's queue when it moves write_offset, and Capture's
+ *    client finds it in its own mapping.
+ *
+ * Lock order: the core holds the filter's gate (and for set_state and
+ * close the pin's lock) around our callbacks; loopback.lock comes next,
+ * then the queues' locks inside the helpers.  loopback.lock is held while
+ * data moves and while a pin is added or taken away, so a pin we move data
+ * into or out of cannot be closed, and so freed, under us: its close()
+ * waits for the lock and clears its slot.  It also holds state changes:
+ * a pin's set_state takes it, so a pin seen in RUN under the lock stays
+ * in RUN, and its format (which only changes in STOP) stays, until the
+ * lock is dropped.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/string.h>
 #include <linux/ksfilter.h>
 
 #include "loopback.h"
@@ -88,6 +124,132 @@ static const struct ks_data_range loopback_ranges[] = {
 	{ .range = &loopback_float.data_range },
 };
 
+enum { LOOPBACK_RENDER, LOOPBACK_CAPTURE, LOOPBACK_PINS };
+
+/**
+ * struct loopback - the filter's state
+ * @lock: protects @pins; held while data moves (see the top)
+ * @pins: the open Render and Capture pins, NULL when there is none
+ */
+struct loopback {
+	struct mutex lock;	/* pins; held while data moves */
+	struct ks_pin *pins[LOOPBACK_PINS];
+};
+
+static struct loopback loopback_state = {
+	.lock = __MUTEX_INITIALIZER(loopback_state.lock),
+};
+
+static struct loopback *loopback_of(struct ks_pin *pin)
+{
+	return ks_filter_context(ks_pin_filter(pin));
+}
+
+static unsigned int state_of(const struct ks_pin *pin)
+{
+	return pin ? ks_pin_state(pin) : KSSTATE_STOP;
+}
+
+static bool same_format(const struct ks_pin *a, const struct ks_pin *b)
+{
+	const struct ks_dataformat *fa = ks_pin_format(a);
+	const struct ks_dataformat *fb = ks_pin_format(b);
+
+	return fa->format_size == fb->format_size &&
+	       !memcmp(fa, fb, fa->format_size);
+}
+
+/*
+ * Render's data to Capture, given the pins' states (a pin in set_state is
+ * passed the state it is going to).  See the top for what is discarded.
+ */
+static void pump(struct loopback *lb, unsigned int render_state,
+		 unsigned int capture_state)
+{
+	struct ks_pin *render = lb->pins[LOOPBACK_RENDER];
+	struct ks_pin *capture = lb->pins[LOOPBACK_CAPTURE];
+
+	lockdep_assert_held(&lb->lock);
+	if (!render || render_state != KSSTATE_RUN)
+		return;
+	if (capture && capture_state == KSSTATE_RUN &&
+	    same_format(render, capture))
+		ks_pin_queue_move(render, capture);
+	else
+		ks_pin_queue_discard(render);
+}
+
+static int loopback_open(struct ks_pin *pin)
+{
+	struct loopback *lb = loopback_of(pin);
+
+	mutex_lock(&lb->lock);
+	/* One instance of each pin type. */
+	WARN_ON(lb->pins[ks_pin_id(pin)]);
+	lb->pins[ks_pin_id(pin)] = pin;
+	mutex_unlock(&lb->lock);
+	return 0;
+}
+
+static int loopback_set_state(struct ks_pin *pin, unsigned int from,
+			      unsigned int to)
+{
+	struct loopback *lb = loopback_of(pin);
+	unsigned int state[LOOPBACK_PINS];
+
+	mutex_lock(&lb->lock);
+	state[LOOPBACK_RENDER] = state_of(lb->pins[LOOPBACK_RENDER]);
+	state[LOOPBACK_CAPTURE] = state_of(lb->pins[LOOPBACK_CAPTURE]);
+	state[ks_pin_id(pin)] = to;
+	pump(lb, state[LOOPBACK_RENDER], state[LOOPBACK_CAPTURE]);
+	mutex_unlock(&lb->lock);
+	return 0;
+}
+
+static int loopback_process(struct ks_pin *pin)
+{
+	struct loopback *lb = loopback_of(pin);
+
+	mutex_lock(&lb->lock);
+	pump(lb, state_of(lb->pins[LOOPBACK_RENDER]),
+	     state_of(lb->pins[LOOPBACK_CAPTURE]));
+	mutex_unlock(&lb->lock);
+	return 0;
+}
+
+/* The pin's own queue is empty already: the other one goes too. */
+static void loopback_reset(struct ks_pin *pin, unsigned int how)
+{
+	struct loopback *lb = loopback_of(pin);
+	struct ks_pin *other;
+
+	if (how != KSRESET_BEGIN)
+		return;
+	mutex_lock(&lb->lock);
+	other = lb->pins[ks_pin_id(pin) == LOOPBACK_RENDER ?
+			 LOOPBACK_CAPTURE : LOOPBACK_RENDER];
+	if (other)
+		ks_pin_queue_discard(other);
+	mutex_unlock(&lb->lock);
+}
+
+static void loopback_close(struct ks_pin *pin)
+{
+	struct loopback *lb = loopback_of(pin);
+
+	mutex_lock(&lb->lock);
+	lb->pins[ks_pin_id(pin)] = NULL;
+	mutex_unlock(&lb->lock);
+}
+
+static const struct ks_pin_ops loopback_ops = {
+	.open = loopback_open,
+	.set_state = loopback_set_state,
+	.process = loopback_process,
+	.reset = loopback_reset,
+	.close = loopback_close,
+};
+
 static const struct ks_pin_descriptor loopback_pins[] = {
 	{
 		.dataflow = KSPIN_DATAFLOW_IN,
@@ -100,6 +262,7 @@ static const struct ks_pin_descriptor loopback_pins[] = {
 		.data_ranges_count = ARRAY_SIZE(loopback_ranges),
 		.category = &category_render,
 		.name = "Render",
+		.ops = &loopback_ops,
 	},
 	{
 		.dataflow = KSPIN_DATAFLOW_OUT,
@@ -112,6 +275,7 @@ static const struct ks_pin_descriptor loopback_pins[] = {
 		.data_ranges_count = ARRAY_SIZE(loopback_ranges),
 		.category = &category_capture,
 		.name = "Capture",
+		.ops = &loopback_ops,
 	},
 };
 
@@ -135,7 +299,7 @@ static struct ks_filter *loopback;
 
 int ks_loopback_init(void)
 {
-	loopback = ks_filter_register(&loopback_desc, NULL);
+	loopback = ks_filter_register(&loopback_desc, &loopback_state);
 	if (IS_ERR(loopback)) {
 		int ret = PTR_ERR(loopback);
 

@@ -6,6 +6,7 @@
  *	filter->gate (rw_semaphore)
  *	  pin->lock (mutex)
  *	    filter->lock (mutex)
+ *	    pin->stream.lock (mutex, stream.c)
  *
  * The provider's pin callbacks run with the filter entered (gate held for
  * reading, or for writing during unregistration); set_state and close also
@@ -63,6 +64,7 @@ static void free_pin(struct kref *ref)
 	struct ks_pin *pin = container_of(ref, struct ks_pin, ref);
 
 	WARN_ON(!pin->closed);
+	ks_stream_destroy(&pin->stream);
 	mutex_destroy(&pin->lock);
 	kfree(pin->format);
 	ks_filter_put(pin->filter);
@@ -73,6 +75,15 @@ static void free_pin(struct kref *ref)
 static void put_pin(struct ks_pin *pin)
 {
 	kref_put(&pin->ref, free_pin);
+}
+
+/* Row 9 passed: the pin was connected with this interface. */
+static bool looped(const struct ks_pin_connect *connect)
+{
+	static const struct ks_guid standard = KSINTERFACESETID_STANDARD;
+
+	return ks_guid_equal(&connect->interface.set, &standard) &&
+	       connect->interface.id == KSINTERFACE_STANDARD_LOOPED_STREAMING;
 }
 
 static struct ks_pin *alloc_pin(struct ks_filter *filter,
@@ -86,14 +97,15 @@ static struct ks_pin *alloc_pin(struct ks_filter *filter,
 	if (!pin)
 		return ERR_PTR(-ENOMEM);
 	pin->format = kmemdup(format, check->format_bytes, GFP_KERNEL);
-	if (!pin->format) {
-		kfree(pin);
-		return ERR_PTR(-ENOMEM);
-	}
+	if (!pin->format)
+		goto err_free_pin;
+	if (ks_stream_init(&pin->stream, format, looped(connect)))
+		goto err_free_format;
 	kref_init(&pin->ref);
 	pin->filter = ks_filter_get(filter);
 	pin->desc = &filter->desc->pins[check->pin_id];
 	pin->id = check->pin_id;
+	pin->dataflow = pin->desc->dataflow;
 	pin->access = access;
 	pin->priority = connect->priority;
 	mutex_init(&pin->lock);
@@ -103,6 +115,12 @@ static struct ks_pin *alloc_pin(struct ks_filter *filter,
 	init_waitqueue_head(&pin->wait);
 	atomic_inc(&ks_stats.pins);
 	return pin;
+
+err_free_format:
+	kfree(pin->format);
+err_free_pin:
+	kfree(pin);
+	return ERR_PTR(-ENOMEM);
 }
 
 /*
@@ -130,6 +148,7 @@ static int step_state(struct ks_pin *pin, unsigned int to, bool force)
 					    state_names[pin->state],
 					    state_names[next], ret);
 		WRITE_ONCE(pin->state, next);
+		ks_stream_state_changed(pin, next);
 	}
 	return 0;
 }
@@ -163,6 +182,7 @@ int ks_pin_replace_format(struct ks_pin *pin,
 	old = pin->format;
 	pin->format = copy;
 	pin->format_bytes = bytes;
+	ks_stream_set_format(&pin->stream, copy);
 	mutex_unlock(&pin->lock);
 	/*
 	 * The core reads the format under pin->lock.  The provider reads it
@@ -488,31 +508,19 @@ static int pin_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/*
- * Data moves only in RUN and queues in PAUSE (SPEC 7).  In STOP that is
- * EBADFD as the contract says; the other states are reachable through
- * KSPROPERTY_CONNECTION_STATE, but the data path itself is not implemented
- * yet, so they answer EOPNOTSUPP rather than pretend to move data.
- */
-static ssize_t pin_io(struct ks_pin *pin)
-{
-	if (READ_ONCE(pin->filter->dead))
-		return -ENODEV;
-	if (READ_ONCE(pin->state) == KSSTATE_STOP)
-		return -EBADFD;
-	return -EOPNOTSUPP;
-}
-
+/* Data moves as stream.c says (SPEC 7). */
 static ssize_t pin_read(struct file *file, char __user *buf, size_t count,
 			loff_t *ppos)
 {
-	return pin_io(file->private_data);
+	return ks_stream_read(file->private_data, buf, count,
+			      file->f_flags & O_NONBLOCK);
 }
 
 static ssize_t pin_write(struct file *file, const char __user *buf,
 			 size_t count, loff_t *ppos)
 {
-	return pin_io(file->private_data);
+	return ks_stream_write(file->private_data, buf, count,
+			       file->f_flags & O_NONBLOCK);
 }
 
 static __poll_t pin_poll(struct file *file, poll_table *wait)
@@ -520,7 +528,12 @@ static __poll_t pin_poll(struct file *file, poll_table *wait)
 	struct ks_pin *pin = file->private_data;
 
 	poll_wait(file, &pin->wait, wait);
-	return READ_ONCE(pin->filter->dead) ? EPOLLERR | EPOLLHUP : 0;
+	return ks_stream_poll(pin);
+}
+
+static int pin_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return ks_stream_mmap(file->private_data, vma);
 }
 
 static long pin_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -531,11 +544,7 @@ static long pin_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return -ENODEV;
 	if (cmd == KS_IOCTL_PROPERTY)
 		return ks_property_pin(pin, (void __user *)arg);
-	/*
-	 * Stream ioctls and KS_IOCTL_RESET_STATE are not implemented yet:
-	 * unknown so far.
-	 */
-	return -ENOTTY;
+	return ks_stream_ioctl(pin, file, cmd, (void __user *)arg);
 }
 
 static void show_guid(struct seq_file *m, const char *key,
@@ -583,6 +592,7 @@ static void pin_show_fdinfo(struct seq_file *m, struct file *file)
 		   pin->priority.priority_subclass);
 	show_format(m, pin->format);
 	mutex_unlock(&pin->lock);
+	ks_stream_show_fdinfo(m, pin);
 }
 
 static const struct file_operations ks_pin_fops = {
@@ -591,6 +601,7 @@ static const struct file_operations ks_pin_fops = {
 	.read = pin_read,
 	.write = pin_write,
 	.poll = pin_poll,
+	.mmap = pin_mmap,
 	.unlocked_ioctl = pin_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.show_fdinfo = pin_show_fdinfo,

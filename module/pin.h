@@ -12,6 +12,8 @@
 #include <linux/wait.h>
 #include <linux/ksfilter.h>
 
+#include "stream.h"
+
 struct file;
 struct ks_filter;
 
@@ -21,6 +23,7 @@ struct ks_filter;
  * @filter: the filter, referenced
  * @desc: the pin type; only to be used with the filter entered
  * @id: the pin type's index
+ * @dataflow: the pin type's, copied: the descriptor may go before the pin
  * @access: KS_GENERIC_READ and/or KS_GENERIC_WRITE, as created
  * @priority: KSPIN_CONNECT.Priority, as given or last set
  * @lock: protects @state, @closed, @priority and @format
@@ -30,13 +33,15 @@ struct ks_filter;
  * @format_bytes: size of @format
  * @context: the provider's, see ks_pin_set_context()
  * @node: in filter->pins
- * @wait: poll waiters (woken when the filter dies)
+ * @wait: poll waiters and blocked reads and writes
+ * @stream: the queue (stream.c)
  */
 struct ks_pin {
 	struct kref ref;
 	struct ks_filter *filter;
 	const struct ks_pin_descriptor *desc;
 	unsigned int id;
+	unsigned int dataflow;
 	u32 access;
 	struct ks_priority priority;
 	struct mutex lock;	/* state, closed, priority, format */
@@ -47,6 +52,7 @@ struct ks_pin {
 	void *context;
 	struct list_head node;
 	wait_queue_head_t wait;
+	struct ks_stream stream;
 };
 
 /* KS_IOCTL_CREATE_PIN on @filter_file: returns the new pin fd. */

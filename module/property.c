@@ -35,6 +35,9 @@
  *    own, counted in `count` (Windows' convention); every item is padded to
  *    8 bytes and `size` counts the padding.
  *  - CONNECTION_DATAFORMAT set outside KSSTATE_STOP: EBUSY.
+ *  - KSPROPSETID_KSFILTER_STREAM (ours, uapi/linux/ks.h) on every pin fd;
+ *    a POSITION set on a STREAMING pin: EOPNOTSUPP (it has no mapping to
+ *    have written into or read from); outside PAUSE and RUN: EBADFD.
  *
  * Lock order (see filter.c): filter->gate, read-held around every handler
  * (they read the provider's descriptor and may call it); pin->lock inside it
@@ -55,6 +58,7 @@
 #include "format.h"
 #include "pin.h"
 #include "property.h"
+#include "stream.h"
 
 /* Bytes of `in`, and of a SET's value, a request may bring. */
 #define KS_PROP_BUF_MAX		65536
@@ -760,9 +764,55 @@ static const struct ks_prop_item connection_items[] = {
 		 sizeof(struct ks_identifier), get_allocatorframing),
 };
 
+/* ---- pin fd: KSPROPSETID_KSFILTER_STREAM ---- */
+
+static int get_position(struct ks_prop_call *call)
+{
+	struct ks_audio_position *v;
+
+	v = value_alloc(call, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	ks_stream_get_position(call->pin, v);
+	return 0;
+}
+
+static int set_position(struct ks_prop_call *call)
+{
+	struct ks_audio_position pos;
+
+	memcpy(&pos, call->set_value, sizeof(pos));
+	return ks_stream_set_position(call->pin, &pos);
+}
+
+static int get_buffer(struct ks_prop_call *call)
+{
+	struct ks_stream_buffer *v;
+
+	v = value_alloc(call, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	ks_stream_get_buffer(call->pin, v);
+	return 0;
+}
+
+static const struct ks_prop_item stream_items[] = {
+	{
+		.id = KSPROPERTY_KSFILTER_STREAM_POSITION,
+		.in_size = sizeof(struct ks_identifier),
+		.set_size = sizeof(struct ks_audio_position),
+		.get = get_position,
+		.set = set_position,
+	},
+	PROP_GET(KSPROPERTY_KSFILTER_STREAM_BUFFER,
+		 sizeof(struct ks_identifier), get_buffer),
+};
+
 static const struct ks_prop_set pin_sets[] = {
 	{ KSPROPSETID_CONNECTION, connection_items,
 	  ARRAY_SIZE(connection_items) },
+	{ KSPROPSETID_KSFILTER_STREAM, stream_items,
+	  ARRAY_SIZE(stream_items) },
 };
 
 static const struct ks_prop_table pin_props = {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ksctl: list ksfilter filters and pins, connect pins.
+ * ksctl: list ksfilter filters and pins, connect pins, stream through them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +17,11 @@ static void usage(FILE *out)
 		"       %s connect FILTER --pin N [--format FORMAT]\n"
 		"              [--access read|write|readwrite] [--interface streaming|looped]\n"
 		"              [--nonblock] [--hold]\n"
+		"       %s play FILTER [--pin N] [--format FORMAT] [-i FILE] < FILE\n"
+		"       %s record FILTER [--pin N] [--format FORMAT]\n"
+		"              [--frames N | --seconds S] [-o FILE] [--wav] > FILE\n"
+		"       %s tone [--format FORMAT] [--frequency HZ] [--seconds S] > FILE\n"
+		"       %s loopback-check [FILTER] [--format FORMAT] [--seconds S]\n"
 		"       %s interfaces [--json]         the INTERFACE table (debugfs)\n"
 		"       %s help [COMMAND]              this text, or a command's own\n"
 		"\n"
@@ -24,11 +29,14 @@ static void usage(FILE *out)
 		"FORMAT is TYPE:RATE:CHANNELS:BITS, TYPE one of pcm, float, pcm-ext,\n"
 		"float-ext (the -ext forms use WAVEFORMATEXTENSIBLE), e.g. pcm:48000:2:16;\n"
 		"without --format, connect asks the pin for its best format\n"
-		"(KSPROPERTY_PIN_DATAINTERSECTION).  'COMMAND --help' explains a command.\n"
+		"(KSPROPERTY_PIN_DATAINTERSECTION).  play and record take raw PCM, or WAV\n"
+		"when the file name ends in .wav (play also recognises WAV on stdin).\n"
+		"'COMMAND --help' explains a command.\n"
 		"\n"
 		"Exit status: 0 success, 1 refused by the kernel (or no such device),\n"
 		"2 usage error.\n",
-		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog);
+		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog,
+		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog);
 }
 
 int main(int argc, char **argv)
@@ -44,6 +52,14 @@ int main(int argc, char **argv)
 		return ksctl_list(argc - 1, argv + 1);
 	if (!strcmp(cmd, "connect"))
 		return ksctl_connect(argc - 1, argv + 1);
+	if (!strcmp(cmd, "play"))
+		return ksctl_play(argc - 1, argv + 1);
+	if (!strcmp(cmd, "record"))
+		return ksctl_record(argc - 1, argv + 1);
+	if (!strcmp(cmd, "tone"))
+		return ksctl_tone(argc - 1, argv + 1);
+	if (!strcmp(cmd, "loopback-check"))
+		return ksctl_loopback_check(argc - 1, argv + 1);
 	if (!strcmp(cmd, "interfaces"))
 		return ksctl_interfaces(argc - 1, argv + 1);
 	if (!strcmp(cmd, "help") && argc == 3) {

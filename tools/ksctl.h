@@ -20,6 +20,45 @@ extern const char *ksctl_prog;
 int ksctl_list(int argc, char **argv);
 int ksctl_connect(int argc, char **argv);
 int ksctl_interfaces(int argc, char **argv);
+int ksctl_play(int argc, char **argv);
+int ksctl_record(int argc, char **argv);
+int ksctl_tone(int argc, char **argv);
+int ksctl_loopback_check(int argc, char **argv);
+
+/* ---- WAV headers and the tone (ksctl-wav.c) ---- */
+
+/* The largest header ksctl_wav_header() writes (WAVEFORMATEXTENSIBLE). */
+#define KSCTL_WAV_HEADER_MAX	68
+
+/*
+ * Read a WAV header from @fd, of which the first @have bytes (at most 12,
+ * "RIFF...") were read already into @riff.  Leaves @fd at the first sample.
+ * *@data_size is the data chunk's size, UINT64_MAX for "to end of file".
+ * Returns 0, or a negative errno with *@why saying what is wrong.
+ */
+int ksctl_wav_read_header(int fd, const uint8_t *riff, size_t have,
+			  struct ks_audio_params *params, uint64_t *data_size,
+			  const char **why);
+
+/*
+ * Write a WAV header for @data_size bytes of samples (UINT64_MAX: unknown)
+ * into @h (KSCTL_WAV_HEADER_MAX bytes); WAVE_FORMAT_EXTENSIBLE when
+ * @params asks for it.  Returns the header's length.
+ */
+size_t ksctl_wav_header(uint8_t *h, const struct ks_audio_params *params,
+			uint64_t data_size);
+
+/* 0 when ksctl_tone_fill() can produce @params (whole-byte samples). */
+int ksctl_tone_check(const struct ks_audio_params *params);
+
+/*
+ * @frames frames of a sine tone of @freq Hz and @amplitude (0..1) in the
+ * format @params, starting at frame @start (so consecutive calls continue
+ * the tone); channel c is shifted by c * pi/8.
+ */
+void ksctl_tone_fill(const struct ks_audio_params *params, double freq,
+		     double amplitude, uint64_t start, void *buf,
+		     size_t frames);
 
 /* A minimal JSON writer: keeps track of commas and indentation. */
 struct json {

@@ -43,7 +43,11 @@ struct ks_data_range {
  *	may fail with a negative errno, which the creation returns
  * @set_state: one step of the KSSTATE machine (@from and @to adjacent); a
  *	failure stops a step up, but a step down on close is taken anyway
- * @process: data is ready to move on this pin
+ * @process: data or room is ready on this pin's queue (see ks_pin_queue_*);
+ *	called with the filter entered but no pin lock held, possibly by
+ *	several tasks at once
+ * @reset: KS_IOCTL_RESET_STATE on the pin: KSRESET_BEGIN (the pin's queue
+ *	has just been discarded) or KSRESET_END
  * @close: the instance is going away; it is in KSSTATE_STOP already.  Called
  *	exactly once per successful @open: when the pin fd is closed, or from
  *	ks_filter_unregister() for the pins still open then.
@@ -51,7 +55,8 @@ struct ks_data_range {
  * The callbacks run in process context and may sleep.  The core holds the
  * filter's unregistration lock around them (and, for @set_state and @close,
  * the pin's lock), so a callback must not call ks_filter_unregister() on its
- * own filter.
+ * own filter.  @process and @reset may run at the same time as each other
+ * and as @set_state.
  */
 struct ks_pin_ops {
 	int (*accept_format)(struct ks_filter *filter, unsigned int pin_id,
@@ -59,6 +64,7 @@ struct ks_pin_ops {
 	int (*open)(struct ks_pin *pin);
 	int (*set_state)(struct ks_pin *pin, unsigned int from, unsigned int to);
 	int (*process)(struct ks_pin *pin);
+	void (*reset)(struct ks_pin *pin, unsigned int how);
 	void (*close)(struct ks_pin *pin);
 };
 
@@ -144,6 +150,36 @@ const struct ks_dataformat *ks_pin_format(const struct ks_pin *pin);
 unsigned int ks_pin_state(const struct ks_pin *pin);
 void *ks_pin_context(const struct ks_pin *pin);
 void ks_pin_set_context(struct ks_pin *pin, void *context);
+
+/*
+ * Streaming (SPEC 7).  Every pin has a bounded queue of whole frames (a
+ * frame is the format's block_align for WAVEFORMATEX formats, else its
+ * sample_size, else a byte).  Userspace fills a dataflow IN pin's queue and
+ * empties an OUT pin's; the provider does the other side with these
+ * helpers, typically from @process, which the core calls after userspace
+ * queued data or made room, and before a reader waits.  Data moves in
+ * whole frames; a queue in KSRESET takes nothing.  The helpers take the
+ * queues' locks (never a caller's), may sleep, wake the pins' waiters and
+ * may be called from any pin callback or with the filter's pins otherwise
+ * known to be open.
+ */
+u32 ks_pin_frame_size(struct ks_pin *pin);
+/* Bytes that could be queued on @pin now. */
+size_t ks_pin_queue_space(struct ks_pin *pin);
+/* Queue what fits of @len bytes (whole frames); returns the bytes queued. */
+size_t ks_pin_queue_write(struct ks_pin *pin, const void *data, size_t len);
+/* Take up to @len bytes (whole frames); returns the bytes taken. */
+size_t ks_pin_queue_read(struct ks_pin *pin, void *data, size_t len);
+/*
+ * Move what @to has room for from @from's queue, with the stream-header
+ * metadata and end-of-stream marks; the two pins must have the same frame
+ * size.  Returns the bytes moved.
+ */
+size_t ks_pin_queue_move(struct ks_pin *from, struct ks_pin *to);
+/* Discard everything queued on @pin; returns the bytes discarded. */
+size_t ks_pin_queue_discard(struct ks_pin *pin);
+/* Mark the end of the stream after the data queued; false if no room. */
+bool ks_pin_queue_end_of_stream(struct ks_pin *pin);
 
 /**
  * struct ks_interface - the header of every published interface (INTERFACE)

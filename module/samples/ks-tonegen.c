@@ -32,7 +32,9 @@
  *   TONEGEN_ATTRIBUTE_KEY  3AF19F5D-EF65-458D-A6B1-45AC9154EF18
  *
  * Pin 0's accept_format refuses an odd sample rate that its range accepts
- * (EDOM, KS_REASON_FORMAT), e.g. 44101 Hz.  Pins 4 and 5 can never be
+ * (EDOM, KS_REASON_FORMAT), e.g. 44101 Hz.  In RUN it can be read: a 440 Hz
+ * triangle wave on every channel, generated into the pin's queue as the
+ * reader makes room (the process callback), with no clock.  Pins 4 and 5 can never be
  * created (COMMUNICATION); pin 3 only with a peer, which the core refuses
  * until pin-to-pin connection exists (EBADF or EPIPE, KS_REASON_PEER).
  * Pin categories: pin 0 KSCATEGORY_CAPTURE, the others none.
@@ -63,8 +65,17 @@
 #define TONEGEN_PRODUCT KS_GUID_INIT(0xE1BB8718, 0x364A, 0x4C56, \
 	0x87, 0xFF, 0x7F, 0xDC, 0xE6, 0x26, 0xCA, 0xC5)
 
-/* What the provider keeps per pin: a stand-in for a generator's state. */
+#define TONE_HZ			440
+#define TONE_AMPLITUDE		8000
+/* Frames generated at a time, on the stack. */
+#define TONE_CHUNK_FRAMES	64
+
+/*
+ * What the provider keeps per pin.  @lock serializes the generator: the
+ * core may call process from several readers at once.
+ */
 struct tonegen_pin {
+	struct mutex lock;	/* phase */
 	u32 phase;
 	unsigned int state;
 };
@@ -78,27 +89,96 @@ static int tonegen_open(struct ks_pin *pin)
 	tp = kzalloc(sizeof(*tp), GFP_KERNEL);
 	if (!tp)
 		return -ENOMEM;
+	mutex_init(&tp->lock);
 	ks_pin_set_context(pin, tp);
 	atomic_inc(&live_pins);
 	return 0;
 }
 
+static void tonegen_close(struct ks_pin *pin)
+{
+	struct tonegen_pin *tp = ks_pin_context(pin);
+
+	mutex_destroy(&tp->lock);
+	kfree(tp);
+	ks_pin_set_context(pin, NULL);
+	atomic_dec(&live_pins);
+}
+
+/* A triangle wave: integer maths, no table. */
+static s16 tone_sample(u32 phase, u32 period)
+{
+	s32 x = phase * 4 * TONE_AMPLITUDE / period;
+
+	return x < 2 * TONE_AMPLITUDE ? x - TONE_AMPLITUDE :
+					3 * TONE_AMPLITUDE - x;
+}
+
+/* One chunk of 16-bit frames of @channels channels; @period samples long. */
+static void tone_chunk(struct tonegen_pin *tp, __le16 *buf, u32 frames,
+		       u32 channels, u32 period)
+{
+	u32 i, c;
+	u16 v;
+
+	for (i = 0; i < frames; i++) {
+		v = tone_sample(tp->phase, period);
+		for (c = 0; c < channels; c++)
+			*buf++ = cpu_to_le16(v);
+		tp->phase = (tp->phase + 1) % period;
+	}
+}
+
+/*
+ * Fill a running Tone pin's queue, whole chunks only: only we queue on
+ * this pin, and under tp->lock, so the room we see stays.  The format
+ * cannot change outside STOP.
+ */
+static void tone_fill(struct ks_pin *pin, struct tonegen_pin *tp)
+{
+	const struct ks_dataformat_waveformatex *wf =
+		(const void *)ks_pin_format(pin);
+	__le16 buf[TONE_CHUNK_FRAMES * 2];
+	u32 channels, period, frames;
+	size_t len;
+
+	lockdep_assert_held(&tp->lock);
+	if (tp->state != KSSTATE_RUN)
+		return;
+	channels = wf->wave_format.channels;
+	period = max(wf->wave_format.samples_per_sec / TONE_HZ, 2U);
+	frames = ARRAY_SIZE(buf) / channels;
+	len = frames * channels * sizeof(*buf);
+	while (ks_pin_queue_space(pin) >= len) {
+		tone_chunk(tp, buf, frames, channels, period);
+		ks_pin_queue_write(pin, buf, len);
+	}
+}
+
+static int tone_process(struct ks_pin *pin)
+{
+	struct tonegen_pin *tp = ks_pin_context(pin);
+
+	mutex_lock(&tp->lock);
+	tone_fill(pin, tp);
+	mutex_unlock(&tp->lock);
+	return 0;
+}
+
+/* The Tone pin starts with a full queue, so poll sees it readable. */
 static int tonegen_set_state(struct ks_pin *pin, unsigned int from,
 			     unsigned int to)
 {
 	struct tonegen_pin *tp = ks_pin_context(pin);
 
+	mutex_lock(&tp->lock);
 	tp->state = to;
 	if (to == KSSTATE_STOP)
 		tp->phase = 0;
+	if (ks_pin_id(pin) == 0)
+		tone_fill(pin, tp);
+	mutex_unlock(&tp->lock);
 	return 0;
-}
-
-static void tonegen_close(struct ks_pin *pin)
-{
-	kfree(ks_pin_context(pin));
-	ks_pin_set_context(pin, NULL);
-	atomic_dec(&live_pins);
 }
 
 /*
@@ -120,6 +200,7 @@ static const struct ks_pin_ops tone_ops = {
 	.accept_format = tone_accept_format,
 	.open = tonegen_open,
 	.set_state = tonegen_set_state,
+	.process = tone_process,
 	.close = tonegen_close,
 };
 

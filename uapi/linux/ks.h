@@ -356,6 +356,66 @@ struct ks_ioctl_buffers {
 #define KS_IOCTL_READ_STREAM	_IOWR(KS_IOCTL_MAGIC, 0x07, struct ks_ioctl_buffers)
 #define KS_IOCTL_RESET_STATE	_IOW(KS_IOCTL_MAGIC, 0x08, __u32)
 
+/*
+ * Streaming ioctls (SPEC 7).  ks_ioctl_buffers.in is an array of
+ * ks_stream_header, 56 bytes apart: in_size a nonzero multiple of 56 up to
+ * KS_STREAM_HEADERS_MAX headers, each header's size at least 56.  Each
+ * data points at frame_extent bytes; data_used counts whole frames.
+ *
+ * KS_IOCTL_WRITE_STREAM queues data_used bytes of each header in order,
+ * with its time, duration and options flags; ENDOFSTREAM marks the end of
+ * the stream after the header's data.  out is not used.  Returns 0 with
+ * returned = 56 times the headers queued: all of them, or fewer when a
+ * signal or O_NONBLOCK stopped it after at least one.
+ *
+ * KS_IOCTL_READ_STREAM waits for data (or EAGAIN with O_NONBLOCK), then
+ * fills headers while data is queued.  A header holds at most one written
+ * packet: the first piece of a packet carries its time, duration and
+ * flags, later pieces carry none.  At the end of the stream a header gets
+ * ENDOFSTREAM and data_used 0.  The filled headers (data_used, times and
+ * flags; size, frame_extent and data as given) are written back in place
+ * to in when out_size is 0, else to out, which must then be as large as
+ * in (EOVERFLOW and returned = in_size otherwise): returned = 56 times the
+ * headers filled.
+ */
+#define KS_STREAM_HEADERS_MAX	256
+
+/*
+ * ksfilter's property set on pin fds, in the spirit of Windows'
+ * KSPROPERTY_AUDIO_POSITION:
+ *
+ * POSITION (GET, SET): struct ks_audio_position.  Both offsets are running
+ * byte counts of the pin's buffer since the pin left KSSTATE_STOP;
+ * offset % ks_stream_buffer.size is the place in the cyclic buffer.
+ * write_offset counts bytes put into the buffer, play_offset bytes taken
+ * out.  A SET moves the client's own offset on a LOOPED_STREAMING pin in
+ * PAUSE or RUN: write_offset on a dataflow IN pin (bytes the client wrote
+ * into its mapping), play_offset on a dataflow OUT pin (bytes it has read
+ * from its mapping); the other field is ignored.  Whole frames, forward
+ * only, never beyond the other offset or the buffer's size: EINVAL.
+ *
+ * BUFFER (GET): struct ks_stream_buffer: the cyclic buffer's size (a
+ * multiple of frame_size), the frame size, and how many bytes mmap(2) maps
+ * (page aligned; 0 for a STREAMING pin, which cannot be mapped).
+ */
+#define KSPROPSETID_KSFILTER_STREAM KS_GUID_INIT(0x004776FC, 0x883E, 0x426C, \
+	0xA0, 0x95, 0xB9, 0xCB, 0x29, 0xDE, 0x74, 0x83)
+#define KSPROPERTY_KSFILTER_STREAM_POSITION	0
+#define KSPROPERTY_KSFILTER_STREAM_BUFFER	1
+
+/* KSAUDIO_POSITION */
+struct ks_audio_position {
+	__u64 play_offset;
+	__u64 write_offset;
+};
+
+struct ks_stream_buffer {
+	__u32 size;		/* bytes of the cyclic buffer */
+	__u32 frame_size;	/* bytes of a frame (block_align for audio) */
+	__u32 map_size;		/* bytes mmap(2) maps; 0 when not mappable */
+	__u32 reserved;		/* zero */
+};
+
 /* ---- frozen layout ---- */
 
 #if defined(__cplusplus) && __cplusplus >= 201103L
@@ -426,6 +486,10 @@ __KS_ABI_OFF(ks_stream_header, frame_extent, 32);
 __KS_ABI_OFF(ks_stream_header, data_used, 36);
 __KS_ABI_OFF(ks_stream_header, data, 40);
 __KS_ABI_OFF(ks_stream_header, options_flags, 48);
+__KS_ABI_SIZE(ks_audio_position, 16);
+__KS_ABI_OFF(ks_audio_position, write_offset, 8);
+__KS_ABI_SIZE(ks_stream_buffer, 16);
+__KS_ABI_OFF(ks_stream_buffer, map_size, 8);
 __KS_ABI_SIZE(ks_create_pin, 24);
 __KS_ABI_SIZE(ks_ioctl_buffers, 32);
 

@@ -1,0 +1,1236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksfilter: streaming on a pin fd (SPEC 7).
+ *
+ * Every pin has a queue (struct ks_stream): a cyclic byte buffer and a
+ * small ring of packets.  For a dataflow IN pin the user fills it
+ * (write(2), KS_IOCTL_WRITE_STREAM, or mmap and the POSITION property) and
+ * the provider empties it; for an OUT pin the provider fills it and the
+ * user empties it.  The provider learns that there is data, or room, from
+ * its process() callback, and moves data with the ks_pin_queue_*() helpers
+ * below: the core knows nothing of what a filter does with the data.
+ *
+ * Behaviours the contract leaves open, chosen here:
+ *  - A frame is the format's block_align for a WAVEFORMATEX format, else
+ *    its sample_size, else one byte.  All data moves in whole frames.
+ *  - The buffer holds 100 ms of audio (avg_bytes_per_sec / 10), at least
+ *    64 KiB and at most 4 MiB, in whole frames; other formats get 64 KiB.
+ *    It is allocated at creation and kept for the pin's life (it may be
+ *    mapped); a format set later keeps the allocation, in whole frames of
+ *    the new format, and discards what was queued.  A frame larger than
+ *    the buffer: reads and writes EINVAL.
+ *  - read(2) on an OUT pin, write(2) on an IN pin; the other way round is
+ *    EINVAL (a pin opened for both on the wrong side).  A read or write of
+ *    0 bytes returns 0, as read(2) and write(2) do.  Errors are decided
+ *    in this order: ENODEV (filter gone), EINVAL (wrong side, partial frame),
+ *    ECANCELED (between KSRESET_BEGIN and END), EBADFD (STOP or ACQUIRE:
+ *    KS moves nothing before PAUSE).
+ *  - A blocking read returns as soon as it has one frame, as a pipe does;
+ *    a write returns when all of it is queued (or a signal came, with the
+ *    bytes queued so far).  PAUSE: writes queue up to the buffer, reads wait.
+ *  - Packets.  Each WRITE_STREAM header with data is a packet, split into
+ *    buffer-sized pieces if larger.  A READ_STREAM header never spans two
+ *    packets; the first piece of a packet carries its time, duration,
+ *    type-specific flags and the DATADISCONTINUITY, TIMEVALID and
+ *    DURATIONVALID flags, later pieces none.  Data from write(2) or mmap has
+ *    no packet and no metadata.
+ *  - End of stream.  ENDOFSTREAM puts a mark after the header's data.  A
+ *    reader that reaches it is told once (read(2) returns 0, READ_STREAM a
+ *    header with ENDOFSTREAM and data_used 0), and again on every read for
+ *    as long as nothing follows the mark.
+ *  - STOP discards the queue and restarts the positions at 0.
+ *    KSRESET_BEGIN discards the queue (positions go on) and fails every
+ *    call, blocked or new, with ECANCELED until KSRESET_END; a provider
+ *    moving data into a queue in reset discards it.
+ *  - poll: EPOLLIN on an OUT pin in RUN with a frame or an end of stream
+ *    to read, EPOLLOUT on an IN pin in PAUSE or RUN with room for a frame,
+ *    EPOLLERR during a reset, EPOLLERR | EPOLLHUP once the filter is gone.
+ *  - mmap(2): LOOPED_STREAMING pins only (ENODEV otherwise), the whole
+ *    buffer from offset 0, shared.  As for any file, mapping needs the fd
+ *    open for reading, and writable mapping needs it open for writing: a
+ *    Render client creates its pin with KS_GENERIC_READ | KS_GENERIC_WRITE.
+ *
+ * Lock order:
+ *	filter->gate (rw_semaphore, read)
+ *	  pin->lock (mutex)
+ *	    provider locks (e.g. the loopback's)
+ *	      stream->lock (mutex); two of them: the lower address first
+ *	        mm->mmap_lock (user copies fault with stream->lock held)
+ * No ksfilter lock is ever taken under mmap_lock: mmap needs none, since
+ * the buffer is fixed for the pin's life, and no fault handler of ours
+ * exists (the mapping is populated at mmap time).  There are no spinlocks
+ * of ours, so user copies go straight to and from the buffer under
+ * stream->lock.  The provider's process() is called with the filter entered
+ * and no other lock of ours held; waits happen with no lock held.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+
+#include "filter.h"
+#include "format.h"
+#include "pin.h"
+#include "stream.h"
+
+#define KS_STREAM_MIN_BYTES	SZ_64K
+#define KS_STREAM_MAX_BYTES	SZ_4M
+/* The buffer holds 1/KS_STREAM_PER_SEC second of audio. */
+#define KS_STREAM_PER_SEC	10
+
+/* The options flags a packet carries from its writer to its reader. */
+#define KS_STREAM_CARRIED	(KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY | \
+				 KSSTREAM_HEADER_OPTIONSF_TIMEVALID | \
+				 KSSTREAM_HEADER_OPTIONSF_DURATIONVALID)
+#define KS_STREAM_EOS		KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM
+
+/* ---- sizes ---- */
+
+static const struct ks_waveformatex *wave_of(const struct ks_dataformat *fmt)
+{
+	static const struct ks_guid wave = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX;
+	const struct ks_dataformat_waveformatex *wf = (const void *)fmt;
+
+	/* The checks at creation made sure a WAVEFORMATEX specifier fits. */
+	if (!ks_guid_equal(&fmt->specifier, &wave) ||
+	    fmt->format_size < sizeof(*wf))
+		return NULL;
+	return &wf->wave_format;
+}
+
+static u32 frame_of(const struct ks_dataformat *fmt)
+{
+	const struct ks_waveformatex *wf = wave_of(fmt);
+
+	if (wf && wf->block_align)
+		return wf->block_align;
+	return fmt->sample_size ? fmt->sample_size : 1;
+}
+
+static u32 wanted_bytes(const struct ks_dataformat *fmt)
+{
+	const struct ks_waveformatex *wf = wave_of(fmt);
+	u32 bytes = wf ? wf->avg_bytes_per_sec / KS_STREAM_PER_SEC : 0;
+
+	return clamp_t(u32, bytes, KS_STREAM_MIN_BYTES, KS_STREAM_MAX_BYTES);
+}
+
+/* Whole frames of the allocation; nothing when a frame does not fit. */
+static void size_from(struct ks_stream *q, const struct ks_dataformat *fmt)
+{
+	q->frame = frame_of(fmt);
+	q->size = rounddown(q->map_size, q->frame);
+}
+
+static void buf_free(struct ks_stream *q)
+{
+	unsigned int i;
+
+	if (q->buf)
+		vunmap(q->buf);
+	for (i = 0; i < q->map_size >> PAGE_SHIFT && q->pages[i]; i++)
+		__free_page(q->pages[i]);
+	kfree(q->pages);
+}
+
+/*
+ * Zeroed pages (a mapping never shows earlier kernel data), mapped with
+ * VM_USERMAP so that mmap can hand them out with remap_vmalloc_range().
+ * Not vmalloc_user(): its failure prints the allocator's warning, and a
+ * pin that cannot be created for want of memory is the caller's ENOMEM,
+ * not a kernel problem.
+ */
+static int buf_alloc(struct ks_stream *q)
+{
+	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	unsigned int i, n = q->map_size >> PAGE_SHIFT;
+
+	q->pages = kcalloc(n, sizeof(*q->pages), gfp);
+	if (!q->pages)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		q->pages[i] = alloc_page(gfp | __GFP_ZERO);
+		if (!q->pages[i])
+			goto err;
+	}
+	q->buf = vmap(q->pages, n, VM_MAP | VM_USERMAP, PAGE_KERNEL);
+	if (!q->buf)
+		goto err;
+	return 0;
+
+err:
+	buf_free(q);
+	return -ENOMEM;
+}
+
+int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,
+		   bool looped)
+{
+	int ret;
+
+	q->map_size = PAGE_ALIGN(wanted_bytes(fmt));
+	ret = buf_alloc(q);
+	if (ret)
+		return ret;
+	mutex_init(&q->lock);
+	q->looped = looped;
+	size_from(q, fmt);
+	return 0;
+}
+
+void ks_stream_destroy(struct ks_stream *q)
+{
+	mutex_destroy(&q->lock);
+	/* A mapping still open holds its own references on the pages. */
+	buf_free(q);
+}
+
+/* ---- the cyclic buffer ---- */
+
+static u32 used(const struct ks_stream *q)
+{
+	return q->head - q->tail;
+}
+
+/* Room in whole frames: size and used are whole frames. */
+static u32 space(const struct ks_stream *q)
+{
+	return q->size - used(q);
+}
+
+/* The buffer at stream offset @off, and how much of @len is contiguous. */
+static u8 *ring_at(const struct ks_stream *q, u64 off, size_t len,
+		   size_t *run)
+{
+	u32 pos;
+
+	div_u64_rem(off, q->size, &pos);
+	*run = min_t(size_t, len, q->size - pos);
+	return q->buf + pos;
+}
+
+static int ring_to_user(const struct ks_stream *q, u64 off, char __user *dst,
+			size_t len)
+{
+	size_t run;
+	u8 *src;
+
+	for (; len; off += run, dst += run, len -= run) {
+		src = ring_at(q, off, len, &run);
+		if (copy_to_user(dst, src, run))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static int ring_from_user(struct ks_stream *q, u64 off,
+			  const char __user *src, size_t len)
+{
+	size_t run;
+	u8 *dst;
+
+	for (; len; off += run, src += run, len -= run) {
+		dst = ring_at(q, off, len, &run);
+		if (copy_from_user(dst, src, run))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static void ring_to_kernel(const struct ks_stream *q, u64 off, u8 *dst,
+			   size_t len)
+{
+	size_t run;
+	u8 *src;
+
+	for (; len; off += run, dst += run, len -= run) {
+		src = ring_at(q, off, len, &run);
+		memcpy(dst, src, run);
+	}
+}
+
+static void ring_from_kernel(struct ks_stream *q, u64 off, const u8 *src,
+			     size_t len)
+{
+	size_t run;
+	u8 *dst;
+
+	for (; len; off += run, src += run, len -= run) {
+		dst = ring_at(q, off, len, &run);
+		memcpy(dst, src, run);
+	}
+}
+
+/* @len bytes from @from's tail to @to's head; both have them. */
+static void ring_move(struct ks_stream *to, const struct ks_stream *from,
+		      size_t len)
+{
+	u64 src = from->tail, dst = to->head;
+	size_t a, b;
+	const u8 *s;
+	u8 *d;
+
+	while (len) {
+		s = ring_at(from, src, len, &a);
+		d = ring_at(to, dst, a, &b);
+		memcpy(d, s, b);
+		src += b;
+		dst += b;
+		len -= b;
+	}
+}
+
+/* ---- packets ---- */
+
+static struct ks_stream_packet *pkt_oldest(struct ks_stream *q)
+{
+	if (q->pkt_tail == q->pkt_head)
+		return NULL;
+	return &q->pkt[q->pkt_tail % KS_STREAM_PACKETS];
+}
+
+static unsigned int pkt_room(const struct ks_stream *q)
+{
+	return KS_STREAM_PACKETS - (q->pkt_head - q->pkt_tail);
+}
+
+/* A packet (or, with @length 0, an end-of-stream mark) at the head. */
+static struct ks_stream_packet *pkt_add(struct ks_stream *q, u32 length)
+{
+	struct ks_stream_packet *p = &q->pkt[q->pkt_head % KS_STREAM_PACKETS];
+
+	memset(p, 0, sizeof(*p));
+	p->start = q->head;
+	p->length = length;
+	WRITE_ONCE(q->pkt_head, q->pkt_head + 1);
+	return p;
+}
+
+static void pkt_drop(struct ks_stream *q)
+{
+	WRITE_ONCE(q->pkt_tail, q->pkt_tail + 1);
+}
+
+/*
+ * Forget the packets behind the tail: those all taken, and marks that
+ * something skipped (a mark at the tail is the reader's to see).
+ */
+static void pkt_trim(struct ks_stream *q)
+{
+	struct ks_stream_packet *p;
+
+	while ((p = pkt_oldest(q))) {
+		if (p->length ? p->start + p->length > q->tail :
+				p->start >= q->tail)
+			break;
+		pkt_drop(q);
+	}
+}
+
+static void pkt_set_meta(struct ks_stream_packet *p,
+			 const struct ks_stream_header *h)
+{
+	p->flags = h->options_flags & KS_STREAM_CARRIED;
+	p->type_specific_flags = h->type_specific_flags;
+	p->time = h->presentation_time;
+	p->duration = h->duration;
+}
+
+/* ---- moving the offsets ---- */
+
+static void advance_head(struct ks_stream *q, u32 n)
+{
+	WRITE_ONCE(q->head, q->head + n);
+	q->bytes_in += n;
+}
+
+static void advance_tail(struct ks_stream *q, u32 n)
+{
+	WRITE_ONCE(q->tail, q->tail + n);
+	q->bytes_out += n;
+	pkt_trim(q);
+}
+
+static void flush(struct ks_stream *q)
+{
+	q->dropped += used(q);
+	WRITE_ONCE(q->tail, q->head);
+	WRITE_ONCE(q->pkt_tail, q->pkt_head);
+}
+
+void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt)
+{
+	mutex_lock(&q->lock);
+	/* Nothing may stay in the old frames (a provider may have queued). */
+	flush(q);
+	size_from(q, fmt);
+	mutex_unlock(&q->lock);
+}
+
+/* ---- what a reader takes next ---- */
+
+/**
+ * struct ks_chunk - the next piece a reader may take
+ * @len: bytes up to the next packet boundary
+ * @meta: the packet starting at the tail, whose metadata goes with it
+ * @eos: an end-of-stream mark the reader must be told about is at the tail
+ */
+struct ks_chunk {
+	u32 len;
+	const struct ks_stream_packet *meta;
+	bool eos;
+};
+
+static void next_chunk(struct ks_stream *q, struct ks_chunk *c)
+{
+	struct ks_stream_packet *p;
+	u32 avail = used(q);
+
+	c->meta = NULL;
+	c->eos = false;
+	c->len = 0;
+	while ((p = pkt_oldest(q)) && !p->length && p->start == q->tail) {
+		/* Told once; and again while nothing follows. */
+		if (!avail || !p->seen) {
+			c->eos = true;
+			return;
+		}
+		pkt_drop(q);
+	}
+	if (p && p->start > q->tail) {
+		avail = min_t(u64, avail, p->start - q->tail);
+	} else if (p) {
+		avail = min_t(u64, avail, p->start + p->length - q->tail);
+		if (p->start == q->tail)
+			c->meta = p;
+	}
+	c->len = avail;
+}
+
+/* The reader has been told about the mark at the tail. */
+static void take_eos(struct ks_stream *q)
+{
+	struct ks_stream_packet *p = pkt_oldest(q);
+
+	p->seen = true;
+	if (used(q))
+		pkt_drop(q);
+}
+
+/* read(2): bytes, 0 at the end of the stream, -EAGAIN when empty. */
+static ssize_t take_to_user(struct ks_stream *q, char __user *buf,
+			    size_t count)
+{
+	struct ks_chunk c;
+	size_t done = 0;
+	u32 n;
+
+	lockdep_assert_held(&q->lock);
+	while (done < count) {
+		next_chunk(q, &c);
+		if (c.eos) {
+			/* After data, the next read tells of the end. */
+			if (!done) {
+				take_eos(q);
+				return 0;
+			}
+			break;
+		}
+		n = min_t(size_t, c.len, count - done);
+		if (!n)
+			break;
+		if (ring_to_user(q, q->tail, buf + done, n))
+			return done ? done : -EFAULT;
+		advance_tail(q, n);
+		done += n;
+	}
+	return done ? done : -EAGAIN;
+}
+
+/* READ_STREAM, one header: 1 filled, 0 nothing to fill it with, -EFAULT. */
+static int take_header(struct ks_stream *q, struct ks_stream_header *h,
+		       bool *eos)
+{
+	struct ks_chunk c;
+	u32 n;
+
+	next_chunk(q, &c);
+	h->type_specific_flags = 0;
+	memset(&h->presentation_time, 0, sizeof(h->presentation_time));
+	h->duration = 0;
+	h->data_used = 0;
+	h->options_flags = 0;
+	h->reserved = 0;
+	if (c.eos) {
+		take_eos(q);
+		h->options_flags = KS_STREAM_EOS;
+		*eos = true;
+		return 1;
+	}
+	n = min(c.len, rounddown(h->frame_extent, q->frame));
+	if (!n)
+		return 0;
+	if (ring_to_user(q, q->tail, u64_to_user_ptr(h->data), n))
+		return -EFAULT;
+	if (c.meta) {
+		h->options_flags = c.meta->flags;
+		h->type_specific_flags = c.meta->type_specific_flags;
+		h->presentation_time = c.meta->time;
+		h->duration = c.meta->duration;
+	}
+	h->data_used = n;
+	advance_tail(q, n);
+	return 1;
+}
+
+/* ---- waiting ---- */
+
+static void wake(struct ks_pin *pin)
+{
+	if (wq_has_sleeper(&pin->wait))
+		wake_up_interruptible_all(&pin->wait);
+}
+
+void ks_stream_wake(struct ks_pin *pin)
+{
+	wake_up_interruptible_all(&pin->wait);
+}
+
+/* May a call go on?  0, or the error it fails with (see the top). */
+static int io_error(struct ks_pin *pin)
+{
+	if (READ_ONCE(pin->filter->dead))
+		return -ENODEV;
+	if (READ_ONCE(pin->stream.resetting))
+		return -ECANCELED;
+	if (READ_ONCE(pin->state) < KSSTATE_PAUSE)
+		return -EBADFD;
+	return 0;
+}
+
+/* Lock-free hints for waiting; rechecked under the lock. */
+static bool readable(struct ks_pin *pin)
+{
+	struct ks_stream *q = &pin->stream;
+
+	return READ_ONCE(pin->state) == KSSTATE_RUN &&
+	       (READ_ONCE(q->head) != READ_ONCE(q->tail) ||
+		READ_ONCE(q->pkt_head) != READ_ONCE(q->pkt_tail));
+}
+
+static bool writable(struct ks_pin *pin, u32 bytes, unsigned int pkts)
+{
+	struct ks_stream *q = &pin->stream;
+	u64 queued = READ_ONCE(q->head) - READ_ONCE(q->tail);
+
+	return queued + bytes <= READ_ONCE(q->size) &&
+	       READ_ONCE(q->pkt_head) - READ_ONCE(q->pkt_tail) + pkts <=
+	       KS_STREAM_PACKETS;
+}
+
+/* Tell the provider there is data or room; the filter is entered. */
+static void process_entered(struct ks_pin *pin)
+{
+	const struct ks_pin_ops *ops = pin->desc->ops;
+
+	lockdep_assert_held(&pin->filter->gate);
+	if (ops && ops->process)
+		ops->process(pin);
+}
+
+static void kick(struct ks_pin *pin)
+{
+	if (ks_filter_enter(pin->filter))
+		return;
+	process_entered(pin);
+	ks_filter_leave(pin->filter);
+}
+
+/* Before anything: the filter is there and this is the pin's side. */
+static int io_start(struct ks_pin *pin, unsigned int dataflow)
+{
+	if (READ_ONCE(pin->filter->dead))
+		return -ENODEV;
+	return pin->dataflow == dataflow ? 0 : -EINVAL;
+}
+
+/*
+ * The reading side of read(2) and READ_STREAM: @take returns what the call
+ * returns, or -EAGAIN when there is nothing yet.  The provider is asked
+ * for data once before each wait, and told after a take that there is room.
+ */
+static ssize_t read_loop(struct ks_pin *pin, bool nonblock,
+			 ssize_t (*take)(struct ks_stream *q, void *arg),
+			 void *arg)
+{
+	struct ks_stream *q = &pin->stream;
+	bool kicked = false;
+	ssize_t ret;
+
+	for (;;) {
+		ret = io_error(pin);
+		if (ret)
+			return ret;
+		if (READ_ONCE(pin->state) == KSSTATE_RUN) {
+			mutex_lock(&q->lock);
+			ret = take(q, arg);
+			mutex_unlock(&q->lock);
+			if (ret != -EAGAIN) {
+				if (ret > 0)
+					kick(pin);
+				return ret;
+			}
+			if (!kicked) {
+				kick(pin);
+				kicked = true;
+				continue;
+			}
+		}
+		if (nonblock)
+			return -EAGAIN;
+		if (wait_event_interruptible(pin->wait,
+					     io_error(pin) || readable(pin)))
+			return -ERESTARTSYS;
+		kicked = false;
+	}
+}
+
+struct ks_user_buf {
+	char __user *buf;
+	size_t count;
+};
+
+static ssize_t take_bytes(struct ks_stream *q, void *arg)
+{
+	struct ks_user_buf *u = arg;
+
+	return take_to_user(q, u->buf, u->count);
+}
+
+ssize_t ks_stream_read(struct ks_pin *pin, char __user *buf, size_t count,
+		       bool nonblock)
+{
+	struct ks_user_buf u = { .buf = buf };
+	ssize_t ret;
+
+	ret = io_start(pin, KSPIN_DATAFLOW_OUT);
+	if (ret || !count)
+		return ret;
+	/* The frame only changes in STOP, where the loop fails anyway. */
+	u.count = rounddown(count, READ_ONCE(pin->stream.frame));
+	if (!u.count)
+		return -EINVAL;
+	return read_loop(pin, nonblock, take_bytes, &u);
+}
+
+/* write(2): what fits of @count bytes, whole frames. */
+static ssize_t queue_from_user(struct ks_stream *q, const char __user *buf,
+			       size_t count)
+{
+	u32 n = min_t(size_t, count, space(q));
+
+	lockdep_assert_held(&q->lock);
+	if (!n)
+		return 0;
+	if (ring_from_user(q, q->head, buf, n))
+		return -EFAULT;
+	advance_head(q, n);
+	return n;
+}
+
+ssize_t ks_stream_write(struct ks_pin *pin, const char __user *buf,
+			size_t count, bool nonblock)
+{
+	struct ks_stream *q = &pin->stream;
+	bool kicked = false;
+	size_t done = 0;
+	ssize_t ret;
+
+	ret = io_start(pin, KSPIN_DATAFLOW_IN);
+	if (ret)
+		return ret;
+	if (count % READ_ONCE(q->frame) || (count && !READ_ONCE(q->size)))
+		return -EINVAL;
+	for (;;) {
+		ret = io_error(pin);
+		if (ret || done == count)
+			break;
+		mutex_lock(&q->lock);
+		ret = queue_from_user(q, buf + done, count - done);
+		mutex_unlock(&q->lock);
+		if (ret < 0)
+			break;
+		if (ret) {
+			done += ret;
+			kicked = false;
+			kick(pin);
+			continue;
+		}
+		/* Full: the provider may make room before we wait. */
+		if (!kicked) {
+			kick(pin);
+			kicked = true;
+			continue;
+		}
+		if (nonblock) {
+			ret = -EAGAIN;
+			break;
+		}
+		if (wait_event_interruptible(pin->wait, io_error(pin) ||
+					     writable(pin, q->frame, 0))) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+	}
+	return done ? done : ret;
+}
+
+/* ---- stream headers ---- */
+
+/*
+ * One piece of a written header: @n bytes at @data as a packet, with the
+ * header's metadata on the @first piece, then an end-of-stream mark if
+ * @eos.  -EAGAIN when it does not fit yet.
+ */
+static int queue_piece(struct ks_stream *q, const struct ks_stream_header *h,
+		       const char __user *data, u32 n, bool first, bool eos)
+{
+	struct ks_stream_packet *p;
+
+	lockdep_assert_held(&q->lock);
+	if (space(q) < n || pkt_room(q) < !!n + eos)
+		return -EAGAIN;
+	if (n) {
+		if (ring_from_user(q, q->head, data, n))
+			return -EFAULT;
+		p = pkt_add(q, n);
+		if (first)
+			pkt_set_meta(p, h);
+		advance_head(q, n);
+	}
+	if (eos)
+		pkt_add(q, 0)->flags = KS_STREAM_EOS;
+	return 0;
+}
+
+/*
+ * Queue one header in buffer-sized pieces.  0, or an error with the pieces
+ * before it queued.  A signal is EINTR, never a restart: pieces may have
+ * gone already.
+ */
+static int write_header(struct ks_pin *pin, const struct ks_stream_header *h,
+			bool nonblock)
+{
+	bool eos = h->options_flags & KS_STREAM_EOS;
+	const char __user *data = u64_to_user_ptr(h->data);
+	struct ks_stream *q = &pin->stream;
+	bool first = true, kicked = false;
+	u32 left = h->data_used, n;
+	int ret;
+
+	do {
+		ret = io_error(pin);
+		if (ret)
+			return ret;
+		mutex_lock(&q->lock);
+		n = min(left, q->size);
+		ret = queue_piece(q, h, data, n, first, eos && n == left);
+		mutex_unlock(&q->lock);
+		if (!ret) {
+			eos = eos && n != left;
+			data += n;
+			left -= n;
+			first = false;
+			kicked = false;
+			kick(pin);
+		} else if (ret != -EAGAIN) {
+			return ret;
+		} else if (!kicked) {
+			kick(pin);
+			kicked = true;
+		} else if (nonblock) {
+			return -EAGAIN;
+		} else if (wait_event_interruptible(pin->wait, io_error(pin) ||
+				writable(pin, n, !!n + (eos && n == left)))) {
+			return -EINTR;
+		}
+	} while (left || eos);
+	return 0;
+}
+
+/* Every header is checked before any data moves. */
+static int check_headers(struct ks_pin *pin, const struct ks_stream_header *h,
+			 u32 count, bool write)
+{
+	u32 frame = READ_ONCE(pin->stream.frame);
+	u32 i;
+
+	for (i = 0; i < count; i++, h++) {
+		if (h->size < sizeof(*h))
+			return -EINVAL;
+		if (!write && h->frame_extent < frame)
+			return -EINVAL;
+		if (write && (h->data_used > h->frame_extent ||
+			      h->data_used % frame ||
+			      (h->data_used && !READ_ONCE(pin->stream.size))))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static long write_headers(struct ks_pin *pin, const struct ks_stream_header *h,
+			  u32 count, bool nonblock)
+{
+	int ret = 0;
+	u32 i;
+
+	for (i = 0; i < count; i++) {
+		ret = write_header(pin, &h[i], nonblock);
+		if (ret)
+			break;
+	}
+	if (i)
+		return i;
+	return ret;
+}
+
+struct ks_header_buf {
+	struct ks_stream_header *h;
+	u32 count;
+};
+
+/* Fill headers while data is queued; stop after an end of stream. */
+static ssize_t take_headers(struct ks_stream *q, void *arg)
+{
+	struct ks_header_buf *hb = arg;
+	bool eos = false;
+	int ret = 0;
+	u32 i;
+
+	lockdep_assert_held(&q->lock);
+	for (i = 0; i < hb->count && !eos; i++) {
+		ret = take_header(q, &hb->h[i], &eos);
+		if (ret <= 0)
+			break;
+	}
+	if (i)
+		return i;
+	return ret ? ret : -EAGAIN;
+}
+
+/*
+ * KS_IOCTL_WRITE_STREAM and READ_STREAM (the format is in uapi/linux/ks.h):
+ * the buffers, then the headers, copied once.  READ_STREAM writes the
+ * headers back to `out`, or to `in` when out_size is 0.  Returns 0 with
+ * `returned` set, or an error; `returned` is written on every outcome after
+ * the buffers were read.
+ */
+static long stream_ioctl(struct ks_pin *pin, struct file *file,
+			 struct ks_ioctl_buffers __user *uio, bool write)
+{
+	struct ks_header_buf hb;
+	struct ks_ioctl_buffers io;
+	u32 returned = 0;
+	u64 out;
+	long ret;
+
+	if (copy_from_user(&io, uio, sizeof(io)))
+		return -EFAULT;
+	/* An ioctl is not checked against the open mode by the VFS. */
+	if (!(file->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+		return -EBADF;
+	ret = io_start(pin, write ? KSPIN_DATAFLOW_IN : KSPIN_DATAFLOW_OUT);
+	if (ret)
+		return ret;
+	if (io.reserved || !io.in_size || io.in_size % sizeof(*hb.h) ||
+	    io.in_size > KS_STREAM_HEADERS_MAX * sizeof(*hb.h))
+		return -EINVAL;
+	out = io.out_size ? io.out : io.in;
+	if (!write && io.out_size && io.out_size < io.in_size) {
+		returned = io.in_size;
+		ret = -EOVERFLOW;
+		goto out;
+	}
+	hb.h = memdup_user(u64_to_user_ptr(io.in), io.in_size);
+	if (IS_ERR(hb.h))
+		return PTR_ERR(hb.h);
+	hb.count = io.in_size / sizeof(*hb.h);
+	ret = check_headers(pin, hb.h, hb.count, write);
+	if (ret)
+		goto out_free;
+	if (write)
+		ret = write_headers(pin, hb.h, hb.count,
+				    file->f_flags & O_NONBLOCK);
+	else
+		ret = read_loop(pin, file->f_flags & O_NONBLOCK, take_headers,
+				&hb);
+	if (ret <= 0)
+		goto out_free;
+	returned = ret * sizeof(*hb.h);
+	ret = 0;
+	if (!write && copy_to_user(u64_to_user_ptr(out), hb.h, returned))
+		ret = -EFAULT;
+out_free:
+	kfree(hb.h);
+out:
+	if (put_user(returned, &uio->returned))
+		ret = -EFAULT;
+	return ret;
+}
+
+/* The provider's side of a reset; the filter is entered. */
+static void reset_provider(struct ks_pin *pin, u32 how)
+{
+	const struct ks_pin_ops *ops;
+
+	if (ks_filter_enter(pin->filter))
+		return;
+	ops = pin->desc->ops;
+	if (ops && ops->reset)
+		ops->reset(pin, how);
+	ks_filter_leave(pin->filter);
+}
+
+/* KS_IOCTL_RESET_STATE: BEGIN flushes and fails calls until END. */
+static long reset_state(struct ks_pin *pin, u32 __user *arg)
+{
+	struct ks_stream *q = &pin->stream;
+	u32 how;
+
+	if (get_user(how, arg))
+		return -EFAULT;
+	if (how != KSRESET_BEGIN && how != KSRESET_END)
+		return -EINVAL;
+	mutex_lock(&q->lock);
+	if (how == KSRESET_BEGIN)
+		flush(q);
+	WRITE_ONCE(q->resetting, how == KSRESET_BEGIN);
+	mutex_unlock(&q->lock);
+	ks_stream_wake(pin);
+	reset_provider(pin, how);
+	return 0;
+}
+
+long ks_stream_ioctl(struct ks_pin *pin, struct file *file, unsigned int cmd,
+		     void __user *arg)
+{
+	switch (cmd) {
+	case KS_IOCTL_WRITE_STREAM:
+		return stream_ioctl(pin, file, arg, true);
+	case KS_IOCTL_READ_STREAM:
+		return stream_ioctl(pin, file, arg, false);
+	case KS_IOCTL_RESET_STATE:
+		return reset_state(pin, arg);
+	}
+	return -ENOTTY;
+}
+
+/* ---- state, poll, mmap, fdinfo ---- */
+
+void ks_stream_state_changed(struct ks_pin *pin, unsigned int state)
+{
+	struct ks_stream *q = &pin->stream;
+
+	lockdep_assert_held(&pin->lock);
+	if (state == KSSTATE_STOP) {
+		mutex_lock(&q->lock);
+		flush(q);
+		/* A stream's positions count from its start. */
+		WRITE_ONCE(q->head, 0);
+		WRITE_ONCE(q->tail, 0);
+		WRITE_ONCE(q->pkt_head, 0);
+		WRITE_ONCE(q->pkt_tail, 0);
+		mutex_unlock(&q->lock);
+	}
+	/* Blocked calls recheck: data may move now, or fail with EBADFD. */
+	ks_stream_wake(pin);
+}
+
+__poll_t ks_stream_poll(struct ks_pin *pin)
+{
+	if (READ_ONCE(pin->filter->dead))
+		return EPOLLERR | EPOLLHUP;
+	if (READ_ONCE(pin->stream.resetting))
+		return EPOLLERR;
+	if (pin->dataflow == KSPIN_DATAFLOW_OUT)
+		return readable(pin) ? EPOLLIN | EPOLLRDNORM : 0;
+	if (READ_ONCE(pin->state) >= KSSTATE_PAUSE &&
+	    READ_ONCE(pin->stream.size) &&
+	    writable(pin, READ_ONCE(pin->stream.frame), 0))
+		return EPOLLOUT | EPOLLWRNORM;
+	return 0;
+}
+
+int ks_stream_mmap(struct ks_pin *pin, struct vm_area_struct *vma)
+{
+	struct ks_stream *q = &pin->stream;
+
+	if (READ_ONCE(pin->filter->dead))
+		return -ENODEV;
+	if (!q->looped)
+		return -ENODEV;
+	if (vma->vm_pgoff >= q->map_size >> PAGE_SHIFT)
+		return -EINVAL;
+	/* Checks the length; fixed buffer: no lock (see the top). */
+	return remap_vmalloc_range(vma, q->buf, vma->vm_pgoff);
+}
+
+void ks_stream_show_fdinfo(struct seq_file *m, struct ks_pin *pin)
+{
+	struct ks_stream *q = &pin->stream;
+
+	mutex_lock(&q->lock);
+	seq_printf(m, "ks-stream:\t%s\n", q->looped ? "looped" : "streaming");
+	seq_printf(m, "ks-buffer:\t%u\n", q->size);
+	seq_printf(m, "ks-frame:\t%u\n", q->frame);
+	seq_printf(m, "ks-queued:\t%u\n", used(q));
+	seq_printf(m, "ks-packets:\t%u\n", q->pkt_head - q->pkt_tail);
+	seq_printf(m, "ks-position:\tplay %llu write %llu\n", q->tail, q->head);
+	seq_printf(m, "ks-bytes-in:\t%llu\n", q->bytes_in);
+	seq_printf(m, "ks-bytes-out:\t%llu\n", q->bytes_out);
+	seq_printf(m, "ks-bytes-dropped:\t%llu\n", q->dropped);
+	seq_printf(m, "ks-reset:\t%s\n", q->resetting ? "begun" : "no");
+	mutex_unlock(&q->lock);
+}
+
+/* ---- KSPROPSETID_KSFILTER_STREAM ---- */
+
+void ks_stream_get_position(struct ks_pin *pin, struct ks_audio_position *pos)
+{
+	struct ks_stream *q = &pin->stream;
+
+	mutex_lock(&q->lock);
+	pos->play_offset = q->tail;
+	pos->write_offset = q->head;
+	mutex_unlock(&q->lock);
+}
+
+/* The client wrote bytes into its mapping, up to @off. */
+static int set_write_offset(struct ks_stream *q, u64 off)
+{
+	if (off < q->head || off - q->tail > q->size ||
+	    (u32)(off - q->head) % q->frame)
+		return -EINVAL;
+	advance_head(q, off - q->head);
+	return 0;
+}
+
+/* The client read bytes from its mapping, up to @off. */
+static int set_play_offset(struct ks_stream *q, u64 off)
+{
+	if (off < q->tail || off > q->head || (u32)(off - q->tail) % q->frame)
+		return -EINVAL;
+	advance_tail(q, off - q->tail);
+	return 0;
+}
+
+int ks_stream_set_position(struct ks_pin *pin,
+			   const struct ks_audio_position *pos)
+{
+	struct ks_stream *q = &pin->stream;
+	int ret;
+
+	lockdep_assert_held(&pin->filter->gate);
+	if (!q->looped)
+		return -EOPNOTSUPP;
+	ret = io_error(pin);
+	if (ret)
+		return ret;
+	mutex_lock(&q->lock);
+	if (pin->dataflow == KSPIN_DATAFLOW_IN)
+		ret = set_write_offset(q, pos->write_offset);
+	else
+		ret = set_play_offset(q, pos->play_offset);
+	mutex_unlock(&q->lock);
+	if (!ret)
+		process_entered(pin);
+	return ret;
+}
+
+void ks_stream_get_buffer(struct ks_pin *pin, struct ks_stream_buffer *buf)
+{
+	struct ks_stream *q = &pin->stream;
+
+	mutex_lock(&q->lock);
+	buf->size = q->size;
+	buf->frame_size = q->frame;
+	buf->map_size = q->looped ? q->map_size : 0;
+	buf->reserved = 0;
+	mutex_unlock(&q->lock);
+}
+
+/* ---- helpers for providers (include/linux/ksfilter.h) ---- */
+
+u32 ks_pin_frame_size(struct ks_pin *pin)
+{
+	return READ_ONCE(pin->stream.frame);
+}
+EXPORT_SYMBOL_GPL(ks_pin_frame_size);
+
+size_t ks_pin_queue_space(struct ks_pin *pin)
+{
+	struct ks_stream *q = &pin->stream;
+	size_t n;
+
+	mutex_lock(&q->lock);
+	n = q->resetting ? 0 : space(q);
+	mutex_unlock(&q->lock);
+	return n;
+}
+EXPORT_SYMBOL_GPL(ks_pin_queue_space);
+
+size_t ks_pin_queue_write(struct ks_pin *pin, const void *data, size_t len)
+{
+	struct ks_stream *q = &pin->stream;
+	u32 n;
+
+	mutex_lock(&q->lock);
+	n = q->resetting ? 0 : min_t(size_t, rounddown(len, q->frame),
+				     space(q));
+	ring_from_kernel(q, q->head, data, n);
+	advance_head(q, n);
+	mutex_unlock(&q->lock);
+	if (n)
+		wake(pin);
+	return n;
+}
+EXPORT_SYMBOL_GPL(ks_pin_queue_write);
+
+size_t ks_pin_queue_read(struct ks_pin *pin, void *data, size_t len)
+{
+	struct ks_stream *q = &pin->stream;
+	u32 n;
+
+	mutex_lock(&q->lock);
+	n = min_t(size_t, rounddown(len, q->frame), used(q));
+	ring_to_kernel(q, q->tail, data, n);
+	advance_tail(q, n);
+	/* No reader of this side sees marks: drop those passed. */
+	while (!used(q) && pkt_oldest(q))
+		pkt_drop(q);
+	mutex_unlock(&q->lock);
+	if (n)
+		wake(pin);
+	return n;
+}
+EXPORT_SYMBOL_GPL(ks_pin_queue_read);
+
+size_t ks_pin_queue_discard(struct ks_pin *pin)
+{
+	struct ks_stream *q = &pin->stream;
+	u32 n;
+
+	mutex_lock(&q->lock);
+	n = used(q);
+	flush(q);
+	mutex_unlock(&q->lock);
+	wake(pin);
+	return n;
+}
+EXPORT_SYMBOL_GPL(ks_pin_queue_discard);
+
+bool ks_pin_queue_end_of_stream(struct ks_pin *pin)
+{
+	struct ks_stream *q = &pin->stream;
+	bool ok;
+
+	mutex_lock(&q->lock);
+	ok = !q->resetting && pkt_room(q);
+	if (ok)
+		pkt_add(q, 0)->flags = KS_STREAM_EOS;
+	mutex_unlock(&q->lock);
+	if (ok)
+		wake(pin);
+	return ok;
+}
+EXPORT_SYMBOL_GPL(ks_pin_queue_end_of_stream);
+
+static void lock_two(struct ks_stream *a, struct ks_stream *b)
+{
+	if (a > b)
+		swap(a, b);
+	mutex_lock(&a->lock);
+	mutex_lock_nested(&b->lock, SINGLE_DEPTH_NESTING);
+}
+
+static void unlock_two(struct ks_stream *a, struct ks_stream *b)
+{
+	mutex_unlock(&a->lock);
+	mutex_unlock(&b->lock);
+}
+
+/* As much as @to has room for, packets and marks with their data. */
+static u32 move_locked(struct ks_stream *to, struct ks_stream *from)
+{
+	struct ks_stream_packet *p, *np;
+	u32 moved = 0, n;
+	u64 avail;
+
+	for (;;) {
+		p = pkt_oldest(from);
+		if (p && !p->length && p->start == from->tail) {
+			if (!pkt_room(to))
+				break;
+			pkt_add(to, 0)->flags = p->flags;
+			pkt_drop(from);
+			continue;
+		}
+		avail = used(from);
+		if (p && p->start > from->tail) {
+			avail = min_t(u64, avail, p->start - from->tail);
+			p = NULL;
+		} else if (p) {
+			avail = min_t(u64, avail,
+				      p->start + p->length - from->tail);
+		}
+		n = rounddown(min_t(u64, avail, space(to)), from->frame);
+		if (!n || (p && !pkt_room(to)))
+			break;
+		/* A packet's rest (no metadata) is still a packet of its own. */
+		if (p) {
+			np = pkt_add(to, n);
+			if (p->start == from->tail) {
+				np->flags = p->flags;
+				np->type_specific_flags = p->type_specific_flags;
+				np->time = p->time;
+				np->duration = p->duration;
+			}
+		}
+		ring_move(to, from, n);
+		advance_head(to, n);
+		advance_tail(from, n);
+		moved += n;
+	}
+	return moved;
+}
+
+size_t ks_pin_queue_move(struct ks_pin *from, struct ks_pin *to)
+{
+	struct ks_stream *src = &from->stream, *dst = &to->stream;
+	size_t n;
+
+	if (WARN_ON_ONCE(from == to))
+		return 0;
+	lock_two(src, dst);
+	if (dst->resetting) {
+		/* Nobody may have it: the reader asked for it to go. */
+		n = 0;
+		flush(src);
+	} else {
+		n = move_locked(dst, src);
+	}
+	unlock_two(src, dst);
+	wake(from);
+	wake(to);
+	return n;
+}
+EXPORT_SYMBOL_GPL(ks_pin_queue_move);

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ksfilter: a pin's stream - its bounded queue of frames, read/write,
+ * the stream ioctls, poll and mmap (SPEC 7).  Lock order and the queue's
+ * rules are at the top of stream.c.
+ */
+#ifndef _KS_STREAM_H
+#define _KS_STREAM_H
+
+#include <linux/compiler.h>
+#include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/types.h>
+#include <linux/ks.h>
+
+struct ks_pin;
+struct seq_file;
+struct vm_area_struct;
+
+/* Packets (stream-header metadata) a queue holds at once; a power of 2. */
+#define KS_STREAM_PACKETS	64
+
+/**
+ * struct ks_stream_packet - what a written stream header said about its data
+ * @start: stream offset of its first byte
+ * @length: bytes; 0 for an end-of-stream mark
+ * @flags: the KSSTREAM_HEADER_OPTIONSF_* it carries
+ * @type_specific_flags: as written
+ * @seen: an end-of-stream mark a reader has been told about
+ * @time: presentation time, as written
+ * @duration: as written
+ */
+struct ks_stream_packet {
+	u64 start;
+	u32 length;
+	u32 flags;
+	u32 type_specific_flags;
+	bool seen;
+	struct ks_time time;
+	s64 duration;
+};
+
+/**
+ * struct ks_stream - a pin's queue: a cyclic byte buffer and its packets
+ * @lock: protects everything below but @pages, @buf, @map_size and
+ *	@looped, which are fixed for the pin's life
+ * @pages: the buffer's pages
+ * @buf: the cyclic buffer, @pages mapped for mmap (VM_USERMAP), @map_size
+ *	bytes
+ * @map_size: bytes allocated, page aligned
+ * @looped: created with KSINTERFACE_STANDARD_LOOPED_STREAMING: mmap(2)
+ * @size: the cyclic buffer's size in use, whole frames, at most @map_size;
+ *	0 when a frame does not fit
+ * @frame: bytes of a frame, at least 1
+ * @resetting: between KSRESET_BEGIN and KSRESET_END
+ * @head: stream offset where the next byte goes (write_offset)
+ * @tail: stream offset of the next byte to take (play_offset)
+ * @pkt_head: running index of the next packet slot to fill
+ * @pkt_tail: running index of the oldest packet
+ * @bytes_in: bytes ever queued
+ * @bytes_out: bytes ever taken out by a reader or a provider
+ * @dropped: bytes ever discarded (reset, STOP, or by the provider)
+ * @pkt: the packets, in stream order
+ *
+ * @head, @tail, @pkt_head, @pkt_tail and @resetting are written under
+ * @lock and read without it, with READ_ONCE(), only to decide whether to
+ * wait; whatever is decided on them is checked again under @lock.
+ */
+struct ks_stream {
+	struct mutex lock;	/* all but pages, buf, map_size, looped */
+	struct page **pages;
+	u8 *buf;
+	u32 map_size;
+	bool looped;
+	u32 size;
+	u32 frame;
+	bool resetting;
+	u64 head;
+	u64 tail;
+	unsigned int pkt_head;
+	unsigned int pkt_tail;
+	u64 bytes_in;
+	u64 bytes_out;
+	u64 dropped;
+	struct ks_stream_packet pkt[KS_STREAM_PACKETS];
+};
+
+/* The queue of a new pin, sized from its format at creation.  0 or -ENOMEM. */
+int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,
+		   bool looped);
+void ks_stream_destroy(struct ks_stream *q);
+
+/* A new format (pin->lock held, KSSTATE_STOP): frame and size follow it. */
+void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt);
+
+/* The pin has just stepped to @state (pin->lock held). */
+void ks_stream_state_changed(struct ks_pin *pin, unsigned int state);
+
+/* The filter was unregistered, or the pin closed: wake every waiter. */
+void ks_stream_wake(struct ks_pin *pin);
+
+ssize_t ks_stream_read(struct ks_pin *pin, char __user *buf, size_t count,
+		       bool nonblock);
+ssize_t ks_stream_write(struct ks_pin *pin, const char __user *buf,
+			size_t count, bool nonblock);
+__poll_t ks_stream_poll(struct ks_pin *pin);
+int ks_stream_mmap(struct ks_pin *pin, struct vm_area_struct *vma);
+void ks_stream_show_fdinfo(struct seq_file *m, struct ks_pin *pin);
+
+/* KS_IOCTL_WRITE_STREAM, KS_IOCTL_READ_STREAM, KS_IOCTL_RESET_STATE. */
+long ks_stream_ioctl(struct ks_pin *pin, struct file *file, unsigned int cmd,
+		     void __user *arg);
+
+/* KSPROPSETID_KSFILTER_STREAM; the filter is entered. */
+void ks_stream_get_position(struct ks_pin *pin, struct ks_audio_position *pos);
+int ks_stream_set_position(struct ks_pin *pin,
+			   const struct ks_audio_position *pos);
+void ks_stream_get_buffer(struct ks_pin *pin, struct ks_stream_buffer *buf);
+
+#endif /* _KS_STREAM_H */
