@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The fixed pin descriptors of the fuzz harnesses (see pins.h). */
+#include <string.h>
+
+#include "pins.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- ks-loopback ---- */
+
+static const struct ks_identifier loopback_interfaces[] = {
+	{ .set = KSINTERFACESETID_STANDARD,
+	  .id = KSINTERFACE_STANDARD_STREAMING },
+	{ .set = KSINTERFACESETID_STANDARD,
+	  .id = KSINTERFACE_STANDARD_LOOPED_STREAMING },
+};
+
+static const struct ks_datarange_audio loopback_pcm = {
+	.data_range = {
+		.format_size = sizeof(struct ks_datarange_audio),
+		.major_format = KSDATAFORMAT_TYPE_AUDIO,
+		.sub_format = KSDATAFORMAT_SUBTYPE_PCM,
+		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
+	},
+	.maximum_channels = 8,
+	.minimum_bits_per_sample = 8,
+	.maximum_bits_per_sample = 32,
+	.minimum_sample_frequency = 8000,
+	.maximum_sample_frequency = 384000,
+};
+
+static const struct ks_datarange_audio loopback_float = {
+	.data_range = {
+		.format_size = sizeof(struct ks_datarange_audio),
+		.major_format = KSDATAFORMAT_TYPE_AUDIO,
+		.sub_format = KSDATAFORMAT_SUBTYPE_IEEE_FLOAT,
+		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
+	},
+	.maximum_channels = 8,
+	.minimum_bits_per_sample = 32,
+	.maximum_bits_per_sample = 32,
+	.minimum_sample_frequency = 8000,
+	.maximum_sample_frequency = 384000,
+};
+
+static const struct ks_data_range loopback_ranges[] = {
+	{ .range = &loopback_pcm.data_range },
+	{ .range = &loopback_float.data_range },
+};
+
+static const struct ks_pin_descriptor loopback_pins[] = {
+	{
+		.dataflow = KSPIN_DATAFLOW_IN,
+		.communication = KSPIN_COMMUNICATION_SINK,
+		.possible_instances = 1,
+		.interfaces = loopback_interfaces,
+		.interfaces_count = ARRAY_SIZE(loopback_interfaces),
+		.data_ranges = loopback_ranges,
+		.data_ranges_count = ARRAY_SIZE(loopback_ranges),
+	},
+	{
+		.dataflow = KSPIN_DATAFLOW_OUT,
+		.communication = KSPIN_COMMUNICATION_SINK,
+		.possible_instances = 1,
+		.interfaces = loopback_interfaces,
+		.interfaces_count = ARRAY_SIZE(loopback_interfaces),
+		.data_ranges = loopback_ranges,
+		.data_ranges_count = ARRAY_SIZE(loopback_ranges),
+	},
+};
+
+/* ---- ks-tonegen ---- */
+
+#define TONEGEN_MEDIUM KS_GUID_INIT(0xB017808E, 0x2031, 0x4C5D, \
+	0x9F, 0x1B, 0x0D, 0x9D, 0x05, 0x77, 0xEC, 0xA7)
+#define TONEGEN_ATTRIBUTE_KEY KS_GUID_INIT(0x3AF19F5D, 0xEF65, 0x458D, \
+	0xA6, 0xB1, 0x45, 0xAC, 0x91, 0x54, 0xEF, 0x18)
+
+static const struct ks_identifier control_interfaces[] = {
+	{ .set = KSINTERFACESETID_STANDARD,
+	  .id = KSINTERFACE_STANDARD_CONTROL },
+};
+
+static const struct ks_identifier streaming_interfaces[] = {
+	{ .set = KSINTERFACESETID_STANDARD,
+	  .id = KSINTERFACE_STANDARD_STREAMING },
+};
+
+static const struct ks_identifier control_mediums[] = {
+	{ .set = TONEGEN_MEDIUM, .id = 0 },
+};
+
+static const struct ks_datarange_audio tone_pcm = {
+	.data_range = {
+		.format_size = sizeof(struct ks_datarange_audio),
+		.major_format = KSDATAFORMAT_TYPE_AUDIO,
+		.sub_format = KSDATAFORMAT_SUBTYPE_PCM,
+		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
+	},
+	.maximum_channels = 2,
+	.minimum_bits_per_sample = 16,
+	.maximum_bits_per_sample = 16,
+	.minimum_sample_frequency = 8000,
+	.maximum_sample_frequency = 192000,
+};
+
+static const struct ks_dataformat any_stream = {
+	.format_size = sizeof(struct ks_dataformat),
+	.major_format = KSDATAFORMAT_TYPE_STREAM,
+};
+
+static const struct ks_dataformat keyed_stream = {
+	.format_size = sizeof(struct ks_dataformat),
+	.flags = KSDATARANGE_ATTRIBUTES | KSDATARANGE_REQUIRED_ATTRIBUTES,
+	.major_format = KSDATAFORMAT_TYPE_STREAM,
+	.sub_format = KSDATAFORMAT_SUBTYPE_NONE,
+	.specifier = KSDATAFORMAT_SPECIFIER_NONE,
+};
+
+static const struct {
+	struct ks_multiple_item header;
+	struct ks_attribute key;
+} keyed_attributes = {
+	.header = { .size = sizeof(keyed_attributes), .count = 1 },
+	.key = {
+		.size = sizeof(struct ks_attribute),
+		.flags = KSATTRIBUTE_REQUIRED,
+		.attribute = TONEGEN_ATTRIBUTE_KEY,
+	},
+};
+
+static const struct ks_data_range tone_ranges[] = {
+	{ .range = &tone_pcm.data_range },
+};
+
+static const struct ks_data_range any_stream_ranges[] = {
+	{ .range = &any_stream },
+};
+
+static const struct ks_data_range keyed_ranges[] = {
+	{ .range = &keyed_stream, .attributes = &keyed_attributes.header },
+};
+
+static const struct ks_pin_descriptor tonegen_pins[] = {
+	{
+		.dataflow = KSPIN_DATAFLOW_OUT,
+		.communication = KSPIN_COMMUNICATION_SINK,
+		.possible_instances = 4,
+		.necessary_instances = 1,
+		.data_ranges = tone_ranges,
+		.data_ranges_count = ARRAY_SIZE(tone_ranges),
+	},
+	{
+		.dataflow = KSPIN_DATAFLOW_IN,
+		.communication = KSPIN_COMMUNICATION_BOTH,
+		.possible_instances = KS_INSTANCES_UNLIMITED,
+		.interfaces = control_interfaces,
+		.interfaces_count = ARRAY_SIZE(control_interfaces),
+		.mediums = control_mediums,
+		.mediums_count = ARRAY_SIZE(control_mediums),
+		.data_ranges = any_stream_ranges,
+		.data_ranges_count = ARRAY_SIZE(any_stream_ranges),
+	},
+	{
+		.dataflow = KSPIN_DATAFLOW_IN,
+		.communication = KSPIN_COMMUNICATION_SINK,
+		.possible_instances = 1,
+		.interfaces = streaming_interfaces,
+		.interfaces_count = ARRAY_SIZE(streaming_interfaces),
+		.data_ranges = keyed_ranges,
+		.data_ranges_count = ARRAY_SIZE(keyed_ranges),
+	},
+	{
+		.dataflow = KSPIN_DATAFLOW_OUT,
+		.communication = KSPIN_COMMUNICATION_SOURCE,
+		.possible_instances = 1,
+		.data_ranges = tone_ranges,
+		.data_ranges_count = ARRAY_SIZE(tone_ranges),
+	},
+	{
+		.dataflow = KSPIN_DATAFLOW_IN,
+		.communication = KSPIN_COMMUNICATION_BRIDGE,
+		.possible_instances = 1,
+		.data_ranges = any_stream_ranges,
+		.data_ranges_count = ARRAY_SIZE(any_stream_ranges),
+	},
+	{
+		.dataflow = KSPIN_DATAFLOW_OUT,
+		.communication = KSPIN_COMMUNICATION_NONE,
+	},
+};
+
+/* ---- extra ranges: what neither filter has ---- */
+
+#define ATTR_OPTIONAL KS_GUID_INIT(0xF0221001, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
+
+static const struct ks_dataformat wildcard_all = {
+	.format_size = sizeof(struct ks_dataformat),
+};
+
+/* Audio with a wildcard sub format: the audio limits are not applied. */
+static const struct ks_datarange_audio audio_any_sub = {
+	.data_range = {
+		.format_size = sizeof(struct ks_datarange_audio),
+		.major_format = KSDATAFORMAT_TYPE_AUDIO,
+		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
+	},
+	.maximum_channels = 1,
+	.minimum_bits_per_sample = 8,
+	.maximum_bits_per_sample = 8,
+	.minimum_sample_frequency = 8000,
+	.maximum_sample_frequency = 8000,
+};
+
+/* Wide limits, to reach the clamping in the intersection. */
+static const struct ks_datarange_audio audio_wide = {
+	.data_range = {
+		.format_size = sizeof(struct ks_datarange_audio),
+		.major_format = KSDATAFORMAT_TYPE_AUDIO,
+		.sub_format = KSDATAFORMAT_SUBTYPE_PCM,
+		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
+	},
+	.maximum_channels = 0xFFFFFFFF,
+	.minimum_bits_per_sample = 0,
+	.maximum_bits_per_sample = 0xFFFFFFFF,
+	.minimum_sample_frequency = 0,
+	.maximum_sample_frequency = 0xFFFFFFFF,
+};
+
+/* Audio of any sub format and specifier: a non-audio-range audio range. */
+static const struct ks_dataformat audio_major = {
+	.format_size = sizeof(struct ks_dataformat),
+	.major_format = KSDATAFORMAT_TYPE_AUDIO,
+};
+
+static const struct {
+	struct ks_multiple_item header;
+	struct ks_attribute a;
+	struct ks_attribute b;
+} two_attributes = {
+	.header = { .size = sizeof(two_attributes), .count = 2 },
+	.a = {
+		.size = sizeof(struct ks_attribute),
+		.flags = KSATTRIBUTE_REQUIRED,
+		.attribute = TONEGEN_ATTRIBUTE_KEY,
+	},
+	.b = {
+		.size = sizeof(struct ks_attribute),
+		.attribute = ATTR_OPTIONAL,
+	},
+};
+
+static const struct ks_dataformat stream_required = {
+	.format_size = sizeof(struct ks_dataformat),
+	.flags = KSDATARANGE_REQUIRED_ATTRIBUTES,
+	.major_format = KSDATAFORMAT_TYPE_STREAM,
+};
+
+/* Attributes listed but not required: they never narrow the match. */
+static const struct ks_dataformat stream_optional = {
+	.format_size = sizeof(struct ks_dataformat),
+	.major_format = KSDATAFORMAT_TYPE_STREAM,
+	.sub_format = KSDATAFORMAT_SUBTYPE_NONE,
+};
+
+static const struct ks_data_range extra_ranges[] = {
+	{ .range = &wildcard_all },
+	{ .range = &audio_any_sub.data_range },
+	{ .range = &audio_wide.data_range },
+	{ .range = &audio_major },
+	{ .range = &stream_required, .attributes = &two_attributes.header },
+	{ .range = &stream_optional, .attributes = &two_attributes.header },
+};
+
+static const struct ks_pin_descriptor extra_pins[] = {
+	{
+		.dataflow = KSPIN_DATAFLOW_IN,
+		.communication = KSPIN_COMMUNICATION_BOTH,
+		.possible_instances = KS_INSTANCES_UNLIMITED,
+		.data_ranges = extra_ranges,
+		.data_ranges_count = ARRAY_SIZE(extra_ranges),
+	},
+	{
+		.dataflow = KSPIN_DATAFLOW_OUT,
+		.communication = KSPIN_COMMUNICATION_SINK,
+		.possible_instances = 1,
+		.interfaces = control_interfaces,
+		.interfaces_count = ARRAY_SIZE(control_interfaces),
+		.data_ranges = extra_ranges + 2,
+		.data_ranges_count = ARRAY_SIZE(extra_ranges) - 2,
+	},
+	/* A broken descriptor: no valid dataflow, no ranges. */
+	{
+		.dataflow = 7,
+		.communication = KSPIN_COMMUNICATION_BOTH,
+	},
+};
+
+const struct pin_set pin_sets[] = {
+	{ "ks-loopback", loopback_pins, ARRAY_SIZE(loopback_pins) },
+	{ "ks-tonegen", tonegen_pins, ARRAY_SIZE(tonegen_pins) },
+	{ "extra", extra_pins, ARRAY_SIZE(extra_pins) },
+};
+const u32 pin_sets_count = ARRAY_SIZE(pin_sets);
+
+const struct ks_data_range all_ranges[] = {
+	{ .range = &loopback_pcm.data_range },
+	{ .range = &loopback_float.data_range },
+	{ .range = &tone_pcm.data_range },
+	{ .range = &any_stream },
+	{ .range = &keyed_stream, .attributes = &keyed_attributes.header },
+	{ .range = &wildcard_all },
+	{ .range = &audio_any_sub.data_range },
+	{ .range = &audio_wide.data_range },
+	{ .range = &audio_major },
+	{ .range = &stream_required, .attributes = &two_attributes.header },
+	{ .range = &stream_optional, .attributes = &two_attributes.header },
+};
+const u32 all_ranges_count = ARRAY_SIZE(all_ranges);
+
+void *dup_exact(const void *src, size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	INVARIANT(p);
+	memcpy(p, src, n);
+	return p;
+}
