@@ -1902,24 +1902,15 @@ TEST_F(loop, properties_on_read_only_filter_fd)
 
 /* ==== ks-tonegen ==== */
 
-#define TONEGEN_NAME	"ks-tonegen"
-#define TONEGEN_MODNAME	"ks_tonegen"
-#define TONEGEN_PARAMS	"/sys/module/" TONEGEN_MODNAME "/parameters/"
+#include "../module/samples/ks-tonegen.h"
 
-#define PIN_TONE	0
-#define PIN_CONTROL	1
-#define PIN_KEYED	2
-#define PIN_SOURCE	3
-#define PIN_BRIDGE	4
-#define PIN_UNUSED	5
-#define TONEGEN_PINS	6
+#define PIN_TONE	TONEGEN_PIN_TONE
+#define PIN_CONTROL	TONEGEN_PIN_CONTROL
+#define PIN_KEYED	TONEGEN_PIN_KEYED
+#define PIN_SOURCE	TONEGEN_PIN_SOURCE
+#define PIN_BRIDGE	TONEGEN_PIN_BRIDGE
+#define PIN_UNUSED	TONEGEN_PIN_UNUSED
 
-#define TONEGEN_MEDIUM KS_GUID_INIT(0xB017808E, 0x2031, 0x4C5D, \
-	0x9F, 0x1B, 0x0D, 0x9D, 0x05, 0x77, 0xEC, 0xA7)
-#define TONEGEN_ATTRIBUTE_KEY KS_GUID_INIT(0x3AF19F5D, 0xEF65, 0x458D, \
-	0xA6, 0xB1, 0x45, 0xAC, 0x91, 0x54, 0xEF, 0x18)
-#define TONEGEN_PRODUCT KS_GUID_INIT(0xE1BB8718, 0x364A, 0x4C56, \
-	0x87, 0xFF, 0x7F, 0xDC, 0xE6, 0x26, 0xCA, 0xC5)
 
 static const struct ks_guid guid_medium = TONEGEN_MEDIUM;
 static const struct ks_guid guid_key = TONEGEN_ATTRIBUTE_KEY;

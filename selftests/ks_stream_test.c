@@ -1855,9 +1855,10 @@ TEST_F(looped, position_set_in_stop_ebadfd)
 
 /* ---- SPEC 4: unregistering the filter (ks-tonegen) ---- */
 
-#define TONEGEN_NAME	"ks-tonegen"
-#define TONEGEN_REGISTERED "/sys/module/ks_tonegen/parameters/registered"
-#define TONEGEN_PIN	0	/* "Tone": OUT, PCM 1-2 ch 16 bit */
+#include "../module/samples/ks-tonegen.h"
+
+#define TONEGEN_REGISTERED TONEGEN_PARAMS "registered"
+#define TONEGEN_PIN	TONEGEN_PIN_TONE	/* OUT, PCM 1-2 ch 16 bit */
 
 static int write_registered(const char *v)
 {

@@ -58,12 +58,7 @@
 #include <linux/sysfs.h>
 #include <linux/ksfilter.h>
 
-#define TONEGEN_MEDIUM KS_GUID_INIT(0xB017808E, 0x2031, 0x4C5D, \
-	0x9F, 0x1B, 0x0D, 0x9D, 0x05, 0x77, 0xEC, 0xA7)
-#define TONEGEN_ATTRIBUTE_KEY KS_GUID_INIT(0x3AF19F5D, 0xEF65, 0x458D, \
-	0xA6, 0xB1, 0x45, 0xAC, 0x91, 0x54, 0xEF, 0x18)
-#define TONEGEN_PRODUCT KS_GUID_INIT(0xE1BB8718, 0x364A, 0x4C56, \
-	0x87, 0xFF, 0x7F, 0xDC, 0xE6, 0x26, 0xCA, 0xC5)
+#include "ks-tonegen.h"
 
 #define TONE_HZ			440
 #define TONE_AMPLITUDE		8000
@@ -359,7 +354,7 @@ static const struct ks_componentid tonegen_component_id = {
 };
 
 static const struct ks_filter_descriptor tonegen_desc = {
-	.name = "ks-tonegen",
+	.name = TONEGEN_NAME,
 	.owner = THIS_MODULE,
 	.categories = tonegen_categories,
 	.categories_count = ARRAY_SIZE(tonegen_categories),

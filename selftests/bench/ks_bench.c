@@ -21,6 +21,8 @@
 
 #include <linux/ks.h>
 
+#include "../../module/samples/ks-tonegen.h"
+
 #define ITERATIONS	100000
 #define OPEN_PINS	1000
 
@@ -180,8 +182,7 @@ static int bench_create(int n)
 static void build_control_request(struct request *req)
 {
 	static const struct ks_guid standard_if = KSINTERFACESETID_STANDARD;
-	static const struct ks_guid tonegen_medium = KS_GUID_INIT(0xB017808E,
-		0x2031, 0x4C5D, 0x9F, 0x1B, 0x0D, 0x9D, 0x05, 0x77, 0xEC, 0xA7);
+	static const struct ks_guid tonegen_medium = TONEGEN_MEDIUM;
 	static const struct ks_guid stream = KSDATAFORMAT_TYPE_STREAM;
 	static const struct ks_guid none = KSDATAFORMAT_SUBTYPE_NONE;
 	static const struct ks_guid spec_none = KSDATAFORMAT_SPECIFIER_NONE;
@@ -190,7 +191,7 @@ static void build_control_request(struct request *req)
 	req->connect.interface.set = standard_if;
 	req->connect.interface.id = KSINTERFACE_STANDARD_CONTROL;
 	req->connect.medium.set = tonegen_medium;
-	req->connect.pin_id = 1;
+	req->connect.pin_id = TONEGEN_PIN_CONTROL;
 	req->format.data_format.format_size = sizeof(struct ks_dataformat);
 	req->format.data_format.major_format = stream;
 	req->format.data_format.sub_format = none;
@@ -208,7 +209,7 @@ static int bench_create_loaded(int n)
 	struct request req;
 	int filter, i;
 
-	filter = open_filter("ks-tonegen");
+	filter = open_filter(TONEGEN_NAME);
 	if (filter < 0) {
 		printf("# ks-tonegen not loaded: create_1000_open_vs_0 skipped\n");
 		return 0;

@@ -71,10 +71,7 @@ static const struct ks_pin_descriptor loopback_pins[] = {
 
 /* ---- ks-tonegen ---- */
 
-#define TONEGEN_MEDIUM KS_GUID_INIT(0xB017808E, 0x2031, 0x4C5D, \
-	0x9F, 0x1B, 0x0D, 0x9D, 0x05, 0x77, 0xEC, 0xA7)
-#define TONEGEN_ATTRIBUTE_KEY KS_GUID_INIT(0x3AF19F5D, 0xEF65, 0x458D, \
-	0xA6, 0xB1, 0x45, 0xAC, 0x91, 0x54, 0xEF, 0x18)
+#include "../../module/samples/ks-tonegen.h"
 
 static const struct ks_identifier control_interfaces[] = {
 	{ .set = KSINTERFACESETID_STANDARD,
