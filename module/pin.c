@@ -138,6 +138,12 @@ static int step_state(struct ks_pin *pin, unsigned int to, bool force)
 	lockdep_assert_held(&pin->lock);
 	while (pin->state != to) {
 		next = pin->state < to ? pin->state + 1 : pin->state - 1;
+		/* KSSTATE_ACQUIRE: the pin's resources, before the provider's. */
+		if (next == KSSTATE_ACQUIRE && pin->state == KSSTATE_STOP) {
+			ret = ks_stream_acquire(&pin->stream);
+			if (ret)
+				return ret;
+		}
 		ret = ops && ops->set_state ?
 		      ops->set_state(pin, pin->state, next) : 0;
 		if (ret && !force)

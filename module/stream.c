@@ -15,9 +15,10 @@
  *    its sample_size, else one byte.  All data moves in whole frames.
  *  - The buffer holds 100 ms of audio (avg_bytes_per_sec / 10), at least
  *    64 KiB and at most 4 MiB, in whole frames; other formats get 64 KiB.
- *    It is allocated at creation and kept for the pin's life (it may be
- *    mapped); a format set later keeps the allocation, in whole frames of
- *    the new format, and discards what was queued.  A frame larger than
+ *    It is allocated when the pin first leaves STOP (at creation for a
+ *    LOOPED_STREAMING pin, which may be mapped) and kept for the pin's
+ *    life; a format set later keeps the allocation, in whole frames of the
+ *    new format, and discards what was queued.  A frame larger than
  *    the buffer: reads and writes EINVAL.
  *  - read(2) on an OUT pin, write(2) on an IN pin; the other way round is
  *    EINVAL (a pin opened for both on the wrong side).  A read or write of
@@ -137,9 +138,13 @@ static void buf_free(struct ks_stream *q)
 
 	if (q->buf)
 		vunmap(q->buf);
-	for (i = 0; i < q->map_size >> PAGE_SHIFT && q->pages[i]; i++)
+	for (i = 0; q->pages && i < q->map_size >> PAGE_SHIFT && q->pages[i]; i++)
 		__free_page(q->pages[i]);
 	kfree(q->pages);
+	kfree(q->pkt);
+	q->pages = NULL;
+	q->buf = NULL;
+	q->pkt = NULL;
 }
 
 /*
@@ -154,9 +159,10 @@ static int buf_alloc(struct ks_stream *q)
 	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
 	unsigned int i, n = q->map_size >> PAGE_SHIFT;
 
+	q->pkt = kcalloc(KS_STREAM_PACKETS, sizeof(*q->pkt), gfp);
 	q->pages = kcalloc(n, sizeof(*q->pages), gfp);
-	if (!q->pages)
-		return -ENOMEM;
+	if (!q->pkt || !q->pages)
+		goto err;
 	for (i = 0; i < n; i++) {
 		q->pages[i] = alloc_page(gfp | __GFP_ZERO);
 		if (!q->pages[i])
@@ -172,19 +178,40 @@ err:
 	return -ENOMEM;
 }
 
+/*
+ * The buffer of a STREAMING pin is allocated when the pin leaves STOP
+ * (ks_stream_acquire()): KSSTATE_ACQUIRE is where KS pins acquire their
+ * resources, and creating and closing a pin stays cheap.  A LOOPED_STREAMING
+ * pin may be mapped in any state, and mmap cannot allocate (it runs under
+ * mmap_lock, which user copies take under stream->lock), so its buffer is
+ * allocated here, before its fd exists.
+ */
 int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,
 		   bool looped)
 {
 	int ret;
 
 	q->map_size = PAGE_ALIGN(wanted_bytes(fmt));
-	ret = buf_alloc(q);
-	if (ret)
-		return ret;
+	if (looped) {
+		ret = buf_alloc(q);
+		if (ret)
+			return ret;
+	}
 	mutex_init(&q->lock);
 	q->looped = looped;
 	size_from(q, fmt);
 	return 0;
+}
+
+int ks_stream_acquire(struct ks_stream *q)
+{
+	int ret = 0;
+
+	mutex_lock(&q->lock);
+	if (!q->buf)
+		ret = buf_alloc(q);
+	mutex_unlock(&q->lock);
+	return ret;
 }
 
 void ks_stream_destroy(struct ks_stream *q)
@@ -204,7 +231,7 @@ static u32 used(const struct ks_stream *q)
 /* Room in whole frames: size and used are whole frames. */
 static u32 space(const struct ks_stream *q)
 {
-	return q->size - used(q);
+	return q->buf ? q->size - used(q) : 0;
 }
 
 /* The buffer at stream offset @off, and how much of @len is contiguous. */
@@ -300,7 +327,8 @@ static struct ks_stream_packet *pkt_oldest(struct ks_stream *q)
 
 static unsigned int pkt_room(const struct ks_stream *q)
 {
-	return KS_STREAM_PACKETS - (q->pkt_head - q->pkt_tail);
+	/* No buffer yet (STOP): no room for anything. */
+	return q->pkt ? KS_STREAM_PACKETS - (q->pkt_head - q->pkt_tail) : 0;
 }
 
 /* A packet (or, with @length 0, an end-of-stream mark) at the head. */
@@ -372,6 +400,9 @@ void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt)
 	mutex_lock(&q->lock);
 	/* Nothing may stay in the old frames (a provider may have queued). */
 	flush(q);
+	/* Not allocated yet: sized for the new format when it is. */
+	if (!q->buf)
+		q->map_size = PAGE_ALIGN(wanted_bytes(fmt));
 	size_from(q, fmt);
 	mutex_unlock(&q->lock);
 }

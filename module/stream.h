@@ -83,13 +83,15 @@ struct ks_stream {
 	u64 bytes_in;
 	u64 bytes_out;
 	u64 dropped;
-	struct ks_stream_packet pkt[KS_STREAM_PACKETS];
+	struct ks_stream_packet *pkt;	/* KS_STREAM_PACKETS, with the buffer */
 };
 
 /* The queue of a new pin, sized from its format at creation.  0 or -ENOMEM. */
 int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,
 		   bool looped);
 void ks_stream_destroy(struct ks_stream *q);
+/* STOP -> ACQUIRE: allocate the buffer if it is not there yet. */
+int ks_stream_acquire(struct ks_stream *q);
 
 /* A new format (pin->lock held, KSSTATE_STOP): frame and size follow it. */
 void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt);
