@@ -60,10 +60,7 @@
 #include <linux/ksfilter.h>
 
 #include "loopback.h"
-
-#define LOOPBACK_MIN_RATE	8000
-#define LOOPBACK_MAX_RATE	384000
-#define LOOPBACK_MAX_CHANNELS	8
+#include "loopback_ranges.h"
 
 /* ksfilter's KSCOMPONENTID manufacturer, and ks-loopback's product. */
 #define KS_MANUFACTURER_KSFILTER KS_GUID_INIT(0x4DB7792D, 0x7D51, 0x4527, \
@@ -79,50 +76,6 @@ static const struct ks_guid loopback_categories[] = {
 
 static const struct ks_guid category_render = KSCATEGORY_RENDER;
 static const struct ks_guid category_capture = KSCATEGORY_CAPTURE;
-
-static const struct ks_identifier loopback_interfaces[] = {
-	{
-		.set = KSINTERFACESETID_STANDARD,
-		.id = KSINTERFACE_STANDARD_STREAMING,
-	},
-	{
-		.set = KSINTERFACESETID_STANDARD,
-		.id = KSINTERFACE_STANDARD_LOOPED_STREAMING,
-	},
-};
-
-static const struct ks_datarange_audio loopback_pcm = {
-	.data_range = {
-		.format_size = sizeof(struct ks_datarange_audio),
-		.major_format = KSDATAFORMAT_TYPE_AUDIO,
-		.sub_format = KSDATAFORMAT_SUBTYPE_PCM,
-		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
-	},
-	.maximum_channels = LOOPBACK_MAX_CHANNELS,
-	.minimum_bits_per_sample = 8,
-	.maximum_bits_per_sample = 32,
-	.minimum_sample_frequency = LOOPBACK_MIN_RATE,
-	.maximum_sample_frequency = LOOPBACK_MAX_RATE,
-};
-
-static const struct ks_datarange_audio loopback_float = {
-	.data_range = {
-		.format_size = sizeof(struct ks_datarange_audio),
-		.major_format = KSDATAFORMAT_TYPE_AUDIO,
-		.sub_format = KSDATAFORMAT_SUBTYPE_IEEE_FLOAT,
-		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
-	},
-	.maximum_channels = LOOPBACK_MAX_CHANNELS,
-	.minimum_bits_per_sample = 32,
-	.maximum_bits_per_sample = 32,
-	.minimum_sample_frequency = LOOPBACK_MIN_RATE,
-	.maximum_sample_frequency = LOOPBACK_MAX_RATE,
-};
-
-static const struct ks_data_range loopback_ranges[] = {
-	{ .range = &loopback_pcm.data_range },
-	{ .range = &loopback_float.data_range },
-};
 
 enum { LOOPBACK_RENDER, LOOPBACK_CAPTURE, LOOPBACK_PINS };
 
@@ -256,10 +209,10 @@ static const struct ks_pin_descriptor loopback_pins[] = {
 		.communication = KSPIN_COMMUNICATION_SINK,
 		.possible_instances = 1,
 		.necessary_instances = 0,
-		.interfaces = loopback_interfaces,
-		.interfaces_count = ARRAY_SIZE(loopback_interfaces),
-		.data_ranges = loopback_ranges,
-		.data_ranges_count = ARRAY_SIZE(loopback_ranges),
+		.interfaces = ks_loopback_interfaces,
+		.interfaces_count = KS_LOOPBACK_INTERFACES,
+		.data_ranges = ks_loopback_ranges,
+		.data_ranges_count = KS_LOOPBACK_RANGES,
 		.category = &category_render,
 		.name = "Render",
 		.ops = &loopback_ops,
@@ -269,10 +222,10 @@ static const struct ks_pin_descriptor loopback_pins[] = {
 		.communication = KSPIN_COMMUNICATION_SINK,
 		.possible_instances = 1,
 		.necessary_instances = 0,
-		.interfaces = loopback_interfaces,
-		.interfaces_count = ARRAY_SIZE(loopback_interfaces),
-		.data_ranges = loopback_ranges,
-		.data_ranges_count = ARRAY_SIZE(loopback_ranges),
+		.interfaces = ks_loopback_interfaces,
+		.interfaces_count = KS_LOOPBACK_INTERFACES,
+		.data_ranges = ks_loopback_ranges,
+		.data_ranges_count = KS_LOOPBACK_RANGES,
 		.category = &category_capture,
 		.name = "Capture",
 		.ops = &loopback_ops,

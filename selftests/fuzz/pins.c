@@ -3,69 +3,30 @@
 #include <string.h>
 
 #include "pins.h"
+#include "loopback_ranges.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- ks-loopback ---- */
-
-static const struct ks_identifier loopback_interfaces[] = {
-	{ .set = KSINTERFACESETID_STANDARD,
-	  .id = KSINTERFACE_STANDARD_STREAMING },
-	{ .set = KSINTERFACESETID_STANDARD,
-	  .id = KSINTERFACE_STANDARD_LOOPED_STREAMING },
-};
-
-static const struct ks_datarange_audio loopback_pcm = {
-	.data_range = {
-		.format_size = sizeof(struct ks_datarange_audio),
-		.major_format = KSDATAFORMAT_TYPE_AUDIO,
-		.sub_format = KSDATAFORMAT_SUBTYPE_PCM,
-		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
-	},
-	.maximum_channels = 8,
-	.minimum_bits_per_sample = 8,
-	.maximum_bits_per_sample = 32,
-	.minimum_sample_frequency = 8000,
-	.maximum_sample_frequency = 384000,
-};
-
-static const struct ks_datarange_audio loopback_float = {
-	.data_range = {
-		.format_size = sizeof(struct ks_datarange_audio),
-		.major_format = KSDATAFORMAT_TYPE_AUDIO,
-		.sub_format = KSDATAFORMAT_SUBTYPE_IEEE_FLOAT,
-		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
-	},
-	.maximum_channels = 8,
-	.minimum_bits_per_sample = 32,
-	.maximum_bits_per_sample = 32,
-	.minimum_sample_frequency = 8000,
-	.maximum_sample_frequency = 384000,
-};
-
-static const struct ks_data_range loopback_ranges[] = {
-	{ .range = &loopback_pcm.data_range },
-	{ .range = &loopback_float.data_range },
-};
+/* ---- ks-loopback: the module's own tables (loopback_ranges.c) ---- */
 
 static const struct ks_pin_descriptor loopback_pins[] = {
 	{
 		.dataflow = KSPIN_DATAFLOW_IN,
 		.communication = KSPIN_COMMUNICATION_SINK,
 		.possible_instances = 1,
-		.interfaces = loopback_interfaces,
-		.interfaces_count = ARRAY_SIZE(loopback_interfaces),
-		.data_ranges = loopback_ranges,
-		.data_ranges_count = ARRAY_SIZE(loopback_ranges),
+		.interfaces = ks_loopback_interfaces,
+		.interfaces_count = KS_LOOPBACK_INTERFACES,
+		.data_ranges = ks_loopback_ranges,
+		.data_ranges_count = KS_LOOPBACK_RANGES,
 	},
 	{
 		.dataflow = KSPIN_DATAFLOW_OUT,
 		.communication = KSPIN_COMMUNICATION_SINK,
 		.possible_instances = 1,
-		.interfaces = loopback_interfaces,
-		.interfaces_count = ARRAY_SIZE(loopback_interfaces),
-		.data_ranges = loopback_ranges,
-		.data_ranges_count = ARRAY_SIZE(loopback_ranges),
+		.interfaces = ks_loopback_interfaces,
+		.interfaces_count = KS_LOOPBACK_INTERFACES,
+		.data_ranges = ks_loopback_ranges,
+		.data_ranges_count = KS_LOOPBACK_RANGES,
 	},
 };
 
@@ -301,8 +262,8 @@ const struct pin_set pin_sets[] = {
 const u32 pin_sets_count = ARRAY_SIZE(pin_sets);
 
 const struct ks_data_range all_ranges[] = {
-	{ .range = &loopback_pcm.data_range },
-	{ .range = &loopback_float.data_range },
+	{ .range = &ks_loopback_pcm.data_range },
+	{ .range = &ks_loopback_float.data_range },
 	{ .range = &tone_pcm.data_range },
 	{ .range = &any_stream },
 	{ .range = &keyed_stream, .attributes = &keyed_attributes.header },
