@@ -30,6 +30,7 @@ ignore_for() {
 rc=0
 for f in $(git ls-files -co --exclude-standard 'module/*.[ch]' 'module/samples/*.[ch]' \
 	'include/linux/*.h' 'uapi/linux/*.h' | sort -u); do
+	[ -e "$f" ] || continue		# deleted, not yet committed
 	out=$(perl "$cp" --no-tree --strict --terse --show-types \
 		--ignore "$(ignore_for "$f")" -f "$f" 2>&1 | grep -v '^total:')
 	if [ -z "$out" ]; then

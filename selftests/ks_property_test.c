@@ -2,7 +2,7 @@
 /*
  * KS_IOCTL_PROPERTY (SPEC 6, with the ids and value types of SPEC 3.2) on
  * ks-loopback (SPEC 9) and on the sample provider ks-tonegen (the pin table
- * at the top of module/samples/ks-tonegen.c), plus the ksctl listings that
+ * at the top of module/samples/ks-tonegen-main.c), plus the ksctl listings that
  * are built on it (SPEC 10).
  *
  * Written from the contract, not from module/property.c: every expected

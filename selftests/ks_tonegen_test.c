@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KS_IOCTL_CREATE_PIN on the sample provider ks-tonegen (module/samples/
- * ks-tonegen.c): the rows of SPEC 5 the loopback cannot reach (communication
+ * ks-tonegen-main.c): the rows of SPEC 5 the loopback cannot reach (communication
  * types, listed interfaces and mediums, a provider's own format check,
  * required attributes, peers, an unregistered filter) and the module
  * lifetime rules of SPEC 4.

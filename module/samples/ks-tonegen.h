@@ -3,7 +3,7 @@
  * ks-tonegen: the facts about the sample filter that its users rely on -
  * the module itself, the selftests, the fuzzers and the benchmarks.  Plain
  * data only, so that it builds in the kernel and in userspace alike.  The
- * pin table is described at the top of ks-tonegen.c.
+ * pin table is described at the top of ks-tonegen-main.c.
  */
 #ifndef _KS_TONEGEN_H
 #define _KS_TONEGEN_H

@@ -32,72 +32,7 @@ static const struct ks_pin_descriptor loopback_pins[] = {
 
 /* ---- ks-tonegen ---- */
 
-#include "../../module/samples/ks-tonegen.h"
-
-static const struct ks_identifier control_interfaces[] = {
-	{ .set = KSINTERFACESETID_STANDARD,
-	  .id = KSINTERFACE_STANDARD_CONTROL },
-};
-
-static const struct ks_identifier streaming_interfaces[] = {
-	{ .set = KSINTERFACESETID_STANDARD,
-	  .id = KSINTERFACE_STANDARD_STREAMING },
-};
-
-static const struct ks_identifier control_mediums[] = {
-	{ .set = TONEGEN_MEDIUM, .id = 0 },
-};
-
-static const struct ks_datarange_audio tone_pcm = {
-	.data_range = {
-		.format_size = sizeof(struct ks_datarange_audio),
-		.major_format = KSDATAFORMAT_TYPE_AUDIO,
-		.sub_format = KSDATAFORMAT_SUBTYPE_PCM,
-		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
-	},
-	.maximum_channels = 2,
-	.minimum_bits_per_sample = 16,
-	.maximum_bits_per_sample = 16,
-	.minimum_sample_frequency = 8000,
-	.maximum_sample_frequency = 192000,
-};
-
-static const struct ks_dataformat any_stream = {
-	.format_size = sizeof(struct ks_dataformat),
-	.major_format = KSDATAFORMAT_TYPE_STREAM,
-};
-
-static const struct ks_dataformat keyed_stream = {
-	.format_size = sizeof(struct ks_dataformat),
-	.flags = KSDATARANGE_ATTRIBUTES | KSDATARANGE_REQUIRED_ATTRIBUTES,
-	.major_format = KSDATAFORMAT_TYPE_STREAM,
-	.sub_format = KSDATAFORMAT_SUBTYPE_NONE,
-	.specifier = KSDATAFORMAT_SPECIFIER_NONE,
-};
-
-static const struct {
-	struct ks_multiple_item header;
-	struct ks_attribute key;
-} keyed_attributes = {
-	.header = { .size = sizeof(keyed_attributes), .count = 1 },
-	.key = {
-		.size = sizeof(struct ks_attribute),
-		.flags = KSATTRIBUTE_REQUIRED,
-		.attribute = TONEGEN_ATTRIBUTE_KEY,
-	},
-};
-
-static const struct ks_data_range tone_ranges[] = {
-	{ .range = &tone_pcm.data_range },
-};
-
-static const struct ks_data_range any_stream_ranges[] = {
-	{ .range = &any_stream },
-};
-
-static const struct ks_data_range keyed_ranges[] = {
-	{ .range = &keyed_stream, .attributes = &keyed_attributes.header },
-};
+#include "../../module/samples/ks-tonegen-ranges.h"
 
 static const struct ks_pin_descriptor tonegen_pins[] = {
 	{
@@ -105,42 +40,42 @@ static const struct ks_pin_descriptor tonegen_pins[] = {
 		.communication = KSPIN_COMMUNICATION_SINK,
 		.possible_instances = 4,
 		.necessary_instances = 1,
-		.data_ranges = tone_ranges,
-		.data_ranges_count = ARRAY_SIZE(tone_ranges),
+		.data_ranges = tonegen_tone_ranges,
+		.data_ranges_count = ARRAY_SIZE(tonegen_tone_ranges),
 	},
 	{
 		.dataflow = KSPIN_DATAFLOW_IN,
 		.communication = KSPIN_COMMUNICATION_BOTH,
 		.possible_instances = KS_INSTANCES_UNLIMITED,
-		.interfaces = control_interfaces,
-		.interfaces_count = ARRAY_SIZE(control_interfaces),
-		.mediums = control_mediums,
-		.mediums_count = ARRAY_SIZE(control_mediums),
-		.data_ranges = any_stream_ranges,
-		.data_ranges_count = ARRAY_SIZE(any_stream_ranges),
+		.interfaces = tonegen_control_interfaces,
+		.interfaces_count = ARRAY_SIZE(tonegen_control_interfaces),
+		.mediums = tonegen_control_mediums,
+		.mediums_count = ARRAY_SIZE(tonegen_control_mediums),
+		.data_ranges = tonegen_any_stream_ranges,
+		.data_ranges_count = ARRAY_SIZE(tonegen_any_stream_ranges),
 	},
 	{
 		.dataflow = KSPIN_DATAFLOW_IN,
 		.communication = KSPIN_COMMUNICATION_SINK,
 		.possible_instances = 1,
-		.interfaces = streaming_interfaces,
-		.interfaces_count = ARRAY_SIZE(streaming_interfaces),
-		.data_ranges = keyed_ranges,
-		.data_ranges_count = ARRAY_SIZE(keyed_ranges),
+		.interfaces = tonegen_streaming_interfaces,
+		.interfaces_count = ARRAY_SIZE(tonegen_streaming_interfaces),
+		.data_ranges = tonegen_keyed_ranges,
+		.data_ranges_count = ARRAY_SIZE(tonegen_keyed_ranges),
 	},
 	{
 		.dataflow = KSPIN_DATAFLOW_OUT,
 		.communication = KSPIN_COMMUNICATION_SOURCE,
 		.possible_instances = 1,
-		.data_ranges = tone_ranges,
-		.data_ranges_count = ARRAY_SIZE(tone_ranges),
+		.data_ranges = tonegen_tone_ranges,
+		.data_ranges_count = ARRAY_SIZE(tonegen_tone_ranges),
 	},
 	{
 		.dataflow = KSPIN_DATAFLOW_IN,
 		.communication = KSPIN_COMMUNICATION_BRIDGE,
 		.possible_instances = 1,
-		.data_ranges = any_stream_ranges,
-		.data_ranges_count = ARRAY_SIZE(any_stream_ranges),
+		.data_ranges = tonegen_any_stream_ranges,
+		.data_ranges_count = ARRAY_SIZE(tonegen_any_stream_ranges),
 	},
 	{
 		.dataflow = KSPIN_DATAFLOW_OUT,
@@ -242,8 +177,8 @@ static const struct ks_pin_descriptor extra_pins[] = {
 		.dataflow = KSPIN_DATAFLOW_OUT,
 		.communication = KSPIN_COMMUNICATION_SINK,
 		.possible_instances = 1,
-		.interfaces = control_interfaces,
-		.interfaces_count = ARRAY_SIZE(control_interfaces),
+		.interfaces = tonegen_control_interfaces,
+		.interfaces_count = ARRAY_SIZE(tonegen_control_interfaces),
 		.data_ranges = extra_ranges + 2,
 		.data_ranges_count = ARRAY_SIZE(extra_ranges) - 2,
 	},
@@ -264,9 +199,10 @@ const u32 pin_sets_count = ARRAY_SIZE(pin_sets);
 const struct ks_data_range all_ranges[] = {
 	{ .range = &ks_loopback_pcm.data_range },
 	{ .range = &ks_loopback_float.data_range },
-	{ .range = &tone_pcm.data_range },
-	{ .range = &any_stream },
-	{ .range = &keyed_stream, .attributes = &keyed_attributes.header },
+	{ .range = &tonegen_tone_pcm.data_range },
+	{ .range = &tonegen_any_stream },
+	{ .range = &tonegen_keyed_stream,
+	  .attributes = &tonegen_keyed_attributes.header },
 	{ .range = &wildcard_all },
 	{ .range = &audio_any_sub.data_range },
 	{ .range = &audio_wide.data_range },

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The fixed pin descriptors the fuzz harnesses check requests against:
- * copies of ks-loopback's and ks-tonegen's tables (module/loopback.c,
- * module/samples/ks-tonegen.c: kernel files, so they cannot be compiled
- * here), and a few extra ranges that reach what those two do not (wildcards,
- * EXTENSIBLE, optional and required attributes).
+ * ks-loopback's and ks-tonegen's pins, built from the modules' own range
+ * tables (module/loopback_ranges.c, module/samples/ks-tonegen-ranges.c,
+ * compiled here too), and a few extra ranges that reach what those two do
+ * not (wildcards, EXTENSIBLE, optional and required attributes).
  */
 #ifndef _KS_FUZZ_PINS_H
 #define _KS_FUZZ_PINS_H

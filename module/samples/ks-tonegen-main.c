@@ -59,6 +59,7 @@
 #include <linux/ksfilter.h>
 
 #include "ks-tonegen.h"
+#include "ks-tonegen-ranges.h"
 
 #define TONE_HZ			440
 #define TONE_AMPLITUDE		8000
@@ -212,89 +213,14 @@ static const struct ks_guid tonegen_categories[] = {
 
 static const struct ks_guid category_capture = KSCATEGORY_CAPTURE;
 
-static const struct ks_identifier control_interfaces[] = {
-	{
-		.set = KSINTERFACESETID_STANDARD,
-		.id = KSINTERFACE_STANDARD_CONTROL,
-	},
-};
-
-static const struct ks_identifier streaming_interfaces[] = {
-	{
-		.set = KSINTERFACESETID_STANDARD,
-		.id = KSINTERFACE_STANDARD_STREAMING,
-	},
-};
-
-static const struct ks_identifier control_mediums[] = {
-	{ .set = TONEGEN_MEDIUM, .id = 0 },
-};
-
-static const struct ks_datarange_audio tone_pcm = {
-	.data_range = {
-		.format_size = sizeof(struct ks_datarange_audio),
-		.major_format = KSDATAFORMAT_TYPE_AUDIO,
-		.sub_format = KSDATAFORMAT_SUBTYPE_PCM,
-		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
-	},
-	.maximum_channels = 2,
-	.minimum_bits_per_sample = 16,
-	.maximum_bits_per_sample = 16,
-	.minimum_sample_frequency = 8000,
-	.maximum_sample_frequency = 192000,
-};
-
-static const struct ks_dataformat any_stream = {
-	.format_size = sizeof(struct ks_dataformat),
-	.major_format = KSDATAFORMAT_TYPE_STREAM,
-	.sub_format = KSDATAFORMAT_SUBTYPE_WILDCARD,
-	.specifier = KSDATAFORMAT_SPECIFIER_WILDCARD,
-};
-
-static const struct ks_dataformat keyed_stream = {
-	.format_size = sizeof(struct ks_dataformat),
-	.flags = KSDATARANGE_ATTRIBUTES | KSDATARANGE_REQUIRED_ATTRIBUTES,
-	.major_format = KSDATAFORMAT_TYPE_STREAM,
-	.sub_format = KSDATAFORMAT_SUBTYPE_NONE,
-	.specifier = KSDATAFORMAT_SPECIFIER_NONE,
-};
-
-/* A KSMULTIPLE_ITEM of one KSATTRIBUTE, as a range's attribute list. */
-static const struct {
-	struct ks_multiple_item header;
-	struct ks_attribute key;
-} keyed_attributes = {
-	.header = {
-		.size = sizeof(keyed_attributes),
-		.count = 1,
-	},
-	.key = {
-		.size = sizeof(struct ks_attribute),
-		.flags = KSATTRIBUTE_REQUIRED,
-		.attribute = TONEGEN_ATTRIBUTE_KEY,
-	},
-};
-
-static const struct ks_data_range tone_ranges[] = {
-	{ .range = &tone_pcm.data_range },
-};
-
-static const struct ks_data_range any_stream_ranges[] = {
-	{ .range = &any_stream },
-};
-
-static const struct ks_data_range keyed_ranges[] = {
-	{ .range = &keyed_stream, .attributes = &keyed_attributes.header },
-};
-
 static const struct ks_pin_descriptor tonegen_pins[] = {
 	{
 		.dataflow = KSPIN_DATAFLOW_OUT,
 		.communication = KSPIN_COMMUNICATION_SINK,
 		.possible_instances = 4,
 		.necessary_instances = 1,
-		.data_ranges = tone_ranges,
-		.data_ranges_count = ARRAY_SIZE(tone_ranges),
+		.data_ranges = tonegen_tone_ranges,
+		.data_ranges_count = ARRAY_SIZE(tonegen_tone_ranges),
 		.category = &category_capture,
 		.name = "Tone",
 		.ops = &tone_ops,
@@ -303,12 +229,12 @@ static const struct ks_pin_descriptor tonegen_pins[] = {
 		.dataflow = KSPIN_DATAFLOW_IN,
 		.communication = KSPIN_COMMUNICATION_BOTH,
 		.possible_instances = KS_INSTANCES_UNLIMITED,
-		.interfaces = control_interfaces,
-		.interfaces_count = ARRAY_SIZE(control_interfaces),
-		.mediums = control_mediums,
-		.mediums_count = ARRAY_SIZE(control_mediums),
-		.data_ranges = any_stream_ranges,
-		.data_ranges_count = ARRAY_SIZE(any_stream_ranges),
+		.interfaces = tonegen_control_interfaces,
+		.interfaces_count = ARRAY_SIZE(tonegen_control_interfaces),
+		.mediums = tonegen_control_mediums,
+		.mediums_count = ARRAY_SIZE(tonegen_control_mediums),
+		.data_ranges = tonegen_any_stream_ranges,
+		.data_ranges_count = ARRAY_SIZE(tonegen_any_stream_ranges),
 		.name = "Control",
 		.ops = &tonegen_ops,
 	},
@@ -316,10 +242,10 @@ static const struct ks_pin_descriptor tonegen_pins[] = {
 		.dataflow = KSPIN_DATAFLOW_IN,
 		.communication = KSPIN_COMMUNICATION_SINK,
 		.possible_instances = 1,
-		.interfaces = streaming_interfaces,
-		.interfaces_count = ARRAY_SIZE(streaming_interfaces),
-		.data_ranges = keyed_ranges,
-		.data_ranges_count = ARRAY_SIZE(keyed_ranges),
+		.interfaces = tonegen_streaming_interfaces,
+		.interfaces_count = ARRAY_SIZE(tonegen_streaming_interfaces),
+		.data_ranges = tonegen_keyed_ranges,
+		.data_ranges_count = ARRAY_SIZE(tonegen_keyed_ranges),
 		.name = "Keyed",
 		.ops = &tonegen_ops,
 	},
@@ -327,8 +253,8 @@ static const struct ks_pin_descriptor tonegen_pins[] = {
 		.dataflow = KSPIN_DATAFLOW_OUT,
 		.communication = KSPIN_COMMUNICATION_SOURCE,
 		.possible_instances = 1,
-		.data_ranges = tone_ranges,
-		.data_ranges_count = ARRAY_SIZE(tone_ranges),
+		.data_ranges = tonegen_tone_ranges,
+		.data_ranges_count = ARRAY_SIZE(tonegen_tone_ranges),
 		.name = "Source",
 		.ops = &tonegen_ops,
 	},
@@ -336,8 +262,8 @@ static const struct ks_pin_descriptor tonegen_pins[] = {
 		.dataflow = KSPIN_DATAFLOW_IN,
 		.communication = KSPIN_COMMUNICATION_BRIDGE,
 		.possible_instances = 1,
-		.data_ranges = any_stream_ranges,
-		.data_ranges_count = ARRAY_SIZE(any_stream_ranges),
+		.data_ranges = tonegen_any_stream_ranges,
+		.data_ranges_count = ARRAY_SIZE(tonegen_any_stream_ranges),
 		.name = "Bridge",
 	},
 	{
