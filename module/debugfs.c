@@ -20,6 +20,7 @@ struct ks_stats ks_stats = {
 	.filters = ATOMIC_INIT(0),
 	.pins = ATOMIC_INIT(0),
 	.interface_refs = ATOMIC_INIT(0),
+	.links = ATOMIC_INIT(0),
 };
 
 struct dentry *ks_debugfs_dir;
@@ -30,6 +31,7 @@ static int stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "pins %d\n", atomic_read(&ks_stats.pins));
 	seq_printf(m, "interface_refs %d\n",
 		   atomic_read(&ks_stats.interface_refs));
+	seq_printf(m, "links %d\n", atomic_read(&ks_stats.links));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

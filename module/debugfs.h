@@ -15,12 +15,14 @@ struct dentry;
  * Live objects: a filter counts from registration until its last reference
  * is dropped (which may be long after unregistration), a pin from creation
  * until it is freed, an interface reference from ks_query_interface() (or
- * interface_reference) until its interface_dereference.
+ * interface_reference) until its interface_dereference, a connection
+ * between two pins from its creation until it is freed.
  */
 struct ks_stats {
 	atomic_t filters;
 	atomic_t pins;
 	atomic_t interface_refs;
+	atomic_t links;
 };
 
 extern struct ks_stats ks_stats;

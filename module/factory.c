@@ -3,7 +3,7 @@
  * ksfilter: the core's own interfaces, published through the INTERFACE
  * table like any provider's.
  *
- * KS_INTERFACE_FILTER_FACTORY version 1 is the filter API of
+ * KS_INTERFACE_FILTER_FACTORY is the filter API of
  * <linux/ksfilter.h> as a function table: a companion module that queries
  * it registers and runs its filters with ks_query_interface() as its only
  * link to ksfilter (module/samples/ks-factory-filter.c does).  Its
@@ -11,7 +11,9 @@
  * functions do; the context is the table itself, and there is no per-user
  * state: the reference a consumer holds keeps ksfilter loaded, which the
  * table does for every provider, so the provider callbacks have nothing
- * to count.
+ * to count.  Version 2 adds the queue helpers, the transport between
+ * connected pins of different modules (docs/graphs.md); version 1 is
+ * still published for consumers built against it.
  *
  * No locks of its own: publication happens at module init and exit.
  */
@@ -73,6 +75,58 @@ static void factory_pin_set_context(void *context, struct ks_pin *pin,
 	ks_pin_set_context(pin, pin_context);
 }
 
+static u32 factory_frame_size(void *context, struct ks_pin *pin)
+{
+	return ks_pin_frame_size(pin);
+}
+
+static size_t factory_queue_space(void *context, struct ks_pin *pin)
+{
+	return ks_pin_queue_space(pin);
+}
+
+static size_t factory_queue_write(void *context, struct ks_pin *pin,
+				  const void *data, size_t len)
+{
+	return ks_pin_queue_write(pin, data, len);
+}
+
+static size_t factory_queue_read(void *context, struct ks_pin *pin,
+				 void *data, size_t len)
+{
+	return ks_pin_queue_read(pin, data, len);
+}
+
+static size_t factory_queue_move(void *context, struct ks_pin *from,
+				 struct ks_pin *to)
+{
+	return ks_pin_queue_move(from, to);
+}
+
+static size_t factory_queue_transform(void *context, struct ks_pin *from,
+				      struct ks_pin *to,
+				      void (*fn)(void *arg, void *dst,
+						 const void *src, size_t len),
+				      void *arg)
+{
+	return ks_pin_queue_transform(from, to, fn, arg);
+}
+
+static size_t factory_queue_discard(void *context, struct ks_pin *pin)
+{
+	return ks_pin_queue_discard(pin);
+}
+
+static bool factory_queue_end_of_stream(void *context, struct ks_pin *pin)
+{
+	return ks_pin_queue_end_of_stream(pin);
+}
+
+static bool factory_pin_connected(void *context, struct ks_pin *pin)
+{
+	return ks_pin_connected(pin);
+}
+
 /* Nothing to count: see the top of the file. */
 static void factory_reference(void *context)
 {
@@ -99,13 +153,45 @@ static const struct ks_filter_factory_interface factory = {
 	.pin_state = factory_pin_state,
 	.pin_context = factory_pin_context,
 	.pin_set_context = factory_pin_set_context,
+	.pin_frame_size = factory_frame_size,
+	.queue_space = factory_queue_space,
+	.queue_write = factory_queue_write,
+	.queue_read = factory_queue_read,
+	.queue_move = factory_queue_move,
+	.queue_transform = factory_queue_transform,
+	.queue_discard = factory_queue_discard,
+	.queue_end_of_stream = factory_queue_end_of_stream,
+	.pin_connected = factory_pin_connected,
 };
+
+/*
+ * Version 1 is the same table cut short, so that a consumer built for it,
+ * asking with its smaller size, still finds it (the query picks the
+ * highest version not above the one asked for).
+ */
+static struct ks_interface factory_v1_header(void)
+{
+	struct ks_interface h = factory.header;
+
+	h.size = KS_FILTER_FACTORY_V1_SIZE;
+	h.version = 1;
+	return h;
+}
 
 int ks_factory_init(void)
 {
 	const guid_t type = KS_INTERFACE_FILTER_FACTORY;
+	struct ks_filter_factory_interface v1 = factory;
+	int ret;
 
-	return ks_register_interface(&type, &factory.header, THIS_MODULE);
+	v1.header = factory_v1_header();
+	ret = ks_register_interface(&type, &v1.header, THIS_MODULE);
+	if (ret)
+		return ret;
+	ret = ks_register_interface(&type, &factory.header, THIS_MODULE);
+	if (ret)
+		ks_unregister_interface(&type, 1);
+	return ret;
 }
 
 void ks_factory_uninit(void)
@@ -113,4 +199,5 @@ void ks_factory_uninit(void)
 	const guid_t type = KS_INTERFACE_FILTER_FACTORY;
 
 	ks_unregister_interface(&type, KS_FILTER_FACTORY_VERSION);
+	ks_unregister_interface(&type, 1);
 }

@@ -43,6 +43,9 @@
 #include "pin.h"
 #include "property.h"
 
+/* The longest physical-connection peer name a pin descriptor may give. */
+#define KS_NAME_MAX		256
+
 /* How many filters may be registered at once: /dev/ksfilter0 to 255. */
 #define KS_FILTER_MINORS	256
 
@@ -283,6 +286,11 @@ static bool pin_desc_valid(const struct ks_pin_descriptor *pin)
 	    pin->dataflow != KSPIN_DATAFLOW_OUT)
 		return false;
 	if (pin->communication > KSPIN_COMMUNICATION_BRIDGE)
+		return false;
+	/* KSPROPERTY_PIN_PHYSICALCONNECTION spells the name out in UTF-16. */
+	if (pin->physical && (!pin->physical->filter ||
+			      strnlen(pin->physical->filter, KS_NAME_MAX) ==
+			      KS_NAME_MAX))
 		return false;
 	if ((pin->interfaces_count && !pin->interfaces) ||
 	    (pin->mediums_count && !pin->mediums) ||

@@ -31,6 +31,13 @@ bool ks_guid_is_null(const struct ks_guid *g)
 	return ks_guid_equal(g, &null_guid);
 }
 
+bool ks_format_same(const struct ks_dataformat *a,
+		    const struct ks_dataformat *b)
+{
+	return a->format_size == b->format_size &&
+	       !memcmp(a, b, a->format_size);
+}
+
 static const u8 *bytes_of(const struct ks_dataformat *fmt)
 {
 	return (const u8 *)fmt;

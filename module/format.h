@@ -83,6 +83,14 @@ int ks_format_intersect(const struct ks_dataformat *cand, u32 cand_bytes,
 			const struct ks_data_range *range, void *out,
 			u32 out_size, u32 *written);
 
+/*
+ * The same format, for the purposes of a connection (docs/graphs.md, row
+ * 14h) and of ks-loopback's data path: equal format_size and equal first
+ * format_size bytes.  Both must have passed ks_format_check().
+ */
+bool ks_format_same(const struct ks_dataformat *a,
+		    const struct ks_dataformat *b);
+
 /* True when two GUIDs are equal / all zero (the wildcard). */
 bool ks_guid_equal(const struct ks_guid *a, const struct ks_guid *b);
 bool ks_guid_is_null(const struct ks_guid *g);

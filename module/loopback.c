@@ -59,6 +59,7 @@
 #include <linux/string.h>
 #include <linux/ksfilter.h>
 
+#include "format.h"
 #include "loopback.h"
 #include "loopback_ranges.h"
 
@@ -103,15 +104,6 @@ static unsigned int state_of(const struct ks_pin *pin)
 	return pin ? ks_pin_state(pin) : KSSTATE_STOP;
 }
 
-static bool same_format(const struct ks_pin *a, const struct ks_pin *b)
-{
-	const struct ks_dataformat *fa = ks_pin_format(a);
-	const struct ks_dataformat *fb = ks_pin_format(b);
-
-	return fa->format_size == fb->format_size &&
-	       !memcmp(fa, fb, fa->format_size);
-}
-
 /*
  * Render's data to Capture, given the pins' states (a pin in set_state is
  * passed the state it is going to).  See the top for what is discarded.
@@ -126,7 +118,7 @@ static void pump(struct loopback *lb, unsigned int render_state,
 	if (!render || render_state != KSSTATE_RUN)
 		return;
 	if (capture && capture_state == KSSTATE_RUN &&
-	    same_format(render, capture))
+	    ks_format_same(ks_pin_format(render), ks_pin_format(capture)))
 		ks_pin_queue_move(render, capture);
 	else
 		ks_pin_queue_discard(render);

@@ -15,6 +15,7 @@
 #include "debugfs.h"
 #include "filter.h"
 #include "iface.h"
+#include "link.h"
 #include "loopback.h"
 
 static bool loopback = true;
@@ -30,9 +31,12 @@ static int __init ks_mod_init(void)
 	ret = ks_iface_init();
 	if (ret)
 		goto err_debugfs;
-	ret = ks_filter_init();
+	ret = ks_link_init();
 	if (ret)
 		goto err_iface;
+	ret = ks_filter_init();
+	if (ret)
+		goto err_link;
 	if (loopback) {
 		ret = ks_loopback_init();
 		if (ret)
@@ -49,6 +53,8 @@ err_loopback:
 	ks_loopback_uninit();
 err_filter:
 	ks_filter_uninit();
+err_link:
+	ks_link_uninit();
 err_iface:
 	ks_iface_uninit();
 err_debugfs:
@@ -61,6 +67,7 @@ static void __exit ks_mod_exit(void)
 	ks_factory_uninit();
 	ks_loopback_uninit();
 	ks_filter_uninit();
+	ks_link_uninit();
 	ks_iface_uninit();
 	ks_debugfs_uninit();
 }

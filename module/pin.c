@@ -36,6 +36,7 @@
 #include "debugfs.h"
 #include "filter.h"
 #include "format.h"
+#include "link.h"
 #include "pin.h"
 #include "property.h"
 
@@ -77,6 +78,16 @@ static void put_pin(struct ks_pin *pin)
 	kref_put(&pin->ref, free_pin);
 }
 
+void ks_pin_get(struct ks_pin *pin)
+{
+	kref_get(&pin->ref);
+}
+
+void ks_pin_put(struct ks_pin *pin)
+{
+	put_pin(pin);
+}
+
 /* Row 9 passed: the pin was connected with this interface. */
 static bool looped(const struct ks_pin_connect *connect)
 {
@@ -106,6 +117,9 @@ static struct ks_pin *alloc_pin(struct ks_filter *filter,
 	pin->desc = &filter->desc->pins[check->pin_id];
 	pin->id = check->pin_id;
 	pin->dataflow = pin->desc->dataflow;
+	pin->communication = pin->desc->communication;
+	pin->interface = connect->interface;
+	pin->medium = connect->medium;
 	pin->access = access;
 	pin->priority = connect->priority;
 	mutex_init(&pin->lock);
@@ -226,6 +240,7 @@ static void shutdown(struct ks_pin *pin)
 void ks_pin_detach(struct ks_pin *pin)
 {
 	lockdep_assert_held_write(&pin->filter->gate);
+	ks_link_disconnect(pin);
 	shutdown(pin);
 	wake_up_poll(&pin->wait, EPOLLERR | EPOLLHUP);
 }
@@ -290,28 +305,6 @@ static int check_request(struct ks_filter *filter, struct file *filter_file,
 	return check->error;
 }
 
-/*
- * Row 14.  Connecting a new pin to a peer pin (KSPIN_CONNECT.PinToHandle)
- * is not implemented yet, so no peer can take a connection: a handle that
- * is not a pin fd of this process is EBADF, a pin fd is EPIPE.
- */
-static int check_peer(u64 handle)
-{
-	struct fd f;
-	int ret;
-
-	if (!handle)
-		return 0;
-	if (handle > INT_MAX)
-		return -EBADF;
-	f = fdget(handle);
-	if (!fd_file(f))
-		return -EBADF;
-	ret = ks_is_pin_file(fd_file(f)) ? -EPIPE : -EBADF;
-	fdput(f);
-	return ret;
-}
-
 static int open_flags(const struct ks_create_pin *args)
 {
 	int flags = args->flags & O_NONBLOCK;
@@ -359,7 +352,8 @@ static int create(struct ks_filter *filter, struct file *filter_file,
 	const struct ks_pin_connect *connect = blob;
 	struct ks_connect_check check;
 	const struct ks_pin_ops *ops;
-	struct ks_pin *pin;
+	struct ks_link *link = NULL;
+	struct ks_pin *pin, *peer;
 	struct file *file;
 	int fd, ret;
 
@@ -383,17 +377,18 @@ static int create(struct ks_filter *filter, struct file *filter_file,
 		*reason = KS_REASON_INSTANCES;
 		goto err_leave;
 	}
-	ret = check_peer(connect->pin_to_handle);
+	ret = ks_link_check(connect, filter->desc->pins[check.pin_id].dataflow,
+			    &peer);
 	if (ret) {
 		*reason = KS_REASON_PEER;
 		goto err_release_instance;
 	}
 
-	/* Every row passed: what can still fail has no reason code. */
+	/* Every row passed: what can still fail has no reason code... */
 	pin = alloc_pin(filter, &check, connect, args->desired_access);
 	if (IS_ERR(pin)) {
 		ret = PTR_ERR(pin);
-		goto err_release_instance;
+		goto err_put_peer;
 	}
 	ret = ks_filter_fd_opened(filter);
 	if (ret)
@@ -402,10 +397,20 @@ static int create(struct ks_filter *filter, struct file *filter_file,
 	ret = ops && ops->open ? ops->open(pin) : 0;
 	if (ret)
 		goto err_fd_closed;
+	if (peer) {
+		/* ...but another creation connecting the same peer first. */
+		link = ks_link_reserve(pin, peer);
+		if (IS_ERR(link)) {
+			ret = PTR_ERR(link);
+			if (ret == -EPIPE)
+				*reason = KS_REASON_PEER;
+			goto err_close;
+		}
+	}
 	fd = get_unused_fd_flags(args->flags & O_CLOEXEC);
 	if (fd < 0) {
 		ret = fd;
-		goto err_close;
+		goto err_disconnect;
 	}
 	if (put_user(KS_REASON_NONE, ureason)) {
 		ret = -EFAULT;
@@ -419,13 +424,19 @@ static int create(struct ks_filter *filter, struct file *filter_file,
 	}
 	/* The file owns the pin now; nothing fails from here on. */
 	stream_open(file_inode(file), file);
+	if (link)
+		ks_link_publish(link);
 	link_pin(pin);
 	ks_filter_leave(filter);
+	ks_link_put_peer(peer);
 	fd_install(fd, file);
 	return fd;
 
 err_put_fd:
 	put_unused_fd(fd);
+err_disconnect:
+	if (link)
+		ks_link_abort(link);
 err_close:
 	if (ops && ops->close) {
 		mutex_lock(&pin->lock);
@@ -438,6 +449,8 @@ err_free_pin:
 	/* Never given to anyone: no state steps, no instance to give back. */
 	pin->closed = true;
 	put_pin(pin);
+err_put_peer:
+	ks_link_put_peer(peer);
 err_release_instance:
 	ks_filter_release_instance(filter, check.pin_id);
 err_leave:
@@ -501,9 +514,12 @@ static int pin_release(struct inode *inode, struct file *file)
 	struct ks_filter *filter = pin->filter;
 
 	/*
-	 * Not killable: close must always work.  A dead filter's pins were
-	 * handed back to the provider by its unregistration already.
+	 * The connection first, with no lock held: it waits for its work,
+	 * which enters filters.  Then, not killable, since close must always
+	 * work: a dead filter's pins were handed back to the provider by its
+	 * unregistration already.
 	 */
+	ks_link_disconnect(pin);
 	down_read(&filter->gate);
 	if (!filter->dead)
 		shutdown(pin);
@@ -598,6 +614,7 @@ static void pin_show_fdinfo(struct seq_file *m, struct file *file)
 		   pin->priority.priority_subclass);
 	show_format(m, pin->format);
 	mutex_unlock(&pin->lock);
+	ks_link_show_fdinfo(m, pin);
 	ks_stream_show_fdinfo(m, pin);
 }
 

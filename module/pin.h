@@ -16,6 +16,7 @@
 
 struct file;
 struct ks_filter;
+struct ks_link;
 
 /**
  * struct ks_pin - a pin instance (one per pin fd)
@@ -24,6 +25,9 @@ struct ks_filter;
  * @desc: the pin type; only to be used with the filter entered
  * @id: the pin type's index
  * @dataflow: the pin type's, copied: the descriptor may go before the pin
+ * @communication: the pin type's, copied likewise
+ * @interface: KSPIN_CONNECT.Interface as created
+ * @medium: KSPIN_CONNECT.Medium as created
  * @access: KS_GENERIC_READ and/or KS_GENERIC_WRITE, as created
  * @priority: KSPIN_CONNECT.Priority, as given or last set
  * @lock: protects @state, @closed, @priority and @format
@@ -35,6 +39,8 @@ struct ks_filter;
  * @node: in filter->pins
  * @wait: poll waiters and blocked reads and writes
  * @stream: the queue (stream.c)
+ * @link: the pin's connection to a peer pin, or NULL (RCU, see link.c)
+ * @was_connected: the pin took part in a connection (under link.c's lock)
  */
 struct ks_pin {
 	struct kref ref;
@@ -42,6 +48,9 @@ struct ks_pin {
 	const struct ks_pin_descriptor *desc;
 	unsigned int id;
 	unsigned int dataflow;
+	unsigned int communication;
+	struct ks_identifier interface;
+	struct ks_identifier medium;
 	u32 access;
 	struct ks_priority priority;
 	struct mutex lock;	/* state, closed, priority, format */
@@ -53,6 +62,8 @@ struct ks_pin {
 	struct list_head node;
 	wait_queue_head_t wait;
 	struct ks_stream stream;
+	struct ks_link __rcu *link;
+	bool was_connected;
 };
 
 /* KS_IOCTL_CREATE_PIN on @filter_file: returns the new pin fd. */
@@ -90,5 +101,9 @@ int ks_pin_accept_format(struct ks_filter *filter, unsigned int pin_id,
 
 /* Is @file a pin fd? */
 bool ks_is_pin_file(const struct file *file);
+
+/* Pin references, for connections (link.c). */
+void ks_pin_get(struct ks_pin *pin);
+void ks_pin_put(struct ks_pin *pin);
 
 #endif /* _KS_PIN_H */

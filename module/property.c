@@ -28,7 +28,8 @@
  *    `returned` = the size needed, as a short GET buffer is.
  *  - BASICSUPPORT and SETSUPPORT read only the KSPROPERTY: the answer does
  *    not depend on instance data.
- *  - KSPROPERTY_PIN_CATEGORY / NAME of a pin without one, and
+ *  - KSPROPERTY_PIN_CATEGORY / NAME / PHYSICALCONNECTION of a pin without
+ *    one, and
  *    KSPROPERTY_GENERAL_COMPONENTID of a filter without one: ENOENT.
  *  - DATARANGES: a range with an attribute list has KSDATARANGE_ATTRIBUTES
  *    set in its copy and is followed by the list, which is an item of its
@@ -439,6 +440,40 @@ static int get_name(struct ks_prop_call *call)
 }
 
 /*
+ * KSPIN_PHYSICALCONNECTION of a pin type that declares a physical peer:
+ * size, the peer's pin id and its filter's name in UTF-16LE (docs/graphs.md).
+ */
+static int get_physicalconnection(struct ks_prop_call *call)
+{
+	const struct ks_pin_descriptor *pin;
+	struct ks_pin_physicalconnection *pc;
+	const char *name;
+	size_t len, i;
+	__le16 *wide;
+	u32 id, size;
+
+	pin = pin_of(call, &id);
+	if (!pin)
+		return -EINVAL;
+	if (!pin->physical)
+		return -ENOENT;
+	name = pin->physical->filter;
+	/* The descriptor was checked at registration: a name, not too long. */
+	len = strlen(name);
+	size = offsetof(struct ks_pin_physicalconnection, symbolic_link_name) +
+	       (len + 1) * sizeof(*wide);
+	pc = value_alloc(call, size);
+	if (!pc)
+		return -ENOMEM;
+	pc->size = size;
+	pc->pin = pin->physical->pin;
+	wide = (__le16 *)pc->symbolic_link_name;
+	for (i = 0; i < len; i++)
+		wide[i] = cpu_to_le16((u8)name[i]);
+	return 0;
+}
+
+/*
  * The format built from @cand and one of the pin's ranges, if the provider
  * takes it.  What ks_format_intersect() builds passes rows 11 and 12 by
  * construction; that is checked, as it is what makes the answer honest: a
@@ -562,7 +597,8 @@ static const struct ks_prop_item pin_items[] = {
 		 get_cinstances),
 	PROP_GET(KSPROPERTY_PIN_NECESSARYINSTANCES, sizeof(struct ks_p_pin),
 		 get_necessaryinstances),
-	/* PHYSICALCONNECTION: no filter declares one, so it is unknown. */
+	PROP_GET(KSPROPERTY_PIN_PHYSICALCONNECTION, sizeof(struct ks_p_pin),
+		 get_physicalconnection),
 	PROP_GET(KSPROPERTY_PIN_CATEGORY, sizeof(struct ks_p_pin),
 		 get_category),
 	PROP_GET(KSPROPERTY_PIN_NAME, sizeof(struct ks_p_pin), get_name),

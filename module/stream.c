@@ -23,9 +23,10 @@
  *  - read(2) on an OUT pin, write(2) on an IN pin; the other way round is
  *    EINVAL (a pin opened for both on the wrong side).  A read or write of
  *    0 bytes returns 0, as read(2) and write(2) do.  Errors are decided
- *    in this order: ENODEV (filter gone), EINVAL (wrong side, partial frame),
- *    ECANCELED (between KSRESET_BEGIN and END), EBADFD (STOP or ACQUIRE:
- *    KS moves nothing before PAUSE).
+ *    in this order: ENODEV (filter gone), EISCONN (the pin is connected to
+ *    a peer pin, whose data it is: docs/graphs.md), EINVAL (wrong side,
+ *    partial frame), ECANCELED (between KSRESET_BEGIN and END), EBADFD
+ *    (STOP or ACQUIRE: KS moves nothing before PAUSE).
  *  - A blocking read returns as soon as it has one frame, as a pipe does;
  *    a write returns when all of it is queued (or a signal came, with the
  *    bytes queued so far).  PAUSE: writes queue up to the buffer, reads wait.
@@ -63,6 +64,13 @@
  * of ours, so user copies go straight to and from the buffer under
  * stream->lock.  The provider's process() is called with the filter entered
  * and no other lock of ours held; waits happen with no lock held.
+ *
+ * Connected pins (link.c).  Every helper below that adds data, takes data,
+ * discards or marks an end kicks the pin's connection, if it has one, and
+ * so does a state change or a reset: a kick only queues the connection's
+ * work, under RCU, so it may come from under any lock of ours or a
+ * provider's.  The work moves data with ks_stream_link_move(), which kicks
+ * nothing itself.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -80,6 +88,7 @@
 
 #include "filter.h"
 #include "format.h"
+#include "link.h"
 #include "pin.h"
 #include "stream.h"
 
@@ -297,9 +306,18 @@ static void ring_from_kernel(struct ks_stream *q, u64 off, const u8 *src,
 	}
 }
 
+/*
+ * How data goes from one queue to another: copied, or through a provider's
+ * transform (ks_pin_queue_transform()).
+ */
+struct ks_mover {
+	void (*fn)(void *arg, void *dst, const void *src, size_t len);
+	void *arg;
+};
+
 /* @len bytes from @from's tail to @to's head; both have them. */
 static void ring_move(struct ks_stream *to, const struct ks_stream *from,
-		      size_t len)
+		      size_t len, const struct ks_mover *mv)
 {
 	u64 src = from->tail, dst = to->head;
 	size_t a, b;
@@ -309,7 +327,10 @@ static void ring_move(struct ks_stream *to, const struct ks_stream *from,
 	while (len) {
 		s = ring_at(from, src, len, &a);
 		d = ring_at(to, dst, a, &b);
-		memcpy(d, s, b);
+		if (mv->fn)
+			mv->fn(mv->arg, d, s, b);
+		else
+			memcpy(d, s, b);
 		src += b;
 		dst += b;
 		len -= b;
@@ -541,6 +562,8 @@ static int io_error(struct ks_pin *pin)
 {
 	if (READ_ONCE(pin->filter->dead))
 		return -ENODEV;
+	if (ks_pin_connected(pin))
+		return -EISCONN;
 	if (READ_ONCE(pin->stream.resetting))
 		return -ECANCELED;
 	if (READ_ONCE(pin->state) < KSSTATE_PAUSE)
@@ -586,11 +609,16 @@ static void kick(struct ks_pin *pin)
 	ks_filter_leave(pin->filter);
 }
 
-/* Before anything: the filter is there and this is the pin's side. */
+/*
+ * Before anything: the filter is there, the pin is not connected (its
+ * data is its peer's, docs/graphs.md) and this is the pin's side.
+ */
 static int io_start(struct ks_pin *pin, unsigned int dataflow)
 {
 	if (READ_ONCE(pin->filter->dead))
 		return -ENODEV;
+	if (ks_pin_connected(pin))
+		return -EISCONN;
 	return pin->dataflow == dataflow ? 0 : -EINVAL;
 }
 
@@ -948,6 +976,7 @@ static long reset_state(struct ks_pin *pin, u32 __user *arg)
 	mutex_unlock(&q->lock);
 	ks_stream_wake(pin);
 	reset_provider(pin, how);
+	ks_link_kick(pin);
 	return 0;
 }
 
@@ -984,6 +1013,7 @@ void ks_stream_state_changed(struct ks_pin *pin, unsigned int state)
 	}
 	/* Blocked calls recheck: data may move now, or fail with EBADFD. */
 	ks_stream_wake(pin);
+	ks_link_kick(pin);
 }
 
 __poll_t ks_stream_poll(struct ks_pin *pin)
@@ -992,6 +1022,9 @@ __poll_t ks_stream_poll(struct ks_pin *pin)
 		return EPOLLERR | EPOLLHUP;
 	if (READ_ONCE(pin->stream.resetting))
 		return EPOLLERR;
+	/* A connected pin's data is its peer's: nothing for the user. */
+	if (ks_pin_connected(pin))
+		return 0;
 	if (pin->dataflow == KSPIN_DATAFLOW_OUT)
 		return readable(pin) ? EPOLLIN | EPOLLRDNORM : 0;
 	if (READ_ONCE(pin->state) >= KSSTATE_PAUSE &&
@@ -1071,6 +1104,8 @@ int ks_stream_set_position(struct ks_pin *pin,
 	int ret;
 
 	lockdep_assert_held(&pin->filter->gate);
+	if (ks_pin_connected(pin))
+		return -EISCONN;
 	if (!q->looped)
 		return -EOPNOTSUPP;
 	ret = io_error(pin);
@@ -1130,8 +1165,10 @@ size_t ks_pin_queue_write(struct ks_pin *pin, const void *data, size_t len)
 	ring_from_kernel(q, q->head, data, n);
 	advance_head(q, n);
 	mutex_unlock(&q->lock);
-	if (n)
+	if (n) {
 		wake(pin);
+		ks_link_kick(pin);
+	}
 	return n;
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_write);
@@ -1149,8 +1186,10 @@ size_t ks_pin_queue_read(struct ks_pin *pin, void *data, size_t len)
 	while (!used(q) && pkt_oldest(q))
 		pkt_drop(q);
 	mutex_unlock(&q->lock);
-	if (n)
+	if (n) {
 		wake(pin);
+		ks_link_kick(pin);
+	}
 	return n;
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_read);
@@ -1165,6 +1204,7 @@ size_t ks_pin_queue_discard(struct ks_pin *pin)
 	flush(q);
 	mutex_unlock(&q->lock);
 	wake(pin);
+	ks_link_kick(pin);
 	return n;
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_discard);
@@ -1179,8 +1219,10 @@ bool ks_pin_queue_end_of_stream(struct ks_pin *pin)
 	if (ok)
 		pkt_add(q, 0)->flags = KS_STREAM_EOS;
 	mutex_unlock(&q->lock);
-	if (ok)
+	if (ok) {
 		wake(pin);
+		ks_link_kick(pin);
+	}
 	return ok;
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_end_of_stream);
@@ -1200,7 +1242,8 @@ static void unlock_two(struct ks_stream *a, struct ks_stream *b)
 }
 
 /* As much as @to has room for, packets and marks with their data. */
-static u32 move_locked(struct ks_stream *to, struct ks_stream *from)
+static u32 move_locked(struct ks_stream *to, struct ks_stream *from,
+		       const struct ks_mover *mv)
 {
 	struct ks_stream_packet *p, *np;
 	u32 moved = 0, n;
@@ -1236,7 +1279,7 @@ static u32 move_locked(struct ks_stream *to, struct ks_stream *from)
 				np->duration = p->duration;
 			}
 		}
-		ring_move(to, from, n);
+		ring_move(to, from, n, mv);
 		advance_head(to, n);
 		advance_tail(from, n);
 		moved += n;
@@ -1244,24 +1287,85 @@ static u32 move_locked(struct ks_stream *to, struct ks_stream *from)
 	return moved;
 }
 
-size_t ks_pin_queue_move(struct ks_pin *from, struct ks_pin *to)
+/*
+ * What @to has room for of @from's queue, through @mv.  Returns whether
+ * anything changed on either queue (bytes, marks, or @from flushed), and
+ * the bytes moved in *@bytes.  With @same_frame, frames of different sizes
+ * move nothing (a connection whose formats differ).
+ */
+static bool move_pins(struct ks_pin *from, struct ks_pin *to,
+		      const struct ks_mover *mv, bool same_frame,
+		      size_t *bytes)
 {
 	struct ks_stream *src = &from->stream, *dst = &to->stream;
+	unsigned int pkts;
+	bool changed;
+	u64 before;
+
+	*bytes = 0;
+	lock_two(src, dst);
+	before = src->tail;
+	pkts = src->pkt_tail;
+	if (dst->resetting) {
+		/* Nobody may have it: the reader asked for it to go. */
+		flush(src);
+	} else if (!same_frame || src->frame == dst->frame) {
+		*bytes = move_locked(dst, src, mv);
+	}
+	changed = src->tail != before || src->pkt_tail != pkts;
+	unlock_two(src, dst);
+	if (!changed)
+		return false;
+	wake(from);
+	wake(to);
+	return true;
+}
+
+/* A provider moved data: the pins' connections may move more. */
+static void moved(struct ks_pin *from, struct ks_pin *to, bool changed)
+{
+	if (!changed)
+		return;
+	ks_link_kick(from);
+	ks_link_kick(to);
+}
+
+size_t ks_pin_queue_move(struct ks_pin *from, struct ks_pin *to)
+{
+	static const struct ks_mover copy = {};
 	size_t n;
 
 	if (WARN_ON_ONCE(from == to))
 		return 0;
-	lock_two(src, dst);
-	if (dst->resetting) {
-		/* Nobody may have it: the reader asked for it to go. */
-		n = 0;
-		flush(src);
-	} else {
-		n = move_locked(dst, src);
-	}
-	unlock_two(src, dst);
-	wake(from);
-	wake(to);
+	moved(from, to, move_pins(from, to, &copy, false, &n));
 	return n;
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_move);
+
+size_t ks_pin_queue_transform(struct ks_pin *from, struct ks_pin *to,
+			      void (*fn)(void *arg, void *dst, const void *src,
+					 size_t len),
+			      void *arg)
+{
+	const struct ks_mover mv = { .fn = fn, .arg = arg };
+	size_t n;
+
+	if (WARN_ON_ONCE(from == to || !fn))
+		return 0;
+	moved(from, to, move_pins(from, to, &mv, false, &n));
+	return n;
+}
+EXPORT_SYMBOL_GPL(ks_pin_queue_transform);
+
+bool ks_stream_link_move(struct ks_pin *out, struct ks_pin *in, size_t *bytes)
+{
+	static const struct ks_mover copy = {};
+
+	return move_pins(out, in, &copy, true, bytes);
+}
+
+bool ks_pin_connected(struct ks_pin *pin)
+{
+	return rcu_access_pointer(pin->link);
+}
+EXPORT_SYMBOL_GPL(ks_pin_connected);

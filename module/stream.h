@@ -114,6 +114,13 @@ void ks_stream_show_fdinfo(struct seq_file *m, struct ks_pin *pin);
 long ks_stream_ioctl(struct ks_pin *pin, struct file *file, unsigned int cmd,
 		     void __user *arg);
 
+/*
+ * A connection's move (link.c): what @in has room for of @out's queue,
+ * when their frames are the same size.  Returns whether anything changed,
+ * with the bytes moved in *@bytes; kicks no connection.
+ */
+bool ks_stream_link_move(struct ks_pin *out, struct ks_pin *in, size_t *bytes);
+
 /* KSPROPSETID_KSFILTER_STREAM; the filter is entered. */
 void ks_stream_get_position(struct ks_pin *pin, struct ks_audio_position *pos);
 int ks_stream_set_position(struct ks_pin *pin,

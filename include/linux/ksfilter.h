@@ -69,6 +69,20 @@ struct ks_pin_ops {
 };
 
 /**
+ * struct ks_pin_physical - a pin's fixed physical peer (KSPIN_PHYSICALCONNECTION)
+ * @filter: the name of the peer's filter, as it registers it
+ * @pin: the peer's pin id on that filter
+ *
+ * Hardware that is wired to another device's pin (a tuner's output to a
+ * crossbar's input) says so with this; KSPROPERTY_PIN_PHYSICALCONNECTION
+ * reports it and graph builders (ksctl graph) follow it.
+ */
+struct ks_pin_physical {
+	const char *filter;
+	unsigned int pin;
+};
+
+/**
  * struct ks_pin_descriptor - a pin type (KSPIN_DESCRIPTOR)
  * @dataflow: KSPIN_DATAFLOW_IN or KSPIN_DATAFLOW_OUT
  * @communication: KSPIN_COMMUNICATION_*
@@ -81,6 +95,7 @@ struct ks_pin_ops {
  * @category: the pin category (KSPROPERTY_PIN_CATEGORY), or NULL
  * @name: the pin name (KSPROPERTY_PIN_NAME), ASCII, or NULL
  * @ops: the provider's pin operations, or NULL
+ * @physical: the pin's fixed physical peer, or NULL
  */
 struct ks_pin_descriptor {
 	unsigned int dataflow;
@@ -96,6 +111,7 @@ struct ks_pin_descriptor {
 	const struct ks_guid *category;
 	const char *name;
 	const struct ks_pin_ops *ops;
+	const struct ks_pin_physical *physical;
 };
 
 /**
@@ -162,7 +178,18 @@ void ks_pin_set_context(struct ks_pin *pin, void *context);
  * queues' locks (never a caller's), may sleep, wake the pins' waiters and
  * may be called from any pin callback or with the filter's pins otherwise
  * known to be open.
+ *
+ * Connections.  A pin created with KSPIN_CONNECT.PinToHandle is connected
+ * to that peer pin (docs/graphs.md): then the core, not userspace, is the
+ * other side of both queues.  It moves the OUT pin's frames into the IN
+ * pin's queue, with their metadata and end-of-stream marks, whenever the
+ * OUT pin runs and the IN pin is in PAUSE or RUN, and calls each pin's
+ * process() after it moved something, exactly as a user's read or write
+ * would.  A provider's code is the same whether its pins are connected or
+ * not.  When either pin goes, both get an end-of-stream mark.
  */
+/* Is @pin connected to a peer pin? */
+bool ks_pin_connected(struct ks_pin *pin);
 u32 ks_pin_frame_size(struct ks_pin *pin);
 /* Bytes that could be queued on @pin now. */
 size_t ks_pin_queue_space(struct ks_pin *pin);
@@ -176,6 +203,18 @@ size_t ks_pin_queue_read(struct ks_pin *pin, void *data, size_t len);
  * size.  Returns the bytes moved.
  */
 size_t ks_pin_queue_move(struct ks_pin *from, struct ks_pin *to);
+/*
+ * As ks_pin_queue_move(), but the data passes through @fn on its way:
+ * @fn(@arg, dst, src, len) writes @len bytes at @dst computed from the
+ * @len bytes at @src (whole frames; called once or twice per move, as the
+ * cyclic buffers wrap).  @fn runs with both queues locked and must not
+ * sleep or call back into ksfilter.  A transform filter moves its input
+ * pin's data to its output pin with it (module/samples/ks-gain.c).
+ */
+size_t ks_pin_queue_transform(struct ks_pin *from, struct ks_pin *to,
+			      void (*fn)(void *arg, void *dst, const void *src,
+					 size_t len),
+			      void *arg);
 /* Discard everything queued on @pin; returns the bytes discarded. */
 size_t ks_pin_queue_discard(struct ks_pin *pin);
 /* Mark the end of the stream after the data queued; false if no room. */
@@ -258,7 +297,7 @@ int ks_query_interface(const guid_t *type, u16 size, u16 version,
  */
 #define KS_INTERFACE_FILTER_FACTORY GUID_INIT(0x3DEB4AEA, 0x896A, 0x4C25, \
 	0x8C, 0x23, 0x2A, 0x00, 0x02, 0x4A, 0x7B, 0x63)
-#define KS_FILTER_FACTORY_VERSION 1
+#define KS_FILTER_FACTORY_VERSION 2
 
 struct ks_filter_factory_interface {
 	struct ks_interface header;
@@ -275,7 +314,29 @@ struct ks_filter_factory_interface {
 	void *(*pin_context)(void *context, const struct ks_pin *pin);
 	void (*pin_set_context)(void *context, struct ks_pin *pin,
 				void *pin_context);
+	/* Version 2: the queue helpers, the pin-to-pin transport. */
+	u32 (*pin_frame_size)(void *context, struct ks_pin *pin);
+	size_t (*queue_space)(void *context, struct ks_pin *pin);
+	size_t (*queue_write)(void *context, struct ks_pin *pin,
+			      const void *data, size_t len);
+	size_t (*queue_read)(void *context, struct ks_pin *pin, void *data,
+			     size_t len);
+	size_t (*queue_move)(void *context, struct ks_pin *from,
+			     struct ks_pin *to);
+	size_t (*queue_transform)(void *context, struct ks_pin *from,
+				  struct ks_pin *to,
+				  void (*fn)(void *arg, void *dst,
+					     const void *src, size_t len),
+				  void *arg);
+	size_t (*queue_discard)(void *context, struct ks_pin *pin);
+	bool (*queue_end_of_stream)(void *context, struct ks_pin *pin);
+	/* Is the pin connected to a peer pin (KSPIN_CONNECT.PinToHandle)? */
+	bool (*pin_connected)(void *context, struct ks_pin *pin);
 };
+
+/* The size of version 1 of the filter-factory table, before the helpers. */
+#define KS_FILTER_FACTORY_V1_SIZE \
+	offsetof(struct ks_filter_factory_interface, pin_frame_size)
 
 #endif /* __KERNEL__ */
 

@@ -34,6 +34,14 @@
 	  HOFF(ks_pin_connect, pin_to_handle))				\
 	X("KSPIN_CONNECT.Priority", WOFF(KSPIN_CONNECT, Priority),	\
 	  HOFF(ks_pin_connect, priority))				\
+	X("sizeof KSPIN_PHYSICALCONNECTION",				\
+	  WSZ(KSPIN_PHYSICALCONNECTION), HSZ(ks_pin_physicalconnection)) \
+	X("KSPIN_PHYSICALCONNECTION.Pin",				\
+	  WOFF(KSPIN_PHYSICALCONNECTION, Pin),				\
+	  HOFF(ks_pin_physicalconnection, pin))				\
+	X("KSPIN_PHYSICALCONNECTION.SymbolicLinkName",			\
+	  WOFF(KSPIN_PHYSICALCONNECTION, SymbolicLinkName),		\
+	  HOFF(ks_pin_physicalconnection, symbolic_link_name))		\
 	X("sizeof KSDATAFORMAT", WSZ(KSDATAFORMAT), HSZ(ks_dataformat))	\
 	X("alignof KSDATAFORMAT", __alignof__(KSDATAFORMAT),		\
 	  __alignof__(struct ks_dataformat))				\

@@ -54,6 +54,31 @@ static void guid_helpers(void)
 	EXPECT(!ks_guid_equal(&guid_attr_a, &guid_attr_c));
 }
 
+/* Row 14h: the format a peer holds must be the requested one. */
+static void same_format(void)
+{
+	static u64 other_words[REQ_BYTES / 8];
+	struct ks_dataformat *g = (struct ks_dataformat *)other_words;
+
+	pcm(2, 48000, 16);
+	memcpy(other_words, words, sizeof(words));
+	EXPECT(ks_format_same(f, g));
+	/* Any byte of the format counts, the header's flags included. */
+	((struct ks_dataformat_waveformatex *)g)->wave_format.samples_per_sec++;
+	EXPECT(!ks_format_same(f, g));
+	memcpy(other_words, words, sizeof(words));
+	g->flags = 1;
+	EXPECT(!ks_format_same(f, g));
+	/* Bytes beyond format_size (an attribute list) do not. */
+	memcpy(other_words, words, sizeof(words));
+	((u8 *)g)[f->format_size] ^= 0xff;
+	EXPECT(ks_format_same(f, g));
+	/* Equal leading bytes but another size: not the same. */
+	memcpy(other_words, words, sizeof(words));
+	g->format_size += 8;
+	EXPECT(!ks_format_same(f, g));
+}
+
 static void check_avail_short(void)
 {
 	fmt_plain(f, &guid_stream, &guid_sub_none, &guid_spec_none);
@@ -838,6 +863,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(required_format_list_beyond_bytes),
 	TAP_CASE(required_on_wildcard_range),
 	TAP_CASE(match_ranges_first),
+	TAP_CASE(same_format),
 };
 
 int main(void)

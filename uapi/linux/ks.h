@@ -416,6 +416,19 @@ struct ks_stream_buffer {
 	__u32 reserved;		/* zero */
 };
 
+/*
+ * KSPIN_PHYSICALCONNECTION: the value of KSPROPERTY_PIN_PHYSICALCONNECTION,
+ * for a pin whose filter declares a fixed physical peer.  size is the
+ * bytes of the whole value, 8 + the name's UTF-16LE code units (its NUL
+ * included) times 2; pin is the peer's pin id; symbolic_link_name is the
+ * name the peer's filter registered (/sys/class/ksfilter/ksfilterN/name).
+ */
+struct ks_pin_physicalconnection {
+	__u32 size;
+	__u32 pin;
+	__u16 symbolic_link_name[1];	/* NUL-terminated, size - 8 bytes */
+};
+
 /* ---- frozen layout ---- */
 
 #if defined(__cplusplus) && __cplusplus >= 201103L
@@ -490,6 +503,8 @@ __KS_ABI_SIZE(ks_audio_position, 16);
 __KS_ABI_OFF(ks_audio_position, write_offset, 8);
 __KS_ABI_SIZE(ks_stream_buffer, 16);
 __KS_ABI_OFF(ks_stream_buffer, map_size, 8);
+__KS_ABI_SIZE(ks_pin_physicalconnection, 12);
+__KS_ABI_OFF(ks_pin_physicalconnection, symbolic_link_name, 8);
 __KS_ABI_SIZE(ks_create_pin, 24);
 __KS_ABI_SIZE(ks_ioctl_buffers, 32);
 

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksfilter: connections between pins (docs/graphs.md).
+ *
+ * A pin created with KSPIN_CONNECT.PinToHandle is connected to the pin
+ * that fd names.  The connection (struct ks_link) moves the OUT pin's
+ * queued frames into the IN pin's queue inside the kernel, with the same
+ * queue code a provider's ks_pin_queue_move() uses, and then calls both
+ * pins' process() as a user's read or write would.  Providers need not
+ * know whether their pins are connected.
+ *
+ * Why a work item.  Data arrives on an OUT pin from inside a provider's
+ * callback (ks_pin_queue_write() in its process(), say), with the
+ * provider's locks held and its filter entered.  Moving it on at once
+ * would call the peer's provider from there: a chain of n filters would
+ * nest n providers' callbacks and locks, and a loop (a transform's output
+ * connected to its own input) would recurse without end.  So a queue
+ * helper only kicks the connection (ks_link_kick(): queue_work, no lock),
+ * and the connection's work item does the move with no provider lock held,
+ * entering one filter at a time.  A kick while the work runs queues it
+ * again, so nothing is lost; the work stops when a pass moved nothing.
+ *
+ * Lock order:
+ *	filter->gate (from unregistration only)
+ *	  ks_links_lock (mutex): connecting and disconnecting
+ * The work item takes no lock of ours but the queues' (inside
+ * ks_stream_link_move()) and enters filters with down_read_trylock(): the
+ * only writer of a gate is unregistration, which disconnects the filter's
+ * pins and waits for the work under the gate held for writing.  A work
+ * item that finds the gate taken leaves that pin's process() out; the pin
+ * is being disconnected anyway.
+ *
+ * Lifetime.  A connection holds a reference on both pins.  It is reserved
+ * while the new pin is made (both pins marked as taken) and published only
+ * when its creation can no longer fail, so that no user ever sees a
+ * connection that then vanishes.  pin->link is published with RCU for
+ * ks_link_kick(); disconnecting clears both pins'
+ * pointers, waits for an RCU grace period (after which no kick can queue
+ * the work any more), cancels the work (waiting for a run in progress),
+ * and only then drops the references and frees the connection.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "compat.h"
+#include "debugfs.h"
+#include "filter.h"
+#include "format.h"
+#include "link.h"
+#include "pin.h"
+
+/**
+ * struct ks_link - a connection between two pins
+ * @out: the pin the data comes from (dataflow OUT)
+ * @in: the pin it goes to (dataflow IN)
+ * @source: whichever of the two was created with the other's handle
+ * @work: moves data from @out to @in
+ * @dead: disconnected: the work does nothing more (under ks_links_lock,
+ *	read with READ_ONCE() by the work)
+ * @moved: bytes moved, for fdinfo
+ */
+struct ks_link {
+	struct ks_pin *out;
+	struct ks_pin *in;
+	struct ks_pin *source;
+	struct work_struct work;
+	bool dead;
+	atomic64_t moved;
+};
+
+/* Connecting and disconnecting; pin->link and pin->was_connected. */
+static DEFINE_MUTEX(ks_links_lock);
+static struct workqueue_struct *ks_link_wq;
+
+/* ---- row 14 ---- */
+
+static bool same_identifier(const struct ks_identifier *a,
+			    const struct ks_identifier *b)
+{
+	/* The flags are not compared, as nowhere in SPEC 5. */
+	return ks_guid_equal(&a->set, &b->set) && a->id == b->id;
+}
+
+/* 14c to 14h, in order, on a pin fd's pin. */
+static int check_peer(struct ks_pin *peer,
+		      const struct ks_pin_connect *connect,
+		      unsigned int dataflow)
+{
+	const struct ks_dataformat *format = (const void *)(connect + 1);
+	int ret = -EPIPE;
+
+	mutex_lock(&peer->lock);
+	if (peer->closed || READ_ONCE(peer->filter->dead))
+		goto out;
+	if (peer->communication != KSPIN_COMMUNICATION_SINK &&
+	    peer->communication != KSPIN_COMMUNICATION_BOTH)
+		goto out;
+	if (READ_ONCE(peer->was_connected))
+		goto out;
+	if (peer->dataflow == dataflow)
+		goto out;
+	if (!same_identifier(&peer->interface, &connect->interface) ||
+	    !same_identifier(&peer->medium, &connect->medium))
+		goto out;
+	/* The format changes only under peer->lock. */
+	if (!ks_format_same(peer->format, format))
+		goto out;
+	ret = 0;
+out:
+	mutex_unlock(&peer->lock);
+	return ret;
+}
+
+int ks_link_check(const struct ks_pin_connect *connect, unsigned int dataflow,
+		  struct ks_pin **peer)
+{
+	u64 handle = connect->pin_to_handle;
+	struct ks_pin *pin;
+	struct fd f;
+	int ret;
+
+	*peer = NULL;
+	if (!handle)
+		return 0;
+	/* 14a: an fd of the caller's own table; no fd is above INT_MAX. */
+	if (handle > INT_MAX)
+		return -EBADF;
+	f = fdget(handle);
+	if (!fd_file(f))
+		return -EBADF;
+	/* 14b */
+	if (!ks_is_pin_file(fd_file(f))) {
+		fdput(f);
+		return -EBADF;
+	}
+	pin = fd_file(f)->private_data;
+	ret = check_peer(pin, connect, dataflow);
+	if (!ret) {
+		/* The fd may be closed once we let go of it: keep the pin. */
+		ks_pin_get(pin);
+		*peer = pin;
+	}
+	fdput(f);
+	return ret;
+}
+
+void ks_link_put_peer(struct ks_pin *peer)
+{
+	if (peer)
+		ks_pin_put(peer);
+}
+
+/* ---- moving data ---- */
+
+/*
+ * Call @pin's process() if its filter can be entered without waiting: see
+ * the top for why a taken gate means there is nothing to do.
+ */
+static void process_pin(struct ks_pin *pin)
+{
+	struct ks_filter *filter = pin->filter;
+	const struct ks_pin_ops *ops;
+
+	if (!down_read_trylock(&filter->gate))
+		return;
+	if (!filter->dead) {
+		ops = pin->desc->ops;
+		if (ops && ops->process)
+			ops->process(pin);
+	}
+	up_read(&filter->gate);
+}
+
+static void link_work(struct work_struct *work)
+{
+	struct ks_link *link = container_of(work, struct ks_link, work);
+	size_t bytes;
+
+	if (READ_ONCE(link->dead))
+		return;
+	/* As for a reader and a writer: OUT runs, IN takes data in PAUSE. */
+	if (READ_ONCE(link->out->state) != KSSTATE_RUN ||
+	    READ_ONCE(link->in->state) < KSSTATE_PAUSE)
+		return;
+	if (!ks_stream_link_move(link->out, link->in, &bytes))
+		return;
+	atomic64_add(bytes, &link->moved);
+	/* Data for the IN pin's provider, room for the OUT pin's. */
+	process_pin(link->in);
+	process_pin(link->out);
+}
+
+void ks_link_kick(struct ks_pin *pin)
+{
+	struct ks_link *link;
+
+	rcu_read_lock();
+	link = rcu_dereference(pin->link);
+	if (link)
+		queue_work(ks_link_wq, &link->work);
+	rcu_read_unlock();
+}
+
+/* ---- connecting and disconnecting ---- */
+
+struct ks_link *ks_link_reserve(struct ks_pin *source, struct ks_pin *peer)
+{
+	struct ks_link *link;
+
+	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	if (!link)
+		return ERR_PTR(-ENOMEM);
+	INIT_WORK(&link->work, link_work);
+	atomic64_set(&link->moved, 0);
+	link->source = source;
+	if (source->dataflow == KSPIN_DATAFLOW_OUT) {
+		link->out = source;
+		link->in = peer;
+	} else {
+		link->out = peer;
+		link->in = source;
+	}
+
+	mutex_lock(&ks_links_lock);
+	/* 14e once more: another creation may have taken it meanwhile. */
+	if (peer->was_connected) {
+		mutex_unlock(&ks_links_lock);
+		kfree(link);
+		return ERR_PTR(-EPIPE);
+	}
+	WRITE_ONCE(source->was_connected, true);
+	WRITE_ONCE(peer->was_connected, true);
+	mutex_unlock(&ks_links_lock);
+	ks_pin_get(source);
+	ks_pin_get(peer);
+	atomic_inc(&ks_stats.links);
+	return link;
+}
+
+/* Never published: nobody can have seen it or queued its work. */
+static void free_unpublished(struct ks_link *link)
+{
+	ks_pin_put(link->out);
+	ks_pin_put(link->in);
+	kfree(link);
+	atomic_dec(&ks_stats.links);
+}
+
+void ks_link_abort(struct ks_link *link)
+{
+	mutex_lock(&ks_links_lock);
+	WRITE_ONCE(link->out->was_connected, false);
+	WRITE_ONCE(link->in->was_connected, false);
+	mutex_unlock(&ks_links_lock);
+	free_unpublished(link);
+}
+
+void ks_link_publish(struct ks_link *link)
+{
+	mutex_lock(&ks_links_lock);
+	rcu_assign_pointer(link->out->link, link);
+	rcu_assign_pointer(link->in->link, link);
+	mutex_unlock(&ks_links_lock);
+	/* A user blocked on the peer learns that its data is not its own. */
+	ks_stream_wake(link->out);
+	ks_stream_wake(link->in);
+	/* The peer may hold data already, and may be running. */
+	queue_work(ks_link_wq, &link->work);
+}
+
+/*
+ * Take the connection off both pins; NULL if @pin has none.  After this no
+ * new kick finds it, once an RCU grace period has passed.
+ */
+static struct ks_link *unhook(struct ks_pin *pin)
+{
+	struct ks_link *link;
+
+	mutex_lock(&ks_links_lock);
+	link = rcu_dereference_protected(pin->link,
+					 lockdep_is_held(&ks_links_lock));
+	if (link) {
+		WRITE_ONCE(link->dead, true);
+		RCU_INIT_POINTER(link->out->link, NULL);
+		RCU_INIT_POINTER(link->in->link, NULL);
+	}
+	mutex_unlock(&ks_links_lock);
+	return link;
+}
+
+void ks_link_disconnect(struct ks_pin *pin)
+{
+	struct ks_link *link = unhook(pin);
+
+	if (!link)
+		return;
+	/* No kick can reach it after a grace period; then the work ends. */
+	synchronize_rcu();
+	cancel_work_sync(&link->work);
+	/*
+	 * Both readers see the end after what reached them, and the other
+	 * pin's provider is told, as after any move: no connection will
+	 * call it for this pin any more.
+	 */
+	ks_pin_queue_end_of_stream(link->out);
+	ks_pin_queue_end_of_stream(link->in);
+	process_pin(pin == link->out ? link->in : link->out);
+	free_unpublished(link);
+}
+
+void ks_link_show_fdinfo(struct seq_file *m, struct ks_pin *pin)
+{
+	struct ks_link *link;
+	struct ks_pin *peer;
+
+	/* Under the lock: the connection cannot be freed while we look. */
+	mutex_lock(&ks_links_lock);
+	link = rcu_dereference_protected(pin->link,
+					 lockdep_is_held(&ks_links_lock));
+	if (link) {
+		peer = link->out == pin ? link->in : link->out;
+		seq_printf(m, "ks-peer:\t%s minor %u pin %u\n",
+			   peer->filter->name, peer->filter->minor, peer->id);
+		seq_printf(m, "ks-connection:\t%s\n",
+			   link->source == pin ? "source" : "sink");
+		seq_printf(m, "ks-link-bytes:\t%lld\n",
+			   (long long)atomic64_read(&link->moved));
+	}
+	mutex_unlock(&ks_links_lock);
+}
+
+int ks_link_init(void)
+{
+	/* Unbound: a move is short, but a chain's moves need not share a CPU. */
+	ks_link_wq = alloc_workqueue("ksfilter_link", WQ_UNBOUND, 0);
+	return ks_link_wq ? 0 : -ENOMEM;
+}
+
+void ks_link_uninit(void)
+{
+	/* Every pin is closed before the module can go: no work is left. */
+	destroy_workqueue(ks_link_wq);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ksfilter: connections between pins (KSPIN_CONNECT.PinToHandle,
+ * docs/graphs.md).  Lock order and lifetime rules are at the top of link.c.
+ */
+#ifndef _KS_LINK_H
+#define _KS_LINK_H
+
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+
+struct ks_link;
+struct ks_pin;
+struct ks_pin_connect;
+struct seq_file;
+
+int ks_link_init(void);
+void ks_link_uninit(void);
+
+/*
+ * Row 14 (docs/graphs.md, 14a-14h) for a new pin of dataflow @dataflow
+ * asking for @connect (its format follows it).  Returns 0 with *@peer
+ * NULL when pin_to_handle is 0, 0 with a reference on the peer in *@peer,
+ * or -EBADF / -EPIPE.  The caller drops the reference with
+ * ks_link_put_peer() once ks_link_reserve() took its own, or on failure.
+ */
+int ks_link_check(const struct ks_pin_connect *connect, unsigned int dataflow,
+		  struct ks_pin **peer);
+void ks_link_put_peer(struct ks_pin *peer);
+
+/*
+ * Connect the new pin @source to @peer, which ks_link_check() accepted, in
+ * two steps, so that nobody sees a connection whose creation failed later.
+ * ks_link_reserve() marks both pins as taken (a racing creation gets 14e)
+ * and takes a reference on each: the connection or ERR_PTR(-EPIPE) if
+ * another creation took @peer meanwhile, or -ENOMEM.  Then either
+ * ks_link_publish(), once nothing can fail any more, which makes data
+ * move, or ks_link_abort(), which leaves @peer connectable again.
+ */
+struct ks_link *ks_link_reserve(struct ks_pin *source, struct ks_pin *peer);
+void ks_link_publish(struct ks_link *link);
+void ks_link_abort(struct ks_link *link);
+
+/*
+ * The pin's fd is being closed, or its filter unregistered: end its
+ * connection, if any, for both pins (docs/graphs.md, "Disconnecting").
+ * Waits for a move in progress; may sleep.  Called with no lock of ours
+ * held but, from unregistration, the filter's gate.
+ */
+void ks_link_disconnect(struct ks_pin *pin);
+
+/* Data, room or a state changed on @pin: move what can move. */
+void ks_link_kick(struct ks_pin *pin);
+
+/* The fdinfo lines of a connected pin. */
+void ks_link_show_fdinfo(struct seq_file *m, struct ks_pin *pin);
+
+#endif /* _KS_LINK_H */

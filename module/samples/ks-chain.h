@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ks-gen and ks-gain: the facts about the two chain samples that their
+ * users rely on - the modules themselves, the selftests, ksctl and the
+ * benchmarks.  Builds in the kernel and in userspace alike.
+ *
+ * The chain they make with ks-loopback (docs/graphs.md):
+ *
+ *	ks-gen "Out" --(medium KS_CHAIN_MEDIUM)--> ks-gain "In"
+ *	ks-gain "Out" --(physical connection)--> ks-loopback "Render"
+ *	ks-loopback "Capture" --> the reader
+ *
+ * ks-gen's Out pin produces ks_chain_sample() for every frame and channel,
+ * as fast as its queue takes it; ks-gain's Out pin carries its In pin's
+ * samples through ks_chain_gain().  Both take 16-bit PCM only.
+ */
+#ifndef _KS_CHAIN_H
+#define _KS_CHAIN_H
+
+#include <linux/types.h>
+#include <linux/ks.h>
+
+#define GEN_NAME		"ks-gen"
+#define GEN_MODNAME		"ks_gen"
+#define GEN_PIN_OUT		0
+#define GEN_PINS		1
+
+/* Filter i of ks-gain is "ks-gain" for i = 0, "ks-gain-<i>" after. */
+#define GAIN_NAME		"ks-gain"
+#define GAIN_MODNAME		"ks_gain"
+#define GAIN_PARAMS		"/sys/module/" GAIN_MODNAME "/parameters/"
+#define GAIN_MAX_FILTERS	4
+#define GAIN_PIN_IN		0
+#define GAIN_PIN_OUT		1
+#define GAIN_PINS		2
+#define GAIN_DEFAULT_PERCENT	50
+
+/*
+ * The medium of ks-gen's Out and ks-gain's In pins (set, id): a private
+ * bus, so that a graph builder pairs them and nothing else.
+ */
+#define KS_CHAIN_MEDIUM KS_GUID_INIT(0xF46B3F4F, 0x83A6, 0x45F5, \
+	0x9A, 0x9E, 0x3D, 0x86, 0x4C, 0x4C, 0x88, 0x28)
+#define KS_CHAIN_MEDIUM_ID	1
+
+/* The data range of every chain pin: PCM, 16 bits. */
+#define KS_CHAIN_MAX_CHANNELS	8
+#define KS_CHAIN_BITS		16
+#define KS_CHAIN_MIN_RATE	8000
+#define KS_CHAIN_MAX_RATE	384000
+
+/* Sample @channel of frame @frame of ks-gen's stream (frames count from 0). */
+static inline __s16 ks_chain_sample(__u64 frame, unsigned int channel)
+{
+	return (__s16)(__u16)(frame * 37 + channel * 4099);
+}
+
+/* What ks-gain makes of @sample at @percent: scaled, truncated, clamped. */
+static inline __s16 ks_chain_gain(__s16 sample, unsigned int percent)
+{
+	__s32 v = (__s32)sample * (__s32)percent / 100;
+
+	if (v > 32767)
+		return 32767;
+	if (v < -32768)
+		return -32768;
+	return (__s16)v;
+}
+
+#endif /* _KS_CHAIN_H */
