@@ -20,6 +20,7 @@ extern const char *ksctl_prog;
 int ksctl_list(int argc, char **argv);
 int ksctl_connect(int argc, char **argv);
 int ksctl_interfaces(int argc, char **argv);
+int ksctl_graph(int argc, char **argv);
 int ksctl_play(int argc, char **argv);
 int ksctl_record(int argc, char **argv);
 int ksctl_tone(int argc, char **argv);

@@ -3,6 +3,7 @@
  * libks: KsCreatePin, DeviceIoControl-style properties and format helpers
  * over the ksfilter ioctls.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -1278,4 +1279,127 @@ const char *ks_guid_name(const struct ks_guid *g)
 		if (ks_guid_eq(g, &guid_names[i].guid))
 			return guid_names[i].name;
 	return NULL;
+}
+
+/* ---- graphs (docs/graphs.md) ---- */
+
+static int cmp_index(const void *a, const void *b)
+{
+	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int ks_list_filters(unsigned int *idx, unsigned int max)
+{
+	unsigned int n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	d = opendir(SYSFS_CLASS);
+	if (!d)
+		return fail(errno);
+	while ((de = readdir(d)) && n < max) {
+		unsigned long v;
+		char *end;
+
+		if (strncmp(de->d_name, "ksfilter", 8))
+			continue;
+		v = strtoul(de->d_name + 8, &end, 10);
+		if (end == de->d_name + 8 || *end || v > UINT32_MAX)
+			continue;
+		idx[n++] = v;
+	}
+	closedir(d);
+	qsort(idx, n, sizeof(*idx), cmp_index);
+	return n;
+}
+
+int ks_filter_name(unsigned int index, char *buf, size_t size)
+{
+	if (!size)
+		return fail(EINVAL);
+	return read_sysfs(index, "name", buf, size);
+}
+
+/* Room for a name of 63 characters before the first call has to grow. */
+#define PHYS_FIRST_SIZE \
+	(offsetof(struct ks_pin_physicalconnection, symbolic_link_name) + 64 * 2)
+
+int ks_pin_physical_connection(int filter_fd, unsigned int pin,
+			       unsigned int *peer_pin, char *name,
+			       size_t name_size)
+{
+	const size_t head = offsetof(struct ks_pin_physicalconnection,
+				     symbolic_link_name);
+	struct ks_pin_physicalconnection *pc = NULL;
+	uint32_t size = PHYS_FIRST_SIZE, got = 0;
+	int tries, ret = -EOVERFLOW;
+
+	/* The name may be longer than the guess: EOVERFLOW says how long. */
+	for (tries = 0; ret == -EOVERFLOW && tries < 4; tries++) {
+		if (size < head || size > KS_PROPERTY_ALLOC_MAX)
+			return fail(EPROTO);
+		pc = malloc(size);
+		if (!pc)
+			return fail(ENOMEM);
+		ret = ks_pin_property(filter_fd, pin,
+				      KSPROPERTY_PIN_PHYSICALCONNECTION, pc,
+				      size, &got);
+		if (ret == 0)
+			break;
+		free(pc);
+		if (ret == -EOVERFLOW && got <= size)
+			return fail(EPROTO);	/* it would never fit */
+		size = got;
+	}
+	if (ret < 0)
+		return fail(-ret);
+	if (got < head || pc->size < head || pc->size > got) {
+		free(pc);
+		return fail(EPROTO);
+	}
+	if (peer_pin)
+		*peer_pin = pc->pin;
+	if (name && name_size)
+		ks_utf16le_to_utf8(pc->symbolic_link_name,
+				   (pc->size - head) / 2, name, name_size);
+	free(pc);
+	return 0;
+}
+
+bool ks_identifier_eq(const struct ks_identifier *a,
+		      const struct ks_identifier *b)
+{
+	return ks_guid_eq(&a->set, &b->set) && a->id == b->id;
+}
+
+void ks_connect_set_peer(struct ks_pin_connect *c, int peer_fd)
+{
+	c->pin_to_handle = peer_fd > 0 ? (uint64_t)peer_fd : 0;
+}
+
+int ks_create_pin_connected(int filter_fd, uint32_t pin_id,
+			    const struct ks_identifier *interface,
+			    const struct ks_identifier *medium,
+			    const void *format, uint32_t format_size,
+			    int peer_fd, uint32_t access, uint32_t flags,
+			    uint32_t *reason)
+{
+	struct ks_pin_connect *c;
+	uint32_t size;
+	int fd, err;
+
+	c = ks_connect_alloc(pin_id, format, format_size, &size);
+	if (!c)
+		return fail(errno);
+	if (interface)
+		c->interface = *interface;
+	if (medium)
+		c->medium = *medium;
+	ks_connect_set_peer(c, peer_fd);
+	fd = ks_create_pin(filter_fd, c, size, access, flags, reason);
+	err = errno;
+	free(c);
+	return fd < 0 ? fail(err) : fd;
 }

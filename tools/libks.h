@@ -392,6 +392,49 @@ const char *ks_guid_name(const struct ks_guid *guid);
 
 #define KS_GUID_STR_LEN 37
 
+/* ---- graphs (docs/graphs.md) ---- */
+
+/*
+ * The numbers N of the registered filters (/sys/class/ksfilter/ksfilterN),
+ * sorted, at most @max of them into @idx.  Returns how many, or -errno
+ * (-ENOENT: no ksfilter class, the module is not loaded).
+ */
+int ks_list_filters(unsigned int *idx, unsigned int max);
+
+/* Filter N's name (/sys/class/ksfilter/ksfilterN/name) into @buf. */
+int ks_filter_name(unsigned int index, char *buf, size_t size);
+
+/*
+ * KSPROPERTY_PIN_PHYSICALCONNECTION (KSPIN_PHYSICALCONNECTION): the pin
+ * type's fixed physical peer, its pin id into *@peer_pin and its filter's
+ * name, converted from UTF-16LE to UTF-8 as ks_pin_name() does, into @name
+ * (@name_size bytes, NUL-terminated).  Either may be NULL.  Returns 0,
+ * -ENOENT when the pin type declares none, or another -errno.
+ */
+int ks_pin_physical_connection(int filter_fd, unsigned int pin,
+			       unsigned int *peer_pin, char *name,
+			       size_t name_size);
+
+/* Equal (set, id), flags not compared (as SPEC 5 compares identifiers). */
+bool ks_identifier_eq(const struct ks_identifier *a,
+		      const struct ks_identifier *b);
+
+/* Set KSPIN_CONNECT.pin_to_handle to the pin fd @peer_fd (<= 0: no peer). */
+void ks_connect_set_peer(struct ks_pin_connect *connect, int peer_fd);
+
+/*
+ * KsCreatePin for @pin_id with @interface and @medium (NULL: the defaults
+ * of ks_connect_init()), @format_size bytes of @format and, when @peer_fd
+ * is > 0, connected to the pin @peer_fd as its source (docs/graphs.md).
+ * Returns the pin fd or -errno, *@reason as ks_create_pin() sets it.
+ */
+int ks_create_pin_connected(int filter_fd, uint32_t pin_id,
+			    const struct ks_identifier *interface,
+			    const struct ks_identifier *medium,
+			    const void *format, uint32_t format_size,
+			    int peer_fd, uint32_t access, uint32_t flags,
+			    uint32_t *reason);
+
 #ifdef __cplusplus
 }
 #endif
