@@ -34,9 +34,11 @@
  * Pin 0's accept_format refuses an odd sample rate that its range accepts
  * (EDOM, KS_REASON_FORMAT), e.g. 44101 Hz.  In RUN it can be read: a 440 Hz
  * triangle wave on every channel, generated into the pin's queue as the
- * reader makes room (the process callback), with no clock.  Pins 4 and 5 can never be
- * created (COMMUNICATION); pin 3 only with a peer, which the core refuses
- * until pin-to-pin connection exists (EBADF or EPIPE, KS_REASON_PEER).
+ * reader makes room (the process callback), with no clock.  Pin 3 makes
+ * the same wave and the same check, but can only be created with a peer
+ * (KSPIN_CONNECT.PinToHandle, docs/graphs.md), such as ks-loopback's
+ * Render pin, which then gets the tone inside the kernel.  Pins 4 and 5
+ * can never be created (COMMUNICATION).
  * Pin categories: pin 0 KSCATEGORY_CAPTURE, the others none.
  *
  * Module parameters (/sys/module/ks_tonegen/parameters/):
@@ -171,7 +173,8 @@ static int tonegen_set_state(struct ks_pin *pin, unsigned int from,
 	tp->state = to;
 	if (to == KSSTATE_STOP)
 		tp->phase = 0;
-	if (ks_pin_id(pin) == 0)
+	if (ks_pin_id(pin) == TONEGEN_PIN_TONE ||
+	    ks_pin_id(pin) == TONEGEN_PIN_SOURCE)
 		tone_fill(pin, tp);
 	mutex_unlock(&tp->lock);
 	return 0;
@@ -256,7 +259,7 @@ static const struct ks_pin_descriptor tonegen_pins[] = {
 		.data_ranges = tonegen_tone_ranges,
 		.data_ranges_count = ARRAY_SIZE(tonegen_tone_ranges),
 		.name = "Source",
-		.ops = &tonegen_ops,
+		.ops = &tone_ops,
 	},
 	{
 		.dataflow = KSPIN_DATAFLOW_IN,
