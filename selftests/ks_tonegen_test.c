@@ -481,7 +481,7 @@ TEST_F(tonegen, row14_peer_not_a_pin_fd_ebadf_peer)
 	close(devnull);
 }
 
-/* An OUT pin cannot take a connection from another OUT pin. */
+/* docs/graphs.md 14f: an OUT pin cannot take a connection from another OUT pin. */
 TEST_F(tonegen, row14_peer_pin_cannot_take_connection_epipe_peer)
 {
 	uint32_t size = req_audio(&self->req, PIN_TONE, KS_SAMPLE_PCM, 48000,
@@ -493,6 +493,32 @@ TEST_F(tonegen, row14_peer_pin_cannot_take_connection_epipe_peer)
 	self->req.c.pin_to_handle = tone;
 	EXPECT_EQ(-EPIPE, create(self, size, KS_GENERIC_READ));
 	EXPECT_REASON(KS_REASON_PEER);
+}
+
+/*
+ * docs/graphs.md: a peer that fits is accepted.  Source (OUT SOURCE,
+ * standard interface and medium) connected to ks-loopback's Render.
+ */
+TEST_F(tonegen, row14_source_pin_with_fitting_peer_accepted)
+{
+	uint32_t size = req_audio(&self->req, PIN_RENDER, KS_SAMPLE_PCM, 48000,
+				  2, 16);
+	int lb_idx = ks_find_filter(LOOPBACK_NAME), lb, render, source;
+
+	if (lb_idx < 0)
+		SKIP(return, "no " LOOPBACK_NAME " filter");
+	lb = open_filter(lb_idx, O_RDWR);
+	ASSERT_LE(0, lb);
+	render = ks_create(lb, &self->req, size, KS_GENERIC_WRITE, O_CLOEXEC,
+			   &self->reason);
+	close(lb);
+	ASSERT_LE(0, render);
+	size = req_audio(&self->req, PIN_SOURCE, KS_SAMPLE_PCM, 48000, 2, 16);
+	self->req.c.pin_to_handle = render;
+	source = create(self, size, KS_GENERIC_READ);
+	EXPECT_LE(0, source);
+	EXPECT_REASON(KS_REASON_NONE);
+	close(render);
 }
 
 TEST_F(tonegen, order_communication_before_peer)

@@ -11,20 +11,30 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/ks.h>
 
+#include "../../module/samples/ks-chain.h"
 #include "../../module/samples/ks-tonegen.h"
 
 #define ITERATIONS	100000
 #define OPEN_PINS	1000
+
+/* chain_vs_userspace: bytes per run (pcm:48000:2:16), runs, chunk */
+#define CHAIN_BYTES	(8u << 20)
+#define CHAIN_RUNS	5
+#define CHAIN_CHUNK	(64u << 10)
+/* No progress for this long is a failure, not a slow machine. */
+#define CHAIN_STALL_MS	20000
 
 struct request {
 	struct ks_pin_connect connect;
@@ -233,6 +243,312 @@ static int bench_create_loaded(int n)
 	return 0;
 }
 
+/* ---- chain_vs_userspace ---- */
+
+/*
+ * ks-gen -> ks-gain -> ks-loopback moving CHAIN_BYTES to a reader at
+ * Capture: connected (pin_to_handle: the kernel moves the data) against
+ * the same pins unconnected, with this process moving every hop.  Each
+ * side runs CHAIN_RUNS times on fresh pins after a warm-up; the ratio is
+ * of the medians.
+ */
+
+/* Load /lib/ks/@file (or $KS_MODULE_DIR) unless the filter @name exists. */
+static int ensure_module(const char *name, const char *file, const char *params)
+{
+	const char *dir = getenv("KS_MODULE_DIR");
+	char path[256];
+	int fd, ret, filter;
+
+	filter = open_filter(name);
+	if (filter >= 0) {
+		close(filter);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/lib/ks", file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0);
+	ret = ret < 0 && errno != EEXIST ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int set_state(int pin, unsigned int state)
+{
+	static const struct ks_guid connection = KSPROPSETID_CONNECTION;
+	struct ks_identifier prop = {
+		.set = connection,
+		.id = KSPROPERTY_CONNECTION_STATE,
+		.flags = KSPROPERTY_TYPE_SET,
+	};
+	__u32 value = state;
+	struct ks_ioctl_buffers io = {
+		.in = (unsigned long)&prop,
+		.in_size = sizeof(prop),
+		.out = (unsigned long)&value,	/* a SET's value, as DeviceIoControl */
+		.out_size = sizeof(value),
+	};
+
+	return ioctl(pin, KS_IOCTL_PROPERTY, &io);
+}
+
+struct chain_filters {
+	int gen, gain, lb;
+};
+
+/* A non-blocking pin of pcm:48000:2:16 connected to @peer (0: none). */
+static int chain_pin(int filter, unsigned int pin_id, int chain_medium,
+		     unsigned int access, int peer)
+{
+	static const struct ks_guid medium = KS_CHAIN_MEDIUM;
+	struct request req;
+	struct ks_create_pin cp = {
+		.connect = (unsigned long)&req,
+		.connect_size = sizeof(struct ks_pin_connect) + sizeof(req.format),
+		.desired_access = access,
+		.flags = O_CLOEXEC | O_NONBLOCK,
+	};
+	int fd;
+
+	build_request(&req, pin_id);
+	if (chain_medium) {
+		req.connect.medium.set = medium;
+		req.connect.medium.id = KS_CHAIN_MEDIUM_ID;
+	}
+	req.connect.pin_to_handle = peer > 0 ? (__u64)peer : 0;
+	fd = ioctl(filter, KS_IOCTL_CREATE_PIN, &cp);
+	if (fd < 0)
+		fprintf(stderr, "chain: pin %u of a filter: %s (reason %u)\n",
+			pin_id, strerror(errno), cp.reason);
+	return fd;
+}
+
+/* The pins of one run, from the reader back to the generator. */
+enum { CAPTURE, RENDER, GAIN_OUT, GAIN_IN, GEN_OUT, CHAIN_PINS };
+
+static void close_pins(int *pins)
+{
+	int i;
+
+	for (i = 0; i < CHAIN_PINS; i++)
+		if (pins[i] >= 0)
+			close(pins[i]);
+}
+
+/*
+ * Create the five pins, connected or not, and set them to RUN from the
+ * reader backwards (Capture first: Render discards without it).
+ */
+static int chain_open(const struct chain_filters *f, int connected, int *pins)
+{
+	int i;
+
+	for (i = 0; i < CHAIN_PINS; i++)
+		pins[i] = -1;
+	pins[CAPTURE] = chain_pin(f->lb, 1, 0, KS_GENERIC_READ, 0);
+	pins[RENDER] = chain_pin(f->lb, 0, 0, KS_GENERIC_WRITE, 0);
+	pins[GAIN_OUT] = chain_pin(f->gain, GAIN_PIN_OUT, 0, KS_GENERIC_READ,
+				   connected ? pins[RENDER] : 0);
+	pins[GAIN_IN] = chain_pin(f->gain, GAIN_PIN_IN, 1, KS_GENERIC_WRITE, 0);
+	pins[GEN_OUT] = chain_pin(f->gen, GEN_PIN_OUT, 1, KS_GENERIC_READ,
+				  connected ? pins[GAIN_IN] : 0);
+	for (i = 0; i < CHAIN_PINS; i++) {
+		if (pins[i] < 0 || set_state(pins[i], KSSTATE_RUN) < 0) {
+			close_pins(pins);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* One hop moved by userspace: read @from into the buffer, write it to @to. */
+struct hop {
+	int from, to;
+	char *buf;
+	size_t len, off;	/* bytes held, bytes of them written */
+};
+
+/*
+ * Move what is available on @h without blocking.  Returns 1 if anything
+ * moved, 0 if not, -1 on an error.
+ */
+static int hop_step(struct hop *h)
+{
+	ssize_t n;
+	int moved = 0;
+
+	if (h->off == h->len) {
+		n = read(h->from, h->buf, CHAIN_CHUNK);
+		if (n < 0 && errno != EAGAIN)
+			return -1;
+		if (n > 0) {
+			h->len = n;
+			h->off = 0;
+			moved = 1;
+		}
+	}
+	if (h->off < h->len) {
+		n = write(h->to, h->buf + h->off, h->len - h->off);
+		if (n < 0 && errno != EAGAIN)
+			return -1;
+		if (n > 0) {
+			h->off += n;
+			moved = 1;
+		}
+	}
+	return moved;
+}
+
+/*
+ * Read @bytes at Capture; with @hops, move them along in the same loop.
+ * One thread: every hop takes only what it finds, so no bounded queue can
+ * wait on another.  Returns the seconds taken, or -1.
+ */
+static double chain_drain(int capture, struct hop *hops, int nhops,
+			  size_t bytes, char *sink)
+{
+	struct pollfd p[5];
+	double t = now(), last = t;
+	size_t got = 0;
+	int i, np;
+
+	while (got < bytes) {
+		int moved = 0;
+		ssize_t n;
+
+		for (i = 0; i < nhops; i++) {
+			int r = hop_step(&hops[i]);
+
+			if (r < 0) {
+				perror("chain: userspace hop");
+				return -1;
+			}
+			moved |= r;
+		}
+		n = read(capture, sink, CHAIN_CHUNK);
+		if (n < 0 && errno != EAGAIN) {
+			perror("chain: read Capture");
+			return -1;
+		}
+		if (n == 0) {
+			fprintf(stderr, "chain: end of stream at Capture\n");
+			return -1;
+		}
+		if (n > 0) {
+			got += n;
+			moved = 1;
+		}
+		if (moved) {
+			last = now();
+			continue;
+		}
+		if ((now() - last) * 1000 > CHAIN_STALL_MS) {
+			fprintf(stderr, "chain: stalled at %zu bytes\n", got);
+			return -1;
+		}
+		/* Nothing to do: wait for the side each hop waits on. */
+		np = 0;
+		p[np++] = (struct pollfd){ .fd = capture, .events = POLLIN };
+		for (i = 0; i < nhops; i++)
+			p[np++] = hops[i].off == hops[i].len ?
+				(struct pollfd){ .fd = hops[i].from, .events = POLLIN } :
+				(struct pollfd){ .fd = hops[i].to, .events = POLLOUT };
+		poll(p, np, 100);
+	}
+	return now() - t;
+}
+
+/* One run on fresh pins; the seconds, or -1. */
+static double chain_run(const struct chain_filters *f, int connected,
+			size_t bytes, char *bufs)
+{
+	struct hop hops[2];
+	int pins[CHAIN_PINS];
+	double t;
+
+	if (chain_open(f, connected, pins))
+		return -1;
+	hops[0] = (struct hop){ .from = pins[GEN_OUT], .to = pins[GAIN_IN],
+				.buf = bufs };
+	hops[1] = (struct hop){ .from = pins[GAIN_OUT], .to = pins[RENDER],
+				.buf = bufs + CHAIN_CHUNK };
+	t = chain_drain(pins[CAPTURE], hops, connected ? 0 : 2, bytes,
+			bufs + 2 * CHAIN_CHUNK);
+	close_pins(pins);
+	return t;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of CHAIN_RUNS runs, connected and not alternating; or -1. */
+static int chain_median(const struct chain_filters *f, double *t_chain,
+			double *t_user, char *bufs)
+{
+	double tc[CHAIN_RUNS], tu[CHAIN_RUNS];
+	int i;
+
+	for (i = 0; i < CHAIN_RUNS; i++) {
+		tc[i] = chain_run(f, 1, CHAIN_BYTES, bufs);
+		tu[i] = chain_run(f, 0, CHAIN_BYTES, bufs);
+		if (tc[i] < 0 || tu[i] < 0)
+			return -1;
+	}
+	qsort(tc, CHAIN_RUNS, sizeof(tc[0]), cmp_double);
+	qsort(tu, CHAIN_RUNS, sizeof(tu[0]), cmp_double);
+	*t_chain = tc[CHAIN_RUNS / 2];
+	*t_user = tu[CHAIN_RUNS / 2];
+	return 0;
+}
+
+static int bench_chain(void)
+{
+	struct chain_filters f = { -1, -1, -1 };
+	double t_chain, t_user;
+	char *bufs;
+	int ret = 1;
+
+	if (ensure_module(GEN_NAME, "ks-gen.ko", "") ||
+	    ensure_module(GAIN_NAME, "ks-gain.ko", "filters=2")) {
+		printf("# ks-gen/ks-gain not loadable: chain_vs_userspace skipped\n");
+		return 0;
+	}
+	f.gen = open_filter(GEN_NAME);
+	f.gain = open_filter(GAIN_NAME);
+	f.lb = open_filter("ks-loopback");
+	bufs = malloc(3 * CHAIN_CHUNK);
+	if (f.gen < 0 || f.gain < 0 || f.lb < 0 || !bufs) {
+		fprintf(stderr, "chain: cannot open ks-gen, ks-gain, ks-loopback\n");
+		goto out;
+	}
+	/* Warm up both paths. */
+	if (chain_run(&f, 1, CHAIN_BYTES / 8, bufs) < 0 ||
+	    chain_run(&f, 0, CHAIN_BYTES / 8, bufs) < 0 ||
+	    chain_median(&f, &t_chain, &t_user, bufs))
+		goto out;
+	printf("ratio chain_vs_userspace %.3f\n", t_chain / t_user);
+	printf("  %-36s %10.1f ms (%.0f MB/s)\n", "connected chain, 8 MiB",
+	       t_chain * 1e3, CHAIN_BYTES / t_chain / 1e6);
+	printf("  %-36s %10.1f ms (%.0f MB/s)\n", "userspace moving each hop",
+	       t_user * 1e3, CHAIN_BYTES / t_user / 1e6);
+	ret = 0;
+out:
+	free(bufs);
+	if (f.gen >= 0)
+		close(f.gen);
+	if (f.gain >= 0)
+		close(f.gain);
+	if (f.lb >= 0)
+		close(f.lb);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : ITERATIONS;
@@ -240,5 +556,5 @@ int main(int argc, char **argv)
 	if (n <= 0)
 		n = ITERATIONS;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return bench_create(n) | bench_create_loaded(n);
+	return bench_create(n) | bench_create_loaded(n) | bench_chain();
 }
