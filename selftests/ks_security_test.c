@@ -12,6 +12,8 @@
  *    defines and leaves the rest of the caller's buffer as it was: the
  *    create-pin `reason`, READ_STREAM headers, the POSITION and BUFFER
  *    properties, a new pin's mapped buffer, fdinfo;
+ *  - lengths from userspace are bounded: property `in` and SET values,
+ *    stream header counts, mmap offsets and lengths, POSITION offsets;
  *  - no kernel addresses in fdinfo, sysfs, debugfs or the kernel log lines
  *    of our modules.
  *
@@ -477,6 +479,142 @@ TEST_F(sec, fdinfo_is_text)
 		EXPECT_TRUE(fdinfo_is_text(buf, why, sizeof(why)))
 			TH_LOG("fd %d: %s", fds[i], why);
 	}
+}
+
+/* ==== every length bounded ==== */
+
+/* KS_IOCTL_PROPERTY on @fd with every argument given; 0 or -errno. */
+static int prop_raw(int fd, const void *in, uint32_t in_size, void *out,
+		    uint32_t out_size, uint32_t *returned)
+{
+	struct ks_ioctl_buffers b = {
+		.in = (uintptr_t)in, .out = (uintptr_t)out,
+		.in_size = in_size, .out_size = out_size,
+		.returned = 0xdeadbeef,
+	};
+	int ret = ioctl(fd, KS_IOCTL_PROPERTY, &b);
+
+	if (returned)
+		*returned = b.returned;
+	return ret < 0 ? -errno : 0;
+}
+
+/*
+ * `in` and a SET's value are at most 64 KiB (property.c); a GET's out_size
+ * is only an upper bound: the value is built from the descriptor and just
+ * its own bytes go out.
+ */
+TEST_F(sec, property_sizes_bounded)
+{
+	static const struct ks_guid set_pin = KSPROPSETID_PIN;
+	static const struct ks_guid set_conn = KSPROPSETID_CONNECTION;
+	const size_t big = 65536 + 4096;
+	unsigned char *buf = calloc(1, big);
+	struct ks_p_pin *p = (void *)buf;
+	struct ks_identifier *id = (void *)buf;
+	uint32_t got;
+
+	ASSERT_NE(NULL, buf);
+	p->property.set = set_pin;
+	p->property.id = KSPROPERTY_PIN_DATAFLOW;
+	p->property.flags = KSPROPERTY_TYPE_GET;
+	p->pin_id = PIN_RENDER;
+	EXPECT_EQ(-EINVAL, prop_raw(self->filter, buf, 65537, buf + 1024, 4,
+				    &got));
+	EXPECT_EQ(0, prop_raw(self->filter, buf, 65536, buf + 1024, 4, &got));
+	EXPECT_EQ(4u, got);
+	/* A huge out_size (the buffer is not that large): 4 bytes go out. */
+	memset(buf + 1024, PAT, 64);
+	EXPECT_EQ(0, prop_raw(self->filter, buf, sizeof(*p), buf + 1024,
+			      0xffffffffu, &got));
+	EXPECT_EQ(4u, got);
+	EXPECT_TRUE(untouched(buf + 1024, 4, 64));
+
+	/* A SET's value: DATAFORMAT with 65537 bytes is refused unread. */
+	self->render = make_pin(self, self->filter, PIN_RENDER,
+				KS_GENERIC_WRITE, false);
+	ASSERT_LE(0, self->render);
+	memset(buf, 0, big);
+	id->set = set_conn;
+	id->id = KSPROPERTY_CONNECTION_DATAFORMAT;
+	id->flags = KSPROPERTY_TYPE_SET;
+	EXPECT_EQ(-EINVAL, prop_raw(self->render, id, sizeof(*id), buf + 64,
+				    65537, NULL));
+	free(buf);
+}
+
+/* READ_STREAM and WRITE_STREAM take at most KS_STREAM_HEADERS_MAX headers. */
+TEST_F(sec, stream_header_count_bounded)
+{
+	const uint32_t max = KS_STREAM_HEADERS_MAX;
+	struct ks_stream_header *h = calloc(max + 1, sizeof(*h));
+	struct ks_ioctl_buffers b = { .in = (uintptr_t)h };
+	uint32_t i;
+
+	ASSERT_NE(NULL, h);
+	loop_running(_metadata, self);
+	for (i = 0; i <= max; i++) {
+		h[i].size = sizeof(*h);
+		h[i].frame_extent = 4;
+	}
+	b.in_size = (max + 1) * sizeof(*h);
+	EXPECT_EQ(-1, ioctl(self->capture, KS_IOCTL_READ_STREAM, &b));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->render, KS_IOCTL_WRITE_STREAM, &b));
+	EXPECT_EQ(EINVAL, errno);
+	/* The largest multiple of 56 a u32 holds: refused, not allocated. */
+	b.in_size = 0xffffffffu / sizeof(*h) * sizeof(*h);
+	EXPECT_EQ(-1, ioctl(self->capture, KS_IOCTL_READ_STREAM, &b));
+	EXPECT_EQ(EINVAL, errno);
+	/* At the bound: nothing queued yet, so EAGAIN (non-blocking). */
+	b.in_size = max * sizeof(*h);
+	EXPECT_EQ(-1, ioctl(self->capture, KS_IOCTL_READ_STREAM, &b));
+	EXPECT_EQ(EAGAIN, errno);
+	free(h);
+}
+
+/* mmap offsets and lengths, and POSITION offsets that would wrap. */
+TEST_F(sec, mapping_and_position_offsets_bounded)
+{
+	struct ks_audio_position pos;
+	struct ks_stream_buffer sb;
+	uint32_t got;
+	void *p;
+
+	self->render = make_pin(self, self->filter, PIN_RENDER,
+				KS_GENERIC_READ | KS_GENERIC_WRITE, true);
+	ASSERT_LE(0, self->render);
+	ASSERT_EQ(0, stream_prop(self->render,
+				 KSPROPERTY_KSFILTER_STREAM_BUFFER, &sb,
+				 sizeof(sb), &got));
+	/* An offset whose byte value wraps 64 bits, a length beyond. */
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, self->render,
+		 (off_t)0x7ffffffffffff000);
+	EXPECT_EQ(MAP_FAILED, p);
+	p = mmap(NULL, sb.map_size + 4096, PROT_READ, MAP_SHARED,
+		 self->render, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	p = mmap(NULL, sb.map_size, PROT_READ, MAP_SHARED, self->render,
+		 4096);
+	EXPECT_EQ(MAP_FAILED, p);
+
+	ASSERT_EQ(0, ks_pin_set_state(self->render, KSSTATE_RUN));
+	pos.play_offset = 0;
+	pos.write_offset = UINT64_MAX - 3;
+	EXPECT_EQ(-EINVAL, ks_property(self->render, &set_stream,
+				       KSPROPERTY_KSFILTER_STREAM_POSITION,
+				       KSPROPERTY_TYPE_SET, NULL, 0, &pos,
+				       sizeof(pos), NULL));
+	pos.write_offset = (uint64_t)sb.size + 4;
+	EXPECT_EQ(-EINVAL, ks_property(self->render, &set_stream,
+				       KSPROPERTY_KSFILTER_STREAM_POSITION,
+				       KSPROPERTY_TYPE_SET, NULL, 0, &pos,
+				       sizeof(pos), NULL));
+	pos.write_offset = sb.size;
+	EXPECT_EQ(0, ks_property(self->render, &set_stream,
+				 KSPROPERTY_KSFILTER_STREAM_POSITION,
+				 KSPROPERTY_TYPE_SET, NULL, 0, &pos,
+				 sizeof(pos), NULL));
 }
 
 /* ==== no kernel addresses ==== */
