@@ -4,8 +4,9 @@
 # make check: every suite, then one line "N passed, N failed".
 #
 #   host     unit tests of the pure checking code (ASan, UBSan), the
-#            Windows-SDK byte-identity test of the uapi header and a bounded
+#            Windows-SDK byte-identity test of the uapi header, a bounded
 #            run of the libFuzzer harnesses (SMOKE_SECONDS each, default 20)
+#            and scripts/security-check.sh (udev modes, address formats)
 #   style    checkpatch --strict on the kernel code (scripts/checkpatch.sh)
 #   build    the modules for each kernel with W=1 and sparse, no warnings;
 #            DKMS builds and installs for 6.1 and 6.12
@@ -59,6 +60,7 @@ host_suite() {
 	local rc=$?
 	make -s -C selftests/abi run || rc=1
 	make -s -C selftests/fuzz smoke || rc=1
+	"$top/scripts/security-check.sh" || rc=1
 	return $rc
 }
 
