@@ -23,6 +23,7 @@ static void usage(FILE *out)
 		"       %s tone [--format FORMAT] [--frequency HZ] [--seconds S] > FILE\n"
 		"       %s loopback-check [FILTER] [--format FORMAT] [--seconds S]\n"
 		"       %s interfaces [--json]         the INTERFACE table (debugfs)\n"
+		"       %s version [--json]            ksctl's and the module's version and ABI\n"
 		"       %s help [COMMAND]              this text, or a command's own\n"
 		"\n"
 		"FILTER is /dev/ksfilterN or a filter name such as ks-loopback.\n"
@@ -36,7 +37,7 @@ static void usage(FILE *out)
 		"Exit status: 0 success, 1 refused by the kernel (or no such device),\n"
 		"2 usage error.\n",
 		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog,
-		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog);
+		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog);
 }
 
 int main(int argc, char **argv)
@@ -62,6 +63,8 @@ int main(int argc, char **argv)
 		return ksctl_loopback_check(argc - 1, argv + 1);
 	if (!strcmp(cmd, "interfaces"))
 		return ksctl_interfaces(argc - 1, argv + 1);
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version"))
+		return ksctl_version(argc - 1, argv + 1);
 	if (!strcmp(cmd, "help") && argc == 3) {
 		/* "ksctl help CMD" is "ksctl CMD --help". */
 		char help_opt[] = "--help";
