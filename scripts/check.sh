@@ -7,9 +7,10 @@
 #            Windows-SDK byte-identity test of the uapi header and a bounded
 #            run of the libFuzzer harnesses (SMOKE_SECONDS each, default 20)
 #   style    checkpatch --strict on the kernel code (scripts/checkpatch.sh);
-#            kernel-doc without warnings and docs/api.rst up to date
-#            (scripts/kernel-doc-check.sh); the man page renders without
-#            warnings and documents every command (scripts/man-check.sh)
+#            kernel-doc without warnings, docs/api.rst up to date and the
+#            guide's C snippets found in the sources (scripts/docs-check.sh);
+#            the man page renders without warnings and documents every
+#            command and option (scripts/man-check.sh)
 #   build    the modules for each kernel with W=1 and sparse, no warnings;
 #            DKMS builds and installs for 6.1 and 6.12
 #   vm-6.1   the kselftest suite in QEMU on Debian 12's 6.1 kernel
@@ -68,7 +69,7 @@ host_suite() {
 style_suite() {
 	local rc=0
 	"$top/scripts/checkpatch.sh" || rc=1
-	"$top/scripts/kernel-doc-check.sh" || rc=1
+	"$top/scripts/docs-check.sh" || rc=1
 	"$top/scripts/man-check.sh" || rc=1
 	return $rc
 }
