@@ -7,7 +7,8 @@
 #   make check      host unit tests, then the VM suites on 6.1, 6.12 and debug
 #   make bench      benchmarks in one VM run, as ratios against baselines
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS (default 60) each
-#   make install    module (modules_install), libks, ksctl, udev rule
+#   make install    module (modules_install), libks, ksctl and its man page,
+#                   udev rule
 #   make dkms-install   the module under DKMS, rebuilt for every kernel
 #   make sign       sign the modules for Secure Boot (SIGN_KEY, SIGN_CERT)
 
@@ -112,4 +113,4 @@ clean:
 	-$(MAKE) -C selftests/fuzz clean
 
 help:
-	@sed -n 3,13p Makefile
+	@sed -n 3,14p Makefile

@@ -35,6 +35,8 @@
 #include <linux/poll.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/xarray.h>
 
 #include "compat.h"
@@ -237,6 +239,25 @@ static int filter_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* What this module implements of the ABI (KS_FEATURE_*, uapi/linux/ks.h). */
+#define KS_FEATURES (KS_FEATURE_PROPERTIES | KS_FEATURE_STREAMING |		\
+		     KS_FEATURE_LOOPED_STREAMING | KS_FEATURE_STREAM_HEADERS |	\
+		     KS_FEATURE_INTERFACE_TABLE | KS_FEATURE_PIN_TO_HANDLE)
+
+/* KS_IOCTL_VERSION: the ABI version and features; every byte is written. */
+static long version_ioctl(struct ks_version __user *uver)
+{
+	struct ks_version ver;
+
+	memset(&ver, 0, sizeof(ver));
+	ver.abi_major = KS_ABI_MAJOR;
+	ver.abi_minor = KS_ABI_MINOR;
+	ver.features = KS_FEATURES;
+	strscpy(ver.module_version, KS_MODULE_VERSION,
+		sizeof(ver.module_version));
+	return copy_to_user(uver, &ver, sizeof(ver)) ? -EFAULT : 0;
+}
+
 static long filter_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -252,6 +273,8 @@ static long filter_ioctl(struct file *file, unsigned int cmd,
 		return -ENODEV;
 	if (cmd == KS_IOCTL_PROPERTY)
 		return ks_property_filter(filter, (void __user *)arg);
+	if (cmd == KS_IOCTL_VERSION)
+		return version_ioctl((void __user *)arg);
 	return -ENOTTY;
 }
 

@@ -77,3 +77,4 @@ module_exit(ks_mod_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Windows Kernel Streaming pin connection for Linux");
 MODULE_AUTHOR("ksfilter developers");
+MODULE_VERSION(KS_MODULE_VERSION);

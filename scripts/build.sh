@@ -13,10 +13,11 @@ shift
 ks_kernel "$kernel"
 
 mkdir -p "$KS_BUILD"
-# Sources only (never objects built for another kernel); cpio -m keeps their
+# Sources only (never objects built for another kernel) and dkms.conf,
+# which holds the version the module reports; cpio -m keeps their
 # timestamps, so kbuild rebuilds only what changed.
-(cd "$top" && find Kbuild module include uapi -type f \
-	\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \)) |
+(cd "$top" && find Kbuild dkms.conf module include uapi -type f \
+	\( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name dkms.conf \)) |
 	(cd "$top" && cpio -pdmu --quiet "$KS_BUILD")
 make -s -C "$KS_KDIR" M="$KS_BUILD" "$@" modules
 make -s -C "$top/tools" static

@@ -7,7 +7,11 @@
 #            Windows-SDK byte-identity test of the uapi header, a bounded
 #            run of the libFuzzer harnesses (SMOKE_SECONDS each, default 20)
 #            and scripts/security-check.sh (udev modes, address formats)
-#   style    checkpatch --strict on the kernel code (scripts/checkpatch.sh)
+#   style    checkpatch --strict on the kernel code (scripts/checkpatch.sh);
+#            kernel-doc without warnings, docs/api.rst up to date and the
+#            guide's C snippets found in the sources (scripts/docs-check.sh);
+#            the man page renders without warnings and documents every
+#            command and option (scripts/man-check.sh)
 #   build    the modules for each kernel with W=1 and sparse, no warnings;
 #            DKMS builds and installs for 6.1 and 6.12
 #   vm-6.1   the kselftest suite in QEMU on Debian 12's 6.1 kernel
@@ -64,6 +68,14 @@ host_suite() {
 	return $rc
 }
 
+style_suite() {
+	local rc=0
+	"$top/scripts/checkpatch.sh" || rc=1
+	"$top/scripts/docs-check.sh" || rc=1
+	"$top/scripts/man-check.sh" || rc=1
+	return $rc
+}
+
 # Build the modules with W=1 and sparse for every kernel; any warning fails.
 build_suite() {
 	local k out rc=0
@@ -92,7 +104,7 @@ vm_suite() {
 }
 
 run_suite host host_suite
-run_suite style "$top/scripts/checkpatch.sh"
+run_suite style style_suite
 run_suite build build_suite
 for k in $kernels; do
 	run_suite "vm-$k" vm_suite "$k"

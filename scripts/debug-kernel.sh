@@ -6,6 +6,10 @@
 # lockdep, kmemleak, fault injection, KUnit.  The build is cached under
 # $KS_CACHE and redone only when the fragment or the source version changes.
 #
+# KS_DEBUG_SOURCE=/usr/src/linux-source-6.12.tar.xz builds the same from
+# another series; scripts/debug-kernel-SERIES.config, when it exists, is
+# merged after the common fragment (what that series' tinyconfig needs).
+#
 # Prints the build directory (usable as KDIR) on stdout; with --source, only
 # extracts the source tree (checkpatch, kselftest headers) and prints it.
 set -euo pipefail
@@ -14,6 +18,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${KS_CACHE:-/var/cache/ksfilter}
 tarball=${KS_DEBUG_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
 frag="$here/debug-kernel.config"
+series=$(basename "$tarball" .tar.xz)
+series=${series#linux-source-}
+# Per-series additions; none for 6.1, so its cache key stays as it was.
+frags=("$frag")
+[ -e "$here/debug-kernel-$series.config" ] && frags+=("$here/debug-kernel-$series.config")
 jobs=$(nproc)
 
 log() { echo "debug-kernel: $*" >&2; }
@@ -21,7 +30,7 @@ log() { echo "debug-kernel: $*" >&2; }
 [ -r "$tarball" ] || { log "missing $tarball (run scripts/deps.sh)"; exit 1; }
 
 srcver=$(dpkg-query -W -f='${Version}' "$(basename "$tarball" .tar.xz)" 2>/dev/null || stat -c %Y "$tarball")
-key=$( (echo "$srcver"; cat "$frag") | sha256sum | cut -c1-12)
+key=$( (echo "$srcver"; cat "${frags[@]}") | sha256sum | cut -c1-12)
 src="$cache/src-$srcver"
 out="$cache/debug-$key"
 
@@ -60,7 +69,7 @@ run() {
 	}
 }
 run make -s -C "$src" O="$out" tinyconfig
-run sh -c "cd '$src' && scripts/kconfig/merge_config.sh -m -O '$out' '$out/.config' '$frag'"
+run sh -c "cd '$src' && scripts/kconfig/merge_config.sh -m -O '$out' '$out/.config' ${frags[*]}"
 run make -s -C "$src" O="$out" olddefconfig
 
 # Every option the fragment sets must have survived olddefconfig.
@@ -69,7 +78,7 @@ while IFS= read -r line; do
 	case "$line" in
 	CONFIG_*=*) grep -qxF "$line" "$out/.config" || { log "not set: $line"; bad=1; } ;;
 	esac
-done < "$frag"
+done < <(cat "${frags[@]}")
 [ $bad -eq 0 ] || { log "fragment did not apply"; exit 1; }
 
 log "building (takes several minutes the first time)"

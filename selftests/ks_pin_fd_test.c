@@ -2,10 +2,11 @@
 /*
  * Pin and filter file descriptors (SPEC 3.3, 4, 5, 7): open modes and fd
  * flags of a new pin, the filter fd's access, a pin fd outliving its filter
- * fd, unknown ioctls, read/write in KSSTATE_STOP, fdinfo, sysfs, concurrent
- * creation and the debugfs live-object counters.
+ * fd, unknown ioctls, KS_IOCTL_VERSION, read/write in KSSTATE_STOP, fdinfo,
+ * sysfs, concurrent creation and the debugfs live-object counters.
  */
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 
@@ -195,6 +196,71 @@ TEST_F(pinfd, unknown_ioctl_on_pin_fd_enotty)
 {
 	ASSERT_LE(0, make_pin(self, PIN_RENDER, 0));
 	expect_enotty(_metadata, self->pin[PIN_RENDER]);
+}
+
+/* ---- KS_IOCTL_VERSION (uapi/linux/ks.h, docs/abi.md) ---- */
+
+#define VERSION_FEATURES (KS_FEATURE_PROPERTIES | KS_FEATURE_STREAMING |	\
+			  KS_FEATURE_LOOPED_STREAMING |			\
+			  KS_FEATURE_STREAM_HEADERS |			\
+			  KS_FEATURE_INTERFACE_TABLE |			\
+			  KS_FEATURE_PIN_TO_HANDLE)
+
+/* The answer, on a pattern-filled structure: every byte is written. */
+TEST_F(pinfd, version_ioctl_reports_abi_and_features)
+{
+	struct ks_version v;
+	char sysfs[64];
+	size_t len, i;
+
+	memset(&v, 0xA5, sizeof(v));
+	ASSERT_EQ(0, ioctl(self->filter, KS_IOCTL_VERSION, &v));
+	EXPECT_EQ(KS_ABI_MAJOR, v.abi_major);
+	EXPECT_EQ(KS_ABI_MINOR, v.abi_minor);
+	EXPECT_EQ(VERSION_FEATURES, v.features);
+	EXPECT_NE(0, v.features & KS_FEATURE_PIN_TO_HANDLE);
+	len = strnlen(v.module_version, sizeof(v.module_version));
+	ASSERT_GT(sizeof(v.module_version), len);
+	EXPECT_LT(0, len);
+	for (i = len; i < sizeof(v.module_version); i++)
+		EXPECT_EQ(0, v.module_version[i]) TH_LOG("byte %zu", i);
+	ASSERT_EQ(0, read_line("/sys/module/ksfilter/version", sysfs,
+			       sizeof(sysfs)));
+	EXPECT_STREQ(sysfs, v.module_version);
+}
+
+/* It needs no access: ksctl asks on a read-only fd. */
+TEST_F(pinfd, version_ioctl_on_readonly_filter_fd)
+{
+	struct ks_version v;
+	int fd = open_filter(self->idx, O_RDONLY);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, ioctl(fd, KS_IOCTL_VERSION, &v));
+	EXPECT_EQ(KS_ABI_MAJOR, v.abi_major);
+	close(fd);
+}
+
+TEST_F(pinfd, version_ioctl_on_pin_fd_enotty)
+{
+	struct ks_version v;
+
+	ASSERT_LE(0, make_pin(self, PIN_RENDER, 0));
+	EXPECT_EQ(-1, ioctl(self->pin[PIN_RENDER], KS_IOCTL_VERSION, &v));
+	EXPECT_EQ(ENOTTY, errno);
+}
+
+TEST_F(pinfd, version_ioctl_bad_pointer_efault)
+{
+	void *ro;
+
+	EXPECT_EQ(-1, ioctl(self->filter, KS_IOCTL_VERSION, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	EXPECT_EQ(-1, ioctl(self->filter, KS_IOCTL_VERSION, ro));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(ro, 4096);
 }
 
 /* ---- read/write in KSSTATE_STOP: EBADFD (SPEC 7) ---- */

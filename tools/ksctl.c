@@ -26,6 +26,7 @@ static void usage(FILE *out)
 		"       %s graph [--json]              potential pin-to-pin connections\n"
 		"       %s graph --connect [--format FORMAT] [--seconds S | --frames N]\n"
 		"              [-o FILE|-] [--verify]  build the chain, stream its output\n"
+		"       %s version [--json]            ksctl's and the module's version and ABI\n"
 		"       %s help [COMMAND]              this text, or a command's own\n"
 		"\n"
 		"FILTER is /dev/ksfilterN or a filter name such as ks-loopback.\n"
@@ -40,7 +41,7 @@ static void usage(FILE *out)
 		"2 usage error.\n",
 		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog,
 		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog,
-		ksctl_prog);
+		ksctl_prog, ksctl_prog);
 }
 
 int main(int argc, char **argv)
@@ -68,6 +69,8 @@ int main(int argc, char **argv)
 		return ksctl_interfaces(argc - 1, argv + 1);
 	if (!strcmp(cmd, "graph"))
 		return ksctl_graph(argc - 1, argv + 1);
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version"))
+		return ksctl_version(argc - 1, argv + 1);
 	if (!strcmp(cmd, "help") && argc == 3) {
 		/* "ksctl help CMD" is "ksctl CMD --help". */
 		char help_opt[] = "--help";

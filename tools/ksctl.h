@@ -25,6 +25,7 @@ int ksctl_play(int argc, char **argv);
 int ksctl_record(int argc, char **argv);
 int ksctl_tone(int argc, char **argv);
 int ksctl_loopback_check(int argc, char **argv);
+int ksctl_version(int argc, char **argv);
 
 /* ---- WAV headers and the tone (ksctl-wav.c) ---- */
 

@@ -69,6 +69,15 @@ int ks_find_filter(const char *name)
 	return fail(ENOENT);
 }
 
+int ks_get_version(int filter_fd, struct ks_version *version)
+{
+	if (ioctl(filter_fd, KS_IOCTL_VERSION, version) < 0)
+		return fail(errno);
+	/* Whatever the module wrote, the string ends inside the structure. */
+	version->module_version[sizeof(version->module_version) - 1] = '\0';
+	return 0;
+}
+
 /* ---- pins ---- */
 
 int ks_create_pin(int filter_fd, const void *connect, uint32_t size,

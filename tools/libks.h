@@ -45,6 +45,14 @@ int ks_open_filter(unsigned int index, int oflags);
  */
 int ks_find_filter(const char *name);
 
+/*
+ * KS_IOCTL_VERSION on a filter fd: the module's ABI version (compare with
+ * KS_ABI_MAJOR/KS_ABI_MINOR, the ABI this program was built with), its
+ * KS_FEATURE_* bits and its version string.  -ENOTTY: a module older than
+ * the ioctl, or not a filter fd.
+ */
+int ks_get_version(int filter_fd, struct ks_version *version);
+
 /* ---- pins ---- */
 
 /*

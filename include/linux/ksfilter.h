@@ -90,8 +90,11 @@ struct ks_pin_physical {
  *	KS_INSTANCES_UNLIMITED
  * @necessary_instances: how many instances the filter needs to work
  * @interfaces: the accepted (set, id) pairs; none means {Standard, STREAMING}
+ * @interfaces_count: entries in @interfaces
  * @mediums: the accepted (set, id) pairs; none means {Standard, ANYINSTANCE}
+ * @mediums_count: entries in @mediums
  * @data_ranges: the accepted data ranges, in the order they are reported
+ * @data_ranges_count: entries in @data_ranges
  * @category: the pin category (KSPROPERTY_PIN_CATEGORY), or NULL
  * @name: the pin name (KSPROPERTY_PIN_NAME), ASCII, or NULL
  * @ops: the provider's pin operations, or NULL
@@ -139,32 +142,89 @@ struct ks_filter_descriptor {
 #include <linux/err.h>
 #include <linux/uuid.h>
 
-/*
- * Register a filter: it appears as /dev/ksfilterN, N the lowest free number.
- * @desc must stay valid until ks_filter_unregister() returns.  Returns the
- * filter or ERR_PTR(-EINVAL) for a malformed descriptor, -ENOSPC when all
- * minors are taken, -ENOMEM.
+/**
+ * ks_filter_register() - register a filter
+ * @desc: the filter's descriptor; must stay valid until
+ *	ks_filter_unregister() returns
+ * @context: the provider's context, returned by ks_filter_context()
+ *
+ * The filter appears as /dev/ksfilterN, N the lowest free number.  May sleep.
+ *
+ * Return: the filter, or ERR_PTR(-EINVAL) for a malformed descriptor,
+ * ERR_PTR(-ENOSPC) when all minors are taken, ERR_PTR(-ENOMEM).
  */
 struct ks_filter *ks_filter_register(const struct ks_filter_descriptor *desc,
 				     void *context);
 
-/*
- * Unregister a filter.  Calls on its open fds fail with ENODEV from now on.
- * Waits for callbacks in progress, then steps every open pin down to STOP
- * and closes it (set_state, close); once this returns the provider's
- * callbacks are no longer called, @desc may go away and the provider's
- * module is no longer pinned by the open fds.  May sleep.
+/**
+ * ks_filter_unregister() - unregister a filter
+ * @filter: what ks_filter_register() returned
+ *
+ * Calls on the filter's open fds fail with ENODEV from now on.  Waits for
+ * callbacks in progress, then steps every open pin down to STOP and closes
+ * it (set_state, close); once this returns the provider's callbacks are no
+ * longer called, the descriptor may go away and the provider's module is no
+ * longer pinned by the open fds.  May sleep; must not be called from the
+ * filter's own pin callbacks.
  */
 void ks_filter_unregister(struct ks_filter *filter);
 
+/**
+ * ks_filter_context() - the provider's context of a filter
+ * @filter: a registered filter
+ *
+ * Return: the @context given to ks_filter_register().
+ */
 void *ks_filter_context(const struct ks_filter *filter);
 
 /* Accessors for pin callbacks. */
+
+/**
+ * ks_pin_filter() - the filter a pin belongs to
+ * @pin: the pin a callback was given
+ *
+ * Return: the filter.
+ */
 struct ks_filter *ks_pin_filter(const struct ks_pin *pin);
+
+/**
+ * ks_pin_id() - the pin type of a pin instance
+ * @pin: the pin a callback was given
+ *
+ * Return: the index of its descriptor in ks_filter_descriptor.pins.
+ */
 unsigned int ks_pin_id(const struct ks_pin *pin);
+
+/**
+ * ks_pin_format() - the pin's data format
+ * @pin: the pin a callback was given
+ *
+ * Return: the format as given at creation or last set (KSDATAFORMAT and
+ * what follows it, format->format_size bytes).
+ */
 const struct ks_dataformat *ks_pin_format(const struct ks_pin *pin);
+
+/**
+ * ks_pin_state() - the pin's KSSTATE
+ * @pin: the pin a callback was given
+ *
+ * Return: KSSTATE_STOP, _ACQUIRE, _PAUSE or _RUN.
+ */
 unsigned int ks_pin_state(const struct ks_pin *pin);
+
+/**
+ * ks_pin_context() - the provider's context of a pin instance
+ * @pin: the pin a callback was given
+ *
+ * Return: what ks_pin_set_context() stored, NULL before that.
+ */
 void *ks_pin_context(const struct ks_pin *pin);
+
+/**
+ * ks_pin_set_context() - store the provider's context of a pin instance
+ * @pin: the pin a callback was given (typically in &ks_pin_ops.open)
+ * @context: the provider's per-instance data
+ */
 void ks_pin_set_context(struct ks_pin *pin, void *context);
 
 /*
@@ -188,36 +248,101 @@ void ks_pin_set_context(struct ks_pin *pin, void *context);
  * would.  A provider's code is the same whether its pins are connected or
  * not.  When either pin goes, both get an end-of-stream mark.
  */
-/* Is @pin connected to a peer pin? */
+
+/**
+ * ks_pin_connected() - is the pin connected to a peer pin?
+ * @pin: a pin
+ *
+ * Return: true while @pin takes part in a connection (docs/graphs.md).
+ */
 bool ks_pin_connected(struct ks_pin *pin);
+
+/**
+ * ks_pin_frame_size() - the size of one frame of the pin's format
+ * @pin: a pin
+ *
+ * Return: block_align for WAVEFORMATEX formats, else sample_size, else 1.
+ */
 u32 ks_pin_frame_size(struct ks_pin *pin);
-/* Bytes that could be queued on @pin now. */
+
+/**
+ * ks_pin_queue_space() - room in a pin's queue
+ * @pin: a pin
+ *
+ * Return: the bytes that could be queued on @pin now.
+ */
 size_t ks_pin_queue_space(struct ks_pin *pin);
-/* Queue what fits of @len bytes (whole frames); returns the bytes queued. */
+
+/**
+ * ks_pin_queue_write() - queue data on a pin
+ * @pin: a pin (a dataflow OUT pin, whose reader is userspace)
+ * @data: the bytes
+ * @len: how many
+ *
+ * Queues what fits of @len bytes, in whole frames.
+ *
+ * Return: the bytes queued.
+ */
 size_t ks_pin_queue_write(struct ks_pin *pin, const void *data, size_t len);
-/* Take up to @len bytes (whole frames); returns the bytes taken. */
+
+/**
+ * ks_pin_queue_read() - take data from a pin's queue
+ * @pin: a pin (a dataflow IN pin, whose writer is userspace)
+ * @data: where the bytes go
+ * @len: at most this many, in whole frames
+ *
+ * Return: the bytes taken.
+ */
 size_t ks_pin_queue_read(struct ks_pin *pin, void *data, size_t len);
-/*
- * Move what @to has room for from @from's queue, with the stream-header
- * metadata and end-of-stream marks; the two pins must have the same frame
- * size.  Returns the bytes moved.
+
+/**
+ * ks_pin_queue_move() - move data from one pin's queue to another's
+ * @from: the pin whose queue is emptied
+ * @to: the pin whose queue is filled
+ *
+ * Moves what @to has room for, with the stream-header metadata and
+ * end-of-stream marks; the two pins must have the same frame size.
+ *
+ * Return: the bytes moved.
  */
 size_t ks_pin_queue_move(struct ks_pin *from, struct ks_pin *to);
-/*
- * As ks_pin_queue_move(), but the data passes through @fn on its way:
- * @fn(@arg, dst, src, len) writes @len bytes at @dst computed from the
- * @len bytes at @src (whole frames; called once or twice per move, as the
- * cyclic buffers wrap).  @fn runs with both queues locked and must not
- * sleep or call back into ksfilter.  A transform filter moves its input
- * pin's data to its output pin with it (module/samples/ks-gain.c).
+
+/**
+ * ks_pin_queue_transform() - move data between pins through a function
+ * @from: the pin whose queue is emptied
+ * @to: the pin whose queue is filled
+ * @fn: writes @len bytes at @dst computed from the @len bytes at @src
+ * @arg: passed to @fn
+ *
+ * As ks_pin_queue_move(), but the data passes through @fn on its way, in
+ * whole frames, once or twice per move as the cyclic buffers wrap.  @fn
+ * runs with both queues locked and must not sleep or call back into
+ * ksfilter.  A transform filter moves its input pin's data to its output
+ * pin with it (module/samples/ks-gain.c).
+ *
+ * Return: the bytes moved.
  */
 size_t ks_pin_queue_transform(struct ks_pin *from, struct ks_pin *to,
 			      void (*fn)(void *arg, void *dst, const void *src,
 					 size_t len),
 			      void *arg);
-/* Discard everything queued on @pin; returns the bytes discarded. */
+
+/**
+ * ks_pin_queue_discard() - empty a pin's queue
+ * @pin: a pin
+ *
+ * Return: the bytes discarded.
+ */
 size_t ks_pin_queue_discard(struct ks_pin *pin);
-/* Mark the end of the stream after the data queued; false if no room. */
+
+/**
+ * ks_pin_queue_end_of_stream() - mark the end of the stream
+ * @pin: a pin
+ *
+ * The reader sees the end of the stream after the data queued so far.
+ *
+ * Return: true, or false when the queue has no room for the mark.
+ */
 bool ks_pin_queue_end_of_stream(struct ks_pin *pin);
 
 /**
@@ -251,39 +376,57 @@ struct ks_interface {
 	/* interface-specific members follow */
 };
 
-/*
- * Publish @iface (copied: it may be const or on the stack) as version
- * iface->version of @type, provided by @owner (THIS_MODULE).  Returns 0;
- * -EINVAL when iface->size < sizeof(struct ks_interface) or a callback is
- * NULL; -EEXIST when this (type, version) is already published; -EBUSY when
- * iface->context is already published by another module or with other
- * callbacks; -ENOMEM.  A provider publishes last in its init (nothing may
- * fail after) and unregisters every version in its exit.  May sleep.
+/**
+ * ks_register_interface() - publish an interface in the INTERFACE table
+ * @type: the interface type
+ * @iface: the function table, copied (it may be const or on the stack),
+ *	published as version iface->version of @type
+ * @owner: THIS_MODULE of the provider
+ *
+ * A provider publishes last in its init (nothing may fail after) and
+ * unregisters every version in its exit.  May sleep.
+ *
+ * Return: 0; -EINVAL when iface->size < sizeof(struct ks_interface) or a
+ * callback is NULL; -EEXIST when this (type, version) is already published;
+ * -EBUSY when iface->context is already published by another module or
+ * with other callbacks; -ENOMEM.
  */
 int ks_register_interface(const guid_t *type, const struct ks_interface *iface,
 			  struct module *owner);
 
-/*
- * Withdraw version @version of @type.  Once this returns no query finds it
- * and no new reference is taken on iface->context; references handed out
- * before stay valid (and keep the owner loaded) until dropped.  May sleep.
+/**
+ * ks_unregister_interface() - withdraw a published interface
+ * @type: the interface type
+ * @version: the version to withdraw
+ *
+ * Once this returns no query finds it and no new reference is taken on its
+ * context; references handed out before stay valid (and keep the owner
+ * loaded) until dropped.  May sleep.
  */
 void ks_unregister_interface(const guid_t *type, u16 version);
 
-/*
- * IRP_MN_QUERY_INTERFACE: find the highest published version of @type not
- * above @version, copy that structure's own size bytes into @iface (the
- * rest of the caller's @size bytes is left untouched; iface->version says
- * which version was found) and take one reference on it.  Returns 0;
- * -ENOENT when no provider publishes @type; -EPROTONOSUPPORT when every
- * published version is above @version; -EINVAL when @size is smaller than
- * the structure found or @interface_specific_data is not NULL.
+/**
+ * ks_query_interface() - IRP_MN_QUERY_INTERFACE
+ * @type: the interface type
+ * @size: bytes of the caller's structure at @iface
+ * @version: the highest version the caller understands
+ * @iface: where the interface is copied
+ * @interface_specific_data: Windows' InterfaceSpecificData; must be NULL
  *
- * @interface_specific_data is Windows' InterfaceSpecificData.  Published
- * tables are plain data that no provider code sees at query time, so there
- * is nothing to hand it to: it is reserved and must be NULL, so that a port
- * relying on it fails loudly instead of silently getting a table that
- * ignored it.  Does not sleep; lock-free (RCU).
+ * Finds the highest published version of @type not above @version, copies
+ * that structure's own size bytes into @iface (the rest of the caller's
+ * @size bytes is left untouched; iface->version says which version was
+ * found) and takes one reference on it.
+ *
+ * Published tables are plain data that no provider code sees at query
+ * time, so there is nothing to hand @interface_specific_data to: it is
+ * reserved and must be NULL, so that a port relying on it fails loudly
+ * instead of silently getting a table that ignored it.  Does not sleep;
+ * lock-free (RCU).
+ *
+ * Return: 0; -ENOENT when no provider publishes @type; -EPROTONOSUPPORT
+ * when every published version is above @version; -EINVAL when @size is
+ * smaller than the structure found or @interface_specific_data is not NULL.
  */
 int ks_query_interface(const guid_t *type, u16 size, u16 version,
 		       struct ks_interface *iface,
@@ -292,13 +435,43 @@ int ks_query_interface(const guid_t *type, u16 size, u16 version,
 /*
  * KS_INTERFACE_FILTER_FACTORY: the core's own filter API as an interface, so
  * that a companion module registers filters with ks_query_interface() as
- * its only link to ksfilter.  Every function takes the interface's context
- * first, as Windows interface functions do.  Version 1.
+ * its only link to ksfilter.  Version 1.
  */
 #define KS_INTERFACE_FILTER_FACTORY GUID_INIT(0x3DEB4AEA, 0x896A, 0x4C25, \
 	0x8C, 0x23, 0x2A, 0x00, 0x02, 0x4A, 0x7B, 0x63)
 #define KS_FILTER_FACTORY_VERSION 2
 
+/**
+ * struct ks_filter_factory_interface - the filter API as an interface
+ * @header: the INTERFACE header; @header.context is the first argument of
+ *	every function below, as with Windows interface functions
+ * @filter_register: ks_filter_register()
+ * @filter_unregister: ks_filter_unregister()
+ * @filter_context: ks_filter_context()
+ * @pin_filter: ks_pin_filter()
+ * @pin_id: ks_pin_id()
+ * @pin_format: ks_pin_format()
+ * @pin_state: ks_pin_state()
+ * @pin_context: ks_pin_context()
+ * @pin_set_context: ks_pin_set_context()
+ * @pin_frame_size: ks_pin_frame_size() (version 2 on, as all below)
+ * @queue_space: ks_pin_queue_space()
+ * @queue_write: ks_pin_queue_write()
+ * @queue_read: ks_pin_queue_read()
+ * @queue_move: ks_pin_queue_move()
+ * @queue_transform: ks_pin_queue_transform()
+ * @queue_discard: ks_pin_queue_discard()
+ * @queue_end_of_stream: ks_pin_queue_end_of_stream()
+ * @pin_connected: ks_pin_connected()
+ *
+ * Version 2 adds the queue helpers: the transport between connected pins
+ * of different modules (docs/graphs.md).  Version 1, the table up to
+ * @pin_set_context (KS_FILTER_FACTORY_V1_SIZE bytes), is still published.
+ *
+ * Query it with ks_query_interface(&type, sizeof(iface),
+ * KS_FILTER_FACTORY_VERSION, &iface.header, NULL); the reference taken
+ * keeps ksfilter loaded until header.interface_dereference() drops it.
+ */
 struct ks_filter_factory_interface {
 	struct ks_interface header;
 	struct ks_filter *(*filter_register)(void *context,
@@ -314,7 +487,6 @@ struct ks_filter_factory_interface {
 	void *(*pin_context)(void *context, const struct ks_pin *pin);
 	void (*pin_set_context)(void *context, struct ks_pin *pin,
 				void *pin_context);
-	/* Version 2: the queue helpers, the pin-to-pin transport. */
 	u32 (*pin_frame_size)(void *context, struct ks_pin *pin);
 	size_t (*queue_space)(void *context, struct ks_pin *pin);
 	size_t (*queue_write)(void *context, struct ks_pin *pin,
@@ -330,7 +502,6 @@ struct ks_filter_factory_interface {
 				  void *arg);
 	size_t (*queue_discard)(void *context, struct ks_pin *pin);
 	bool (*queue_end_of_stream)(void *context, struct ks_pin *pin);
-	/* Is the pin connected to a peer pin (KSPIN_CONNECT.PinToHandle)? */
 	bool (*pin_connected)(void *context, struct ks_pin *pin);
 };
 

@@ -367,6 +367,42 @@ static void windows_request_accepted(void)
 	free(r);
 }
 
+/*
+ * ksfilter's own structures, which have no Windows counterpart: their
+ * layout is frozen here as well as in the header, and so are the ioctl
+ * numbers (a changed size would change KS_IOCTL_VERSION's number).
+ */
+static void linux_only_layout(void)
+{
+	static const struct {
+		const char *name;
+		unsigned long long got, want;
+	} t[] = {
+		{ "sizeof ks_version", sizeof(struct ks_version), 48 },
+		{ "ks_version.abi_major",
+		  offsetof(struct ks_version, abi_major), 0 },
+		{ "ks_version.abi_minor",
+		  offsetof(struct ks_version, abi_minor), 4 },
+		{ "ks_version.features",
+		  offsetof(struct ks_version, features), 8 },
+		{ "ks_version.module_version",
+		  offsetof(struct ks_version, module_version), 16 },
+		{ "KS_IOCTL_VERSION", KS_IOCTL_VERSION, 0x8030B809 },
+		{ "KS_IOCTL_CREATE_PIN", KS_IOCTL_CREATE_PIN, 0xC018B801 },
+		{ "KS_IOCTL_PROPERTY", KS_IOCTL_PROPERTY, 0xC020B802 },
+		{ "KS_FEATURE_PIN_TO_HANDLE", KS_FEATURE_PIN_TO_HANDLE,
+		  1ULL << 5 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (t[i].got != t[i].want)
+			printf("# %s: 0x%llx, expected 0x%llx\n", t[i].name,
+			       t[i].got, t[i].want);
+		result(t[i].got == t[i].want, "linux-only %s", t[i].name);
+	}
+}
+
 #define OBJ_TEST(name, what) { #name, what, obj_##name },
 
 int main(int argc, char **argv)
@@ -390,6 +426,7 @@ int main(int argc, char **argv)
 		result(objs[i].fn(), "bytes %s", objs[i].name);
 	}
 	windows_request_accepted();
+	linux_only_layout();
 	printf("1..%u\n# %u passed, %u failed\n", test_no, test_no - failed,
 	       failed);
 	return failed ? 1 : 0;

@@ -355,6 +355,40 @@ struct ks_ioctl_buffers {
 #define KS_IOCTL_WRITE_STREAM	_IOWR(KS_IOCTL_MAGIC, 0x06, struct ks_ioctl_buffers)
 #define KS_IOCTL_READ_STREAM	_IOWR(KS_IOCTL_MAGIC, 0x07, struct ks_ioctl_buffers)
 #define KS_IOCTL_RESET_STATE	_IOW(KS_IOCTL_MAGIC, 0x08, __u32)
+#define KS_IOCTL_VERSION	_IOR(KS_IOCTL_MAGIC, 0x09, struct ks_version)
+
+/*
+ * KS_IOCTL_VERSION, on a filter fd (a pin fd: ENOTTY; an unregistered
+ * filter: ENODEV): the ABI the module speaks and what it offers.
+ *
+ * abi_major changes when an existing layout, number or meaning changes: a
+ * client built for another major must not trust the module.  abi_minor
+ * grows when something is only added (an ioctl, a property, a feature bit,
+ * a reason code); a client works with any module whose minor is at least
+ * the one it was built with.  features has a KS_FEATURE_* bit for each
+ * part of the ABI the module implements; bits it does not know are 0.
+ * module_version is the module's version ("0.1.0", as in
+ * /sys/module/ksfilter/version), NUL-terminated, zero-filled to the end.
+ * Every byte of the structure is written.
+ */
+#define KS_ABI_MAJOR	1
+#define KS_ABI_MINOR	0
+
+#define KS_FEATURE_PROPERTIES		0x01ULL	/* KS_IOCTL_PROPERTY (SPEC 6) */
+#define KS_FEATURE_STREAMING		0x02ULL	/* read/write/poll, RESET_STATE */
+#define KS_FEATURE_LOOPED_STREAMING	0x04ULL	/* LOOPED_STREAMING pins: mmap, POSITION */
+#define KS_FEATURE_STREAM_HEADERS	0x08ULL	/* KS_IOCTL_WRITE/READ_STREAM */
+#define KS_FEATURE_INTERFACE_TABLE	0x10ULL	/* ks_query_interface() and friends */
+#define KS_FEATURE_PIN_TO_HANDLE	0x20ULL	/* PinToHandle (docs/graphs.md) */
+
+#define KS_VERSION_STRING_SIZE	32
+
+struct ks_version {
+	__u32 abi_major;	/* KS_ABI_MAJOR */
+	__u32 abi_minor;	/* KS_ABI_MINOR */
+	__u64 features;		/* KS_FEATURE_* */
+	char module_version[KS_VERSION_STRING_SIZE];
+};
 
 /*
  * Streaming ioctls (SPEC 7).  ks_ioctl_buffers.in is an array of
@@ -507,6 +541,10 @@ __KS_ABI_SIZE(ks_pin_physicalconnection, 12);
 __KS_ABI_OFF(ks_pin_physicalconnection, symbolic_link_name, 8);
 __KS_ABI_SIZE(ks_create_pin, 24);
 __KS_ABI_SIZE(ks_ioctl_buffers, 32);
+__KS_ABI_SIZE(ks_version, 48);
+__KS_ABI_OFF(ks_version, abi_minor, 4);
+__KS_ABI_OFF(ks_version, features, 8);
+__KS_ABI_OFF(ks_version, module_version, 16);
 
 #undef __KS_ABI_OFF
 #undef __KS_ABI_SIZE
