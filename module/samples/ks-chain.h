@@ -67,4 +67,45 @@ static inline __s16 ks_chain_gain(__s16 sample, unsigned int percent)
 	return (__s16)v;
 }
 
+#ifdef __KERNEL__
+#include <linux/ksfilter.h>
+
+/*
+ * The pin tables both modules declare: the Standard STREAMING interface,
+ * the chain medium and the PCM 16-bit range.  Static: each module has its
+ * own copy, and neither links against the other.
+ */
+static const struct ks_identifier ks_chain_interfaces[] = {
+	{
+		.set = KSINTERFACESETID_STANDARD,
+		.id = KSINTERFACE_STANDARD_STREAMING,
+	},
+};
+
+static const struct ks_identifier ks_chain_mediums[] = {
+	{
+		.set = KS_CHAIN_MEDIUM,
+		.id = KS_CHAIN_MEDIUM_ID,
+	},
+};
+
+static const struct ks_datarange_audio ks_chain_pcm = {
+	.data_range = {
+		.format_size = sizeof(struct ks_datarange_audio),
+		.major_format = KSDATAFORMAT_TYPE_AUDIO,
+		.sub_format = KSDATAFORMAT_SUBTYPE_PCM,
+		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
+	},
+	.maximum_channels = KS_CHAIN_MAX_CHANNELS,
+	.minimum_bits_per_sample = KS_CHAIN_BITS,
+	.maximum_bits_per_sample = KS_CHAIN_BITS,
+	.minimum_sample_frequency = KS_CHAIN_MIN_RATE,
+	.maximum_sample_frequency = KS_CHAIN_MAX_RATE,
+};
+
+static const struct ks_data_range ks_chain_ranges[] = {
+	{ .range = &ks_chain_pcm.data_range },
+};
+#endif /* __KERNEL__ */
+
 #endif /* _KS_CHAIN_H */

@@ -264,38 +264,6 @@ static const struct ks_pin_ops gain_ops = {
 	.close = gain_close,
 };
 
-static const struct ks_identifier gain_interfaces[] = {
-	{
-		.set = KSINTERFACESETID_STANDARD,
-		.id = KSINTERFACE_STANDARD_STREAMING,
-	},
-};
-
-static const struct ks_identifier gain_in_mediums[] = {
-	{
-		.set = KS_CHAIN_MEDIUM,
-		.id = KS_CHAIN_MEDIUM_ID,
-	},
-};
-
-static const struct ks_datarange_audio gain_pcm = {
-	.data_range = {
-		.format_size = sizeof(struct ks_datarange_audio),
-		.major_format = KSDATAFORMAT_TYPE_AUDIO,
-		.sub_format = KSDATAFORMAT_SUBTYPE_PCM,
-		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
-	},
-	.maximum_channels = KS_CHAIN_MAX_CHANNELS,
-	.minimum_bits_per_sample = KS_CHAIN_BITS,
-	.maximum_bits_per_sample = KS_CHAIN_BITS,
-	.minimum_sample_frequency = KS_CHAIN_MIN_RATE,
-	.maximum_sample_frequency = KS_CHAIN_MAX_RATE,
-};
-
-static const struct ks_data_range gain_ranges[] = {
-	{ .range = &gain_pcm.data_range },
-};
-
 /* Filter 0's Out is wired to the loopback's Render pin. */
 static const struct ks_pin_physical gain_to_loopback = { "ks-loopback", 0 };
 
@@ -303,12 +271,12 @@ static const struct ks_pin_physical gain_to_loopback = { "ks-loopback", 0 };
 	.dataflow = KSPIN_DATAFLOW_IN,					\
 	.communication = KSPIN_COMMUNICATION_SINK,			\
 	.possible_instances = 1,					\
-	.interfaces = gain_interfaces,					\
-	.interfaces_count = ARRAY_SIZE(gain_interfaces),		\
-	.mediums = gain_in_mediums,					\
-	.mediums_count = ARRAY_SIZE(gain_in_mediums),			\
-	.data_ranges = gain_ranges,					\
-	.data_ranges_count = ARRAY_SIZE(gain_ranges),			\
+	.interfaces = ks_chain_interfaces,				\
+	.interfaces_count = ARRAY_SIZE(ks_chain_interfaces),		\
+	.mediums = ks_chain_mediums,					\
+	.mediums_count = ARRAY_SIZE(ks_chain_mediums),			\
+	.data_ranges = ks_chain_ranges,					\
+	.data_ranges_count = ARRAY_SIZE(ks_chain_ranges),		\
 	.name = "In",							\
 	.ops = &gain_ops,						\
 }
@@ -317,10 +285,10 @@ static const struct ks_pin_physical gain_to_loopback = { "ks-loopback", 0 };
 	.dataflow = KSPIN_DATAFLOW_OUT,					\
 	.communication = KSPIN_COMMUNICATION_BOTH,			\
 	.possible_instances = 1,					\
-	.interfaces = gain_interfaces,					\
-	.interfaces_count = ARRAY_SIZE(gain_interfaces),		\
-	.data_ranges = gain_ranges,					\
-	.data_ranges_count = ARRAY_SIZE(gain_ranges),			\
+	.interfaces = ks_chain_interfaces,				\
+	.interfaces_count = ARRAY_SIZE(ks_chain_interfaces),		\
+	.data_ranges = ks_chain_ranges,					\
+	.data_ranges_count = ARRAY_SIZE(ks_chain_ranges),		\
 	.name = "Out",							\
 	.ops = &gain_ops,						\
 	.physical = (phys),						\

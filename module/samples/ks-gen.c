@@ -197,50 +197,18 @@ static const struct ks_pin_ops gen_ops = {
 	.close = gen_close,
 };
 
-static const struct ks_identifier gen_interfaces[] = {
-	{
-		.set = KSINTERFACESETID_STANDARD,
-		.id = KSINTERFACE_STANDARD_STREAMING,
-	},
-};
-
-static const struct ks_identifier gen_mediums[] = {
-	{
-		.set = KS_CHAIN_MEDIUM,
-		.id = KS_CHAIN_MEDIUM_ID,
-	},
-};
-
-static const struct ks_datarange_audio gen_pcm = {
-	.data_range = {
-		.format_size = sizeof(struct ks_datarange_audio),
-		.major_format = KSDATAFORMAT_TYPE_AUDIO,
-		.sub_format = KSDATAFORMAT_SUBTYPE_PCM,
-		.specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
-	},
-	.maximum_channels = KS_CHAIN_MAX_CHANNELS,
-	.minimum_bits_per_sample = KS_CHAIN_BITS,
-	.maximum_bits_per_sample = KS_CHAIN_BITS,
-	.minimum_sample_frequency = KS_CHAIN_MIN_RATE,
-	.maximum_sample_frequency = KS_CHAIN_MAX_RATE,
-};
-
-static const struct ks_data_range gen_ranges[] = {
-	{ .range = &gen_pcm.data_range },
-};
-
 static const struct ks_pin_descriptor gen_pins[GEN_PINS] = {
 	[GEN_PIN_OUT] = {
 		.dataflow = KSPIN_DATAFLOW_OUT,
 		.communication = KSPIN_COMMUNICATION_BOTH,
 		.possible_instances = KS_INSTANCES_UNLIMITED,
 		.necessary_instances = 0,
-		.interfaces = gen_interfaces,
-		.interfaces_count = ARRAY_SIZE(gen_interfaces),
-		.mediums = gen_mediums,
-		.mediums_count = ARRAY_SIZE(gen_mediums),
-		.data_ranges = gen_ranges,
-		.data_ranges_count = ARRAY_SIZE(gen_ranges),
+		.interfaces = ks_chain_interfaces,
+		.interfaces_count = ARRAY_SIZE(ks_chain_interfaces),
+		.mediums = ks_chain_mediums,
+		.mediums_count = ARRAY_SIZE(ks_chain_mediums),
+		.data_ranges = ks_chain_ranges,
+		.data_ranges_count = ARRAY_SIZE(ks_chain_ranges),
 		.name = "Out",
 		.ops = &gen_ops,
 	},
