@@ -20,9 +20,10 @@
  *
  * Calls: KS_IOCTL_CREATE_PIN on ks-loopback (a request copied to the stack
  * and a larger one copied to the heap) and on ks-tonegen (the provider's
- * open allocates); KS_IOCTL_PROPERTY DATARANGES, DATAINTERSECTION and NAME
- * on the filter, CONNECTION_DATAFORMAT set and STATE set on a pin; filter
- * registration (ks-tonegen's "registered" parameter, and finit_module of
+ * open allocates; and its Source pin connected to a ks-loopback Render
+ * pin, where the connection allocates); KS_IOCTL_PROPERTY DATARANGES,
+ * DATAINTERSECTION and NAME on the filter, CONNECTION_DATAFORMAT set and
+ * STATE set on a pin; filter registration (ks-tonegen's "registered" parameter, and finit_module of
  * ks-tonegen over the allocations of its init), interface registration
  * (ks-iface-provider's "published" parameter, and its finit_module).
  *
@@ -314,6 +315,39 @@ static void build_request(struct create_ctx *x, uint32_t pin_id, uint16_t extra)
 	x->size = size > 0 ? (uint32_t)size : 0;
 }
 
+/*
+ * A pin connected to a peer (KSPIN_CONNECT.PinToHandle): ks-tonegen's
+ * Source pin to a fresh ks-loopback Render pin.  A pin takes part in one
+ * connection in its life (docs/graphs.md, 14e), so a success gets a new
+ * Render pin for the next step; a failure must leave the old one
+ * connectable, which the next step then shows.
+ */
+struct peer_ctx {
+	struct create_ctx create;	/* first: the call's ctx */
+	int lb;
+	int render;
+};
+
+static int new_render(struct peer_ctx *x)
+{
+	struct create_ctx r = { .filter = x->lb, .access = KS_GENERIC_WRITE };
+
+	build_request(&r, 0, 0);
+	x->render = op_create(&(struct call){ .ctx = &r });
+	((struct ks_pin_connect *)x->create.req)->pin_to_handle =
+		x->render < 0 ? 0 : (uint64_t)x->render;
+	return x->render;
+}
+
+static void undo_connected(struct call *c, int ret)
+{
+	struct peer_ctx *x = c->ctx;
+
+	close(ret);
+	close(x->render);
+	new_render(x);
+}
+
 /* ---- properties ---- */
 
 struct prop_ctx {
@@ -553,6 +587,29 @@ static void module_sweeps(struct module_ctx *m, const char *what,
 	sweep(&c);
 }
 
+/* Creation with a peer: the connection's allocation fails in turn too. */
+static void connected_sweep(int lb, int tg)
+{
+	static struct peer_ctx peer;
+	struct call c;
+
+	peer.lb = lb;
+	peer.create.filter = tg;
+	peer.create.access = KS_GENERIC_READ;
+	build_request(&peer.create, 3, 0);	/* ks-tonegen's Source pin */
+	if (new_render(&peer) < 0) {
+		result(false, "create pin connected to a peer: Render pin: %s",
+		       strerror(-peer.render));
+		return;
+	}
+	c = (struct call){ .name = "create pin connected to a peer "
+				   "(ks-tonegen Source -> ks-loopback Render)",
+			   .op = op_create, .undo = undo_connected,
+			   .ctx = &peer };
+	sweep(&c);
+	close(peer.render);
+}
+
 int main(void)
 {
 	static struct create_ctx create;
@@ -583,7 +640,7 @@ int main(void)
 		restore_injection();
 		return 4;
 	}
-	printf("1..12\n");
+	printf("1..13\n");
 	lb = ks_open_filter((unsigned int)idx, O_RDWR);
 
 	/* Pin creation. */
@@ -675,6 +732,7 @@ int main(void)
 				   .op = op_create, .undo = undo_close,
 				   .ctx = &create };
 		sweep(&c);
+		connected_sweep(lb, tg);
 		close(tg);
 		unload(&tonegen);
 	} else if (tonegen.ko < 0) {
