@@ -23,9 +23,10 @@
  * open allocates; and its Source pin connected to a ks-loopback Render
  * pin, where the connection allocates); KS_IOCTL_PROPERTY DATARANGES,
  * DATAINTERSECTION and NAME on the filter, CONNECTION_DATAFORMAT set and
- * STATE set on a pin; filter registration (ks-tonegen's "registered" parameter, and finit_module of
- * ks-tonegen over the allocations of its init), interface registration
- * (ks-iface-provider's "published" parameter, and its finit_module).
+ * STATE set on a pin; filter registration (ks-tonegen's "registered"
+ * parameter, and finit_module of ks-tonegen over the allocations of its
+ * init), interface registration (ks-iface-provider's "published"
+ * parameter, and its finit_module).
  *
  * SKIPs on kernels without fail-nth or failslab (the Debian ones).
  */
@@ -33,6 +34,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,11 +333,15 @@ struct peer_ctx {
 static int new_render(struct peer_ctx *x)
 {
 	struct create_ctx r = { .filter = x->lb, .access = KS_GENERIC_WRITE };
+	uint64_t handle;
 
 	build_request(&r, 0, 0);
 	x->render = op_create(&(struct call){ .ctx = &r });
-	((struct ks_pin_connect *)x->create.req)->pin_to_handle =
-		x->render < 0 ? 0 : (uint64_t)x->render;
+	handle = x->render < 0 ? 0 : (uint64_t)x->render;
+	/* The request is a byte blob: no struct access into it. */
+	memcpy((uint8_t *)x->create.req +
+	       offsetof(struct ks_pin_connect, pin_to_handle),
+	       &handle, sizeof(handle));
 	return x->render;
 }
 
