@@ -777,24 +777,6 @@ struct running {
 	FILE *info;			/* messages: stderr when data is on stdout */
 };
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-static void catch_stop_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_stop_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 static struct gpin *link_source(const struct link *l)
 {
 	return l->e->push ? l->e->out : l->e->in;
@@ -1087,7 +1069,7 @@ static int wait_data(int fd)
 {
 	int waited = 0;
 
-	while (!stop_requested) {
+	while (!ksctl_stop_requested) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int n = poll(&p, 1, POLL_MS);
 
@@ -1116,7 +1098,7 @@ static int stream(int pin_fd, int out_fd, uint32_t block, uint64_t limit,
 		return -ENOMEM;
 	if (!cap)
 		cap = block;
-	while (bytes < total && !stop_requested) {
+	while (bytes < total && !ksctl_stop_requested) {
 		size_t want = total - bytes < cap ? total - bytes : cap;
 		ssize_t n;
 
@@ -1244,7 +1226,7 @@ static int graph_connect(struct graph *g, const struct connect_opts *o)
 	out_fd = open_output(o);
 	if (out_fd < 0 && (o->file || !o->verify))
 		return KSCTL_REFUSED;
-	catch_stop_signals();
+	ksctl_catch_stop_signals();
 	if (build_chain(g, &r) || run_chain(&r))
 		goto out;
 	if (out_fd >= 0 && wav &&
@@ -1259,7 +1241,7 @@ static int graph_connect(struct graph *g, const struct connect_opts *o)
 	if (out_fd >= 0 && wav && frames != limit)
 		fix_wav_header(out_fd, &g->params, frames * block);
 	fprintf(stderr, "%llu frames through %s%s\n", (unsigned long long)frames,
-		names, stop_requested ? ", stopped by a signal" :
+		names, ksctl_stop_requested ? ", stopped by a signal" :
 		frames < limit && !sret ? ", end of stream" : "");
 	if (sret && sret != -EPIPE) {
 		fprintf(stderr, "%s graph: reading %s failed: %s\n", ksctl_prog,

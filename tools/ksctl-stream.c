@@ -33,25 +33,6 @@ static const struct ks_audio_params default_format = {
 	.type = KS_SAMPLE_PCM, .rate = 48000, .channels = 2, .bits = 16,
 };
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-/* SIGINT/SIGTERM without SA_RESTART: a blocked call returns EINTR. */
-static void catch_stop_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_stop_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 /* ---- options ---- */
 
 struct stream_opts {
@@ -377,7 +358,7 @@ static int wait_ready(int fd, short events, struct progress *pr,
 {
 	int waited = 0;
 
-	while (!stop_requested) {
+	while (!ksctl_stop_requested) {
 		struct pollfd p = { .fd = fd, .events = events };
 		int n = poll(&p, 1, POLL_MS);
 
@@ -413,7 +394,7 @@ static ssize_t read_some(int fd, uint8_t *buf, size_t len)
 {
 	size_t got = 0;
 
-	while (got < len && !stop_requested) {
+	while (got < len && !ksctl_stop_requested) {
 		ssize_t n = read(fd, buf + got, len - got);
 
 		if (n < 0 && errno == EINTR)
@@ -477,7 +458,7 @@ static void wait_played(int pin_fd)
 	struct ks_audio_position pos, last = { 0, 0 };
 	int still = 0;
 
-	while (!stop_requested && still < STALL_MS) {
+	while (!ksctl_stop_requested && still < STALL_MS) {
 		if (ks_property(pin_fd, &set, KSPROPERTY_KSFILTER_STREAM_POSITION,
 				KSPROPERTY_TYPE_GET, NULL, 0, &pos, sizeof(pos),
 				NULL) < 0)
@@ -491,7 +472,7 @@ static void wait_played(int pin_fd)
 		last = pos;
 		usleep(10000);
 	}
-	if (!stop_requested)
+	if (!ksctl_stop_requested)
 		fprintf(stderr, "%s play: the pin took nothing for %d s; stopping with data queued\n",
 			ksctl_prog, STALL_MS / 1000);
 }
@@ -564,7 +545,7 @@ static int play_stream(struct stream_opts *o, int in_fd, int pin_fd,
 	if (!cap)
 		cap = block;
 	progress_init(&pr, "play", o->format.rate);
-	while (!stop_requested && data_size) {
+	while (!ksctl_stop_requested && data_size) {
 		size_t want = cap - have, len;
 		ssize_t n;
 
@@ -599,10 +580,10 @@ static int play_stream(struct stream_opts *o, int in_fd, int pin_fd,
 			break;		/* end of file */
 	}
 	progress_end(&pr, *frames);
-	if (have && !stop_requested && ret >= 0)
+	if (have && !ksctl_stop_requested && ret >= 0)
 		fprintf(stderr, "%s play: %zu bytes at the end are less than a frame (%u bytes): not played\n",
 			ksctl_prog, have, block);
-	if (!stop_requested && ret >= 0) {
+	if (!ksctl_stop_requested && ret >= 0) {
 		send_end_of_stream(pin_fd);
 		wait_played(pin_fd);
 	}
@@ -641,7 +622,7 @@ int ksctl_play(int argc, char **argv)
 			  KSPIN_DATAFLOW_IN, &o.format, &pin);
 	if (pin_fd < 0)
 		goto out;
-	catch_stop_signals();
+	ksctl_catch_stop_signals();
 	if (set_state("play", pin_fd, KSSTATE_RUN) < 0)
 		goto out;
 	ret = play_stream(&o, in_fd, pin_fd, buf, have, data_size, &frames) ?
@@ -651,7 +632,7 @@ int ksctl_play(int argc, char **argv)
 	fprintf(stderr, "%s play: %llu frames (%.2f s of %s) into %s pin %u%s\n",
 		ksctl_prog, (unsigned long long)frames,
 		(double)frames / o.format.rate, text, o.path, pin,
-		stop_requested ? ", stopped by a signal" : "");
+		ksctl_stop_requested ? ", stopped by a signal" : "");
 out:
 	if (pin_fd >= 0)
 		close(pin_fd);
@@ -702,7 +683,7 @@ static int record_stream(struct stream_opts *o, int pin_fd, int out_fd,
 	if (!cap)
 		cap = block;
 	progress_init(&pr, "record", o->format.rate);
-	while (!stop_requested && (!limit || *frames < limit)) {
+	while (!ksctl_stop_requested && (!limit || *frames < limit)) {
 		size_t want = cap;
 		ssize_t n;
 		int r;
@@ -802,7 +783,7 @@ int ksctl_record(int argc, char **argv)
 			ksctl_prog, strerror(errno));
 		goto out;
 	}
-	catch_stop_signals();
+	ksctl_catch_stop_signals();
 	if (set_state("record", pin_fd, KSSTATE_RUN) < 0)
 		goto out;
 	ret = record_stream(&o, pin_fd, out_fd, buf, limit, &frames) < 0 ?
@@ -815,7 +796,7 @@ int ksctl_record(int argc, char **argv)
 	fprintf(stderr, "%s record: %llu frames (%.2f s of %s) from %s pin %u%s\n",
 		ksctl_prog, (unsigned long long)frames,
 		(double)frames / o.format.rate, text, o.path, pin,
-		stop_requested ? ", stopped by a signal" :
+		ksctl_stop_requested ? ", stopped by a signal" :
 		limit && frames < limit ? ", end of stream" : "");
 out:
 	if (out_fd != STDOUT_FILENO && out_fd >= 0)
@@ -931,7 +912,7 @@ static void *check_write_main(void *arg)
 		w->err = ENOMEM;
 		return NULL;
 	}
-	while (w->sent < w->frames && !stop_requested) {
+	while (w->sent < w->frames && !ksctl_stop_requested) {
 		/* Odd chunk sizes, so that no boundary lines up by luck. */
 		size_t n = w->frames - w->sent, i = 0;
 		ssize_t r;
@@ -942,7 +923,7 @@ static void *check_write_main(void *arg)
 				buf, n);
 		while (i < n * block) {
 			r = write(w->fd, buf + i, n * block - i);
-			if (r < 0 && errno == EINTR && !stop_requested)
+			if (r < 0 && errno == EINTR && !ksctl_stop_requested)
 				continue;
 			if (r <= 0) {
 				w->err = r < 0 ? errno : EIO;
@@ -978,14 +959,14 @@ static void check_read(int fd, const struct check_writer *w,
 		res->err = ENOMEM;
 		goto out;
 	}
-	while (bytes < total && !stop_requested) {
+	while (bytes < total && !ksctl_stop_requested) {
 		size_t len = total - bytes < cap * block ? total - bytes :
 			     cap * block;
 		ssize_t n;
 		int r = wait_ready(fd, POLLIN, NULL, 0, STALL_MS);
 
 		if (r <= 0) {
-			res->stalled = r == 0 && !stop_requested;
+			res->stalled = r == 0 && !ksctl_stop_requested;
 			res->err = r < 0 ? -r : 0;
 			break;
 		}
@@ -1061,7 +1042,7 @@ int ksctl_loopback_check(int argc, char **argv)
 			   KSPIN_DATAFLOW_OUT, &o.format, &cpin);
 	if (render < 0 || capture < 0)
 		goto out;
-	catch_stop_signals();
+	ksctl_catch_stop_signals();
 	/* Capture first: frames reaching a Capture that does not run are lost. */
 	if (set_state("loopback-check", capture, KSSTATE_RUN) < 0 ||
 	    set_state("loopback-check", render, KSSTATE_RUN) < 0)
@@ -1083,12 +1064,12 @@ int ksctl_loopback_check(int argc, char **argv)
 		goto out;
 	}
 	check_read(capture, &w, &res);
-	if (res.stalled || res.err || stop_requested) {
+	if (res.stalled || res.err || ksctl_stop_requested) {
 		/* The writer may be blocked: leave it, the exit ends it. */
 		printf("%llu frames sent, %llu received: %s\n",
 		       (unsigned long long)w.sent,
 		       (unsigned long long)res.received,
-		       stop_requested ? "stopped by a signal" :
+		       ksctl_stop_requested ? "stopped by a signal" :
 		       res.stalled ? "no data for 5 s" :
 		       res.err == EPROTO ? "a read returned a partial frame" :
 		       strerror(res.err));

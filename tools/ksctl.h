@@ -5,6 +5,7 @@
 #ifndef _KSCTL_H
 #define _KSCTL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -16,6 +17,14 @@
 #define KSCTL_USAGE	2
 
 extern const char *ksctl_prog;
+
+/*
+ * Set by SIGINT or SIGTERM once ksctl_catch_stop_signals() ran: streaming
+ * commands stop and report what they did.  The handlers are installed
+ * without SA_RESTART, so a blocked call returns EINTR; SIGPIPE is ignored.
+ */
+extern volatile sig_atomic_t ksctl_stop_requested;
+void ksctl_catch_stop_signals(void);
 
 int ksctl_list(int argc, char **argv);
 int ksctl_connect(int argc, char **argv);
