@@ -12,8 +12,9 @@
  * state: the reference a consumer holds keeps ksfilter loaded, which the
  * table does for every provider, so the provider callbacks have nothing
  * to count.  Version 2 adds the queue helpers, the transport between
- * connected pins of different modules (docs/graphs.md); version 1 is
- * still published for consumers built against it.
+ * connected pins of different modules (docs/graphs.md), and version 3
+ * ks_pin_queue_produce(); versions 1 and 2 are still published for
+ * consumers built against them.
  *
  * No locks of its own: publication happens at module init and exit.
  */
@@ -127,6 +128,15 @@ static bool factory_pin_connected(void *context, struct ks_pin *pin)
 	return ks_pin_connected(pin);
 }
 
+static size_t factory_queue_produce(void *context, struct ks_pin *pin,
+				    size_t len,
+				    void (*fn)(void *arg, void *dst,
+					       size_t len),
+				    void *arg)
+{
+	return ks_pin_queue_produce(pin, len, fn, arg);
+}
+
 /* Nothing to count: see the top of the file. */
 static void factory_reference(void *context)
 {
@@ -162,35 +172,52 @@ static const struct ks_filter_factory_interface factory = {
 	.queue_discard = factory_queue_discard,
 	.queue_end_of_stream = factory_queue_end_of_stream,
 	.pin_connected = factory_pin_connected,
+	.queue_produce = factory_queue_produce,
 };
 
 /*
- * Version 1 is the same table cut short, so that a consumer built for it,
- * asking with its smaller size, still finds it (the query picks the
- * highest version not above the one asked for).
+ * Earlier versions are the same table cut short, so that a consumer built
+ * for one, asking with its smaller size, still finds it (the query picks
+ * the highest version not above the one asked for).
  */
-static struct ks_interface factory_v1_header(void)
-{
-	struct ks_interface h = factory.header;
+static const struct {
+	u16 version;
+	u16 size;
+} factory_old[] = {
+	{ 1, KS_FILTER_FACTORY_V1_SIZE },
+	{ 2, KS_FILTER_FACTORY_V2_SIZE },
+};
 
-	h.size = KS_FILTER_FACTORY_V1_SIZE;
-	h.version = 1;
-	return h;
+static void unregister_old(unsigned int n)
+{
+	const guid_t type = KS_INTERFACE_FILTER_FACTORY;
+
+	while (n--)
+		ks_unregister_interface(&type, factory_old[n].version);
 }
 
 int ks_factory_init(void)
 {
 	const guid_t type = KS_INTERFACE_FILTER_FACTORY;
-	struct ks_filter_factory_interface v1 = factory;
+	/* The registry keeps a copy of each: one table is enough. */
+	struct ks_filter_factory_interface old = factory;
+	unsigned int i;
 	int ret;
 
-	v1.header = factory_v1_header();
-	ret = ks_register_interface(&type, &v1.header, THIS_MODULE);
-	if (ret)
-		return ret;
+	for (i = 0; i < ARRAY_SIZE(factory_old); i++) {
+		old.header.version = factory_old[i].version;
+		old.header.size = factory_old[i].size;
+		ret = ks_register_interface(&type, &old.header, THIS_MODULE);
+		if (ret)
+			goto err_unregister_old;
+	}
 	ret = ks_register_interface(&type, &factory.header, THIS_MODULE);
 	if (ret)
-		ks_unregister_interface(&type, 1);
+		goto err_unregister_old;
+	return 0;
+
+err_unregister_old:
+	unregister_old(i);
 	return ret;
 }
 
@@ -199,5 +226,5 @@ void ks_factory_uninit(void)
 	const guid_t type = KS_INTERFACE_FILTER_FACTORY;
 
 	ks_unregister_interface(&type, KS_FILTER_FACTORY_VERSION);
-	ks_unregister_interface(&type, 1);
+	unregister_old(ARRAY_SIZE(factory_old));
 }

@@ -3,41 +3,45 @@
  * ksfilter: connections between pins (docs/graphs.md).
  *
  * A pin created with KSPIN_CONNECT.PinToHandle is connected to the pin
- * that fd names.  The connection (struct ks_link) moves the OUT pin's
- * queued frames into the IN pin's queue inside the kernel, with the same
- * queue code a provider's ks_pin_queue_move() uses, and then calls both
- * pins' process() as a user's read or write would.  Providers need not
- * know whether their pins are connected.
+ * that fd names.  A connection has no queue of its own and copies
+ * nothing: the OUT pin's provider fills its own queue as always, and the
+ * IN pin's provider takes the frames straight from it (the OUT pin's queue
+ * *feeds* the IN pin) with the same queue helpers it uses unconnected
+ * (stream.c, "Connected IN pins").  What the connection does is tell each
+ * side when the other changed something: data for the IN pin's provider,
+ * room for the OUT pin's, by calling their process() as a user's write or
+ * read would.  Providers need not know whether their pins are connected.
  *
  * Why a work item.  Data arrives on an OUT pin from inside a provider's
  * callback (ks_pin_queue_write() in its process(), say), with the
- * provider's locks held and its filter entered.  Moving it on at once
- * would call the peer's provider from there: a chain of n filters would
- * nest n providers' callbacks and locks, and a loop (a transform's output
- * connected to its own input) would recurse without end.  So a queue
- * helper only kicks the connection (ks_link_kick(): queue_work, no lock),
- * and the connection's work item does the move with no provider lock held,
+ * provider's locks held and its filter entered.  Calling the peer's
+ * provider from there would nest providers' callbacks and locks along a
+ * chain of n filters, and a loop (a transform's output connected back to
+ * its input) would recurse without end.  So a queue helper only kicks the
+ * connection (ks_link_kick(): a bit and queue_work, no lock), and the
+ * connection's work item calls the providers with no lock of ours held,
  * entering one filter at a time.  A kick while the work runs queues it
- * again, so nothing is lost; the work stops when a pass moved nothing.
+ * again, so nothing is lost; it stops when no provider changed anything.
  *
  * Lock order:
  *	filter->gate (from unregistration only)
  *	  ks_links_lock (mutex): connecting and disconnecting
- * The work item takes no lock of ours but the queues' (inside
- * ks_stream_link_move()) and enters filters with down_read_trylock(): the
- * only writer of a gate is unregistration, which disconnects the filter's
- * pins and waits for the work under the gate held for writing.  A work
- * item that finds the gate taken leaves that pin's process() out; the pin
- * is being disconnected anyway.
+ * The work item takes no lock of ours and enters filters with
+ * down_read_trylock(): the only writer of a gate is unregistration, which
+ * disconnects the filter's pins and waits for the work under the gate held
+ * for writing.  A work item that finds the gate taken leaves that pin's
+ * process() out; the pin is being disconnected anyway.
  *
  * Lifetime.  A connection holds a reference on both pins.  It is reserved
  * while the new pin is made (both pins marked as taken) and published only
  * when its creation can no longer fail, so that no user ever sees a
- * connection that then vanishes.  pin->link is published with RCU for
- * ks_link_kick(); disconnecting clears both pins'
- * pointers, waits for an RCU grace period (after which no kick can queue
- * the work any more), cancels the work (waiting for a run in progress),
- * and only then drops the references and frees the connection.
+ * connection that then vanishes.  pin->link is published under SRCU, whose
+ * readers may sleep: a kick reads it, and so does a helper that takes data
+ * through it, holding queue locks (ks_link_feed_begin()).  Disconnecting
+ * clears both pins' pointers, waits for an SRCU grace period (after which
+ * no kick and no helper can reach the connection any more), cancels the
+ * work (waiting for a run in progress), and only then drops the references
+ * and frees the connection.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -47,6 +51,7 @@
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/workqueue.h>
 
 #include "compat.h"
@@ -56,27 +61,35 @@
 #include "link.h"
 #include "pin.h"
 
+/* What a kick asks the work to do: which provider to tell. */
+#define KS_LINK_DATA	BIT(0)	/* the IN pin's: data to take */
+#define KS_LINK_ROOM	BIT(1)	/* the OUT pin's: room to fill */
+
 /**
  * struct ks_link - a connection between two pins
- * @out: the pin the data comes from (dataflow OUT)
- * @in: the pin it goes to (dataflow IN)
+ * @out: the pin the data comes from (dataflow OUT), whose queue it stays in
+ * @in: the pin it goes to (dataflow IN), whose provider takes it from there
  * @source: whichever of the two was created with the other's handle
- * @work: moves data from @out to @in
+ * @work: tells the providers (KS_LINK_DATA, KS_LINK_ROOM)
+ * @pending: the KS_LINK_* bits kicked since the work last looked
  * @dead: disconnected: the work does nothing more (under ks_links_lock,
  *	read with READ_ONCE() by the work)
- * @moved: bytes moved, for fdinfo
+ * @moved: bytes the IN pin's provider took, for fdinfo
  */
 struct ks_link {
 	struct ks_pin *out;
 	struct ks_pin *in;
 	struct ks_pin *source;
 	struct work_struct work;
+	atomic_t pending;
 	bool dead;
 	atomic64_t moved;
 };
 
 /* Connecting and disconnecting; pin->link and pin->was_connected. */
 static DEFINE_MUTEX(ks_links_lock);
+/* Readers of pin->link: kicks, and helpers taking data through it. */
+static struct srcu_struct ks_link_srcu;
 static struct workqueue_struct *ks_link_wq;
 
 /* ---- row 14 ---- */
@@ -178,34 +191,82 @@ static void process_pin(struct ks_pin *pin)
 	up_read(&filter->gate);
 }
 
+/* As for a reader and a writer: OUT runs, IN takes data in PAUSE. */
+static bool link_open(const struct ks_link *link)
+{
+	return READ_ONCE(link->out->state) == KSSTATE_RUN &&
+	       READ_ONCE(link->in->state) >= KSSTATE_PAUSE;
+}
+
 static void link_work(struct work_struct *work)
 {
 	struct ks_link *link = container_of(work, struct ks_link, work);
-	size_t bytes;
+	unsigned int pending = atomic_xchg(&link->pending, 0);
 
-	if (READ_ONCE(link->dead))
+	if (READ_ONCE(link->dead) || !link_open(link))
 		return;
-	/* As for a reader and a writer: OUT runs, IN takes data in PAUSE. */
-	if (READ_ONCE(link->out->state) != KSSTATE_RUN ||
-	    READ_ONCE(link->in->state) < KSSTATE_PAUSE)
+	/* Nobody may have the data while the IN pin is reset: it goes. */
+	if (ks_stream_link_drop(link->out, link->in)) {
+		process_pin(link->out);
 		return;
-	if (!ks_stream_link_move(link->out, link->in, &bytes))
-		return;
-	atomic64_add(bytes, &link->moved);
-	/* Data for the IN pin's provider, room for the OUT pin's. */
-	process_pin(link->in);
-	process_pin(link->out);
+	}
+	if (pending & KS_LINK_DATA)
+		process_pin(link->in);
+	if (pending & KS_LINK_ROOM)
+		process_pin(link->out);
+}
+
+static void link_kick(struct ks_pin *pin, bool both)
+{
+	struct ks_link *link;
+	unsigned int bits;
+	int idx;
+
+	idx = srcu_read_lock(&ks_link_srcu);
+	link = srcu_dereference(pin->link, &ks_link_srcu);
+	if (link) {
+		bits = pin == link->out ? KS_LINK_DATA : KS_LINK_ROOM;
+		atomic_or(both ? KS_LINK_DATA | KS_LINK_ROOM : bits,
+			  &link->pending);
+		queue_work(ks_link_wq, &link->work);
+	}
+	srcu_read_unlock(&ks_link_srcu, idx);
 }
 
 void ks_link_kick(struct ks_pin *pin)
 {
+	link_kick(pin, false);
+}
+
+void ks_link_kick_both(struct ks_pin *pin)
+{
+	link_kick(pin, true);
+}
+
+/* The read section lasts until ks_link_feed_end(), whatever is found. */
+bool ks_link_feed_begin(struct ks_pin *in, struct ks_feed *feed)
+	__acquires(&ks_link_srcu)
+{
 	struct ks_link *link;
 
-	rcu_read_lock();
-	link = rcu_dereference(pin->link);
-	if (link)
-		queue_work(ks_link_wq, &link->work);
-	rcu_read_unlock();
+	feed->idx = srcu_read_lock(&ks_link_srcu);
+	link = srcu_dereference(in->link, &ks_link_srcu);
+	if (link && link->in == in && link_open(link)) {
+		feed->link = link;
+		feed->out = link->out;
+		return true;
+	}
+	feed->link = NULL;
+	feed->out = NULL;
+	return false;
+}
+
+void ks_link_feed_end(struct ks_feed *feed, size_t bytes)
+	__releases(&ks_link_srcu)
+{
+	if (feed->link)
+		atomic64_add(bytes, &feed->link->moved);
+	srcu_read_unlock(&ks_link_srcu, feed->idx);
 }
 
 /* ---- connecting and disconnecting ---- */
@@ -218,6 +279,7 @@ struct ks_link *ks_link_reserve(struct ks_pin *source, struct ks_pin *peer)
 	if (!link)
 		return ERR_PTR(-ENOMEM);
 	INIT_WORK(&link->work, link_work);
+	atomic_set(&link->pending, 0);
 	atomic64_set(&link->moved, 0);
 	link->source = source;
 	if (source->dataflow == KSPIN_DATAFLOW_OUT) {
@@ -272,12 +334,12 @@ void ks_link_publish(struct ks_link *link)
 	ks_stream_wake(link->out);
 	ks_stream_wake(link->in);
 	/* The peer may hold data already, and may be running. */
-	queue_work(ks_link_wq, &link->work);
+	ks_link_kick_both(link->out);
 }
 
 /*
  * Take the connection off both pins; NULL if @pin has none.  After this no
- * new kick finds it, once an RCU grace period has passed.
+ * new kick or helper finds it, once an SRCU grace period has passed.
  */
 static struct ks_link *unhook(struct ks_pin *pin)
 {
@@ -301,13 +363,17 @@ void ks_link_disconnect(struct ks_pin *pin)
 
 	if (!link)
 		return;
-	/* No kick can reach it after a grace period; then the work ends. */
-	synchronize_rcu();
+	/*
+	 * No kick can reach it after a grace period, and no helper is taking
+	 * data through it any more; then the work ends.
+	 */
+	synchronize_srcu(&ks_link_srcu);
 	cancel_work_sync(&link->work);
 	/*
-	 * Both readers see the end after what reached them, and the other
-	 * pin's provider is told, as after any move: no connection will
-	 * call it for this pin any more.
+	 * Both sides see the end after what reached them: the IN pin's
+	 * provider after what it took, the OUT pin's reader after what is
+	 * left in its queue.  The other pin's provider is told, as after any
+	 * change: no connection will call it for this pin any more.
 	 */
 	ks_pin_queue_end_of_stream(link->out);
 	ks_pin_queue_end_of_stream(link->in);
@@ -338,13 +404,28 @@ void ks_link_show_fdinfo(struct seq_file *m, struct ks_pin *pin)
 
 int ks_link_init(void)
 {
-	/* Unbound: a move is short, but a chain's moves need not share a CPU. */
-	ks_link_wq = alloc_workqueue("ksfilter_link", WQ_UNBOUND, 0);
-	return ks_link_wq ? 0 : -ENOMEM;
+	int ret;
+
+	ret = init_srcu_struct(&ks_link_srcu);
+	if (ret)
+		return ret;
+	/*
+	 * Unbound: a chain's filters need not share a CPU.  High priority:
+	 * the work is on a stream's data path, which waits for it as block
+	 * I/O waits for kblockd's (make bench: chain_vs_userspace).
+	 */
+	ks_link_wq = alloc_workqueue("ksfilter_link",
+				     WQ_UNBOUND | WQ_HIGHPRI, 0);
+	if (!ks_link_wq) {
+		cleanup_srcu_struct(&ks_link_srcu);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void ks_link_uninit(void)
 {
 	/* Every pin is closed before the module can go: no work is left. */
 	destroy_workqueue(ks_link_wq);
+	cleanup_srcu_struct(&ks_link_srcu);
 }

@@ -49,8 +49,37 @@ void ks_link_abort(struct ks_link *link);
  */
 void ks_link_disconnect(struct ks_pin *pin);
 
-/* Data, room or a state changed on @pin: move what can move. */
+/*
+ * Data or room changed on @pin's side of its connection: its peer's
+ * provider is told.  From anywhere, under any lock; does nothing for a pin
+ * that is not connected.
+ */
 void ks_link_kick(struct ks_pin *pin);
+/* @pin's state changed, or a reset began or ended: both providers. */
+void ks_link_kick_both(struct ks_pin *pin);
+
+/**
+ * struct ks_feed - the OUT pin whose queue a connected IN pin takes from
+ * @link: the connection, NULL when there is nothing to take
+ * @out: its OUT pin, NULL likewise
+ * @idx: the SRCU read section that keeps both
+ */
+struct ks_feed {
+	struct ks_link *link;
+	struct ks_pin *out;
+	int idx;
+};
+
+/*
+ * A helper is about to take data from @in (stream.c): if @in is the IN
+ * pin of a connection whose OUT pin runs while @in is in PAUSE or RUN,
+ * *@feed names the OUT pin, which stays until ks_link_feed_end(), and true
+ * is returned.  Every begin needs its end, whatever it returned.  Queue
+ * locks may be taken in between; nothing may wait for a disconnection.
+ * ks_link_feed_end() counts @bytes taken for fdinfo.
+ */
+bool ks_link_feed_begin(struct ks_pin *in, struct ks_feed *feed);
+void ks_link_feed_end(struct ks_feed *feed, size_t bytes);
 
 /* The fdinfo lines of a connected pin. */
 void ks_link_show_fdinfo(struct seq_file *m, struct ks_pin *pin);

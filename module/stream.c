@@ -56,7 +56,7 @@
  *	filter->gate (rw_semaphore, read)
  *	  pin->lock (mutex)
  *	    provider locks (e.g. the loopback's)
- *	      stream->lock (mutex); two of them: the lower address first
+ *	      stream->lock (mutex); up to three: in address order
  *	        mm->mmap_lock (user copies fault with stream->lock held)
  * No ksfilter lock is ever taken under mmap_lock: mmap needs none, since
  * the buffer is fixed for the pin's life, and no fault handler of ours
@@ -65,12 +65,19 @@
  * stream->lock.  The provider's process() is called with the filter entered
  * and no other lock of ours held; waits happen with no lock held.
  *
- * Connected pins (link.c).  Every helper below that adds data, takes data,
+ * Connected pins (link.c, docs/graphs.md).  A connection copies nothing:
+ * the OUT pin's queue feeds the IN pin.  The helpers that take data from a
+ * pin (ks_pin_queue_read(), _move(), _transform(), _discard()) take from a
+ * connected IN pin's own queue first (what a user wrote before it was
+ * connected) and then straight from its feed, while the OUT pin runs and
+ * the IN pin is in PAUSE or RUN; the IN pin's positions and counts go on
+ * as if the frames had passed through it.  Such a helper holds the feed's
+ * lock with its own, all in address order, so a chain or a loop of
+ * connections cannot deadlock.  Every helper that adds data, takes data,
  * discards or marks an end kicks the pin's connection, if it has one, and
  * so does a state change or a reset: a kick only queues the connection's
- * work, under RCU, so it may come from under any lock of ours or a
- * provider's.  The work moves data with ks_stream_link_move(), which kicks
- * nothing itself.
+ * work, under SRCU, so it may come from under any lock of ours or a
+ * provider's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -976,7 +983,7 @@ static long reset_state(struct ks_pin *pin, u32 __user *arg)
 	mutex_unlock(&q->lock);
 	ks_stream_wake(pin);
 	reset_provider(pin, how);
-	ks_link_kick(pin);
+	ks_link_kick_both(pin);
 	return 0;
 }
 
@@ -1013,7 +1020,7 @@ void ks_stream_state_changed(struct ks_pin *pin, unsigned int state)
 	}
 	/* Blocked calls recheck: data may move now, or fail with EBADFD. */
 	ks_stream_wake(pin);
-	ks_link_kick(pin);
+	ks_link_kick_both(pin);
 }
 
 __poll_t ks_stream_poll(struct ks_pin *pin)
@@ -1134,6 +1141,82 @@ void ks_stream_get_buffer(struct ks_pin *pin, struct ks_stream_buffer *buf)
 	mutex_unlock(&q->lock);
 }
 
+/* ---- connected IN pins ---- */
+
+/* Up to three queues' locks, taken in address order, each once. */
+struct ks_qlocks {
+	struct ks_stream *q[3];
+	unsigned int n;
+};
+
+static void qlocks_add(struct ks_qlocks *l, struct ks_stream *q)
+{
+	unsigned int i;
+
+	if (!q)
+		return;
+	for (i = 0; i < l->n; i++)
+		if (l->q[i] == q)
+			return;
+	for (i = l->n; i && l->q[i - 1] > q; i--)
+		l->q[i] = l->q[i - 1];
+	l->q[i] = q;
+	l->n++;
+}
+
+static void qlocks_lock(struct ks_qlocks *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		mutex_lock_nested(&l->q[i]->lock, i);
+}
+
+static void qlocks_unlock(struct ks_qlocks *l)
+{
+	unsigned int i;
+
+	for (i = l->n; i--; )
+		mutex_unlock(&l->q[i]->lock);
+}
+
+/*
+ * May the provider of the connected IN pin whose queue is @q take from
+ * the feed @fq now?  Only once its own queue is empty, marks included
+ * (what a user wrote before the connection comes first), never in a reset,
+ * and only frames of its own size (DATAFORMAT may have changed either pin
+ * in STOP).  Both locks held.
+ */
+static bool feed_open(const struct ks_stream *q, const struct ks_stream *fq)
+{
+	return fq && !q->resetting && q->frame == fq->frame && !used(q) &&
+	       q->pkt_head == q->pkt_tail;
+}
+
+/*
+ * @n bytes came to @q's provider from its feed: @q's positions and counts
+ * move as if they had passed through its queue.
+ */
+static void pass_through(struct ks_stream *q, u32 n)
+{
+	advance_head(q, n);
+	WRITE_ONCE(q->tail, q->tail + n);
+	q->bytes_out += n;
+}
+
+/* Discarding on a connected IN pin: what its feed holds goes too. */
+static u32 drop_fed(struct ks_stream *q, struct ks_stream *fq)
+{
+	u32 n = used(fq);
+
+	advance_tail(fq, n);
+	WRITE_ONCE(fq->pkt_tail, fq->pkt_head);
+	advance_head(q, n);
+	WRITE_ONCE(q->tail, q->tail + n);
+	q->dropped += n;
+	return n;
+}
+
 /* ---- helpers for providers (include/linux/ksfilter.h) ---- */
 
 u32 ks_pin_frame_size(struct ks_pin *pin)
@@ -1173,19 +1256,75 @@ size_t ks_pin_queue_write(struct ks_pin *pin, const void *data, size_t len)
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_write);
 
+size_t ks_pin_queue_produce(struct ks_pin *pin, size_t len,
+			    void (*fn)(void *arg, void *dst, size_t len),
+			    void *arg)
+{
+	struct ks_stream *q = &pin->stream;
+	size_t done, run;
+	u8 *dst;
+	u32 n;
+
+	if (WARN_ON_ONCE(!fn))
+		return 0;
+	mutex_lock(&q->lock);
+	n = q->resetting ? 0 : min_t(size_t, rounddown(len, q->frame),
+				     space(q));
+	/* The size and the head are whole frames: so is every run. */
+	for (done = 0; done < n; done += run) {
+		dst = ring_at(q, q->head + done, n - done, &run);
+		fn(arg, dst, run);
+	}
+	advance_head(q, n);
+	mutex_unlock(&q->lock);
+	if (n) {
+		wake(pin);
+		ks_link_kick(pin);
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(ks_pin_queue_produce);
+
+/* No reader of this side sees marks: drop those passed. */
+static void drop_passed_marks(struct ks_stream *q)
+{
+	while (!used(q) && pkt_oldest(q))
+		pkt_drop(q);
+}
+
+static u32 read_locked(struct ks_stream *q, void *data, size_t len)
+{
+	u32 n = min_t(size_t, rounddown(len, q->frame), used(q));
+
+	ring_to_kernel(q, q->tail, data, n);
+	advance_tail(q, n);
+	drop_passed_marks(q);
+	return n;
+}
+
 size_t ks_pin_queue_read(struct ks_pin *pin, void *data, size_t len)
 {
 	struct ks_stream *q = &pin->stream;
-	u32 n;
+	struct ks_qlocks locks = {};
+	struct ks_feed feed;
+	struct ks_stream *fq;
+	u32 n, fed = 0;
 
-	mutex_lock(&q->lock);
-	n = min_t(size_t, rounddown(len, q->frame), used(q));
-	ring_to_kernel(q, q->tail, data, n);
-	advance_tail(q, n);
-	/* No reader of this side sees marks: drop those passed. */
-	while (!used(q) && pkt_oldest(q))
-		pkt_drop(q);
-	mutex_unlock(&q->lock);
+	ks_link_feed_begin(pin, &feed);
+	fq = feed.out ? &feed.out->stream : NULL;
+	qlocks_add(&locks, q);
+	qlocks_add(&locks, fq);
+	qlocks_lock(&locks);
+	n = read_locked(q, data, len);
+	if (feed_open(q, fq)) {
+		fed = read_locked(fq, (u8 *)data + n, len - n);
+		pass_through(q, fed);
+	}
+	qlocks_unlock(&locks);
+	if (fed)
+		wake(feed.out);
+	ks_link_feed_end(&feed, fed);
+	n += fed;
 	if (n) {
 		wake(pin);
 		ks_link_kick(pin);
@@ -1197,15 +1336,28 @@ EXPORT_SYMBOL_GPL(ks_pin_queue_read);
 size_t ks_pin_queue_discard(struct ks_pin *pin)
 {
 	struct ks_stream *q = &pin->stream;
-	u32 n;
+	struct ks_qlocks locks = {};
+	struct ks_feed feed;
+	struct ks_stream *fq;
+	u32 n, fed = 0;
 
-	mutex_lock(&q->lock);
+	ks_link_feed_begin(pin, &feed);
+	fq = feed.out ? &feed.out->stream : NULL;
+	qlocks_add(&locks, q);
+	qlocks_add(&locks, fq);
+	qlocks_lock(&locks);
 	n = used(q);
 	flush(q);
-	mutex_unlock(&q->lock);
+	if (feed_open(q, fq))
+		fed = drop_fed(q, fq);
+	qlocks_unlock(&locks);
+	if (fed)
+		wake(feed.out);
+	ks_link_feed_end(&feed, fed);
 	wake(pin);
-	ks_link_kick(pin);
-	return n;
+	if (n + fed)
+		ks_link_kick(pin);
+	return n + fed;
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_discard);
 
@@ -1226,20 +1378,6 @@ bool ks_pin_queue_end_of_stream(struct ks_pin *pin)
 	return ok;
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_end_of_stream);
-
-static void lock_two(struct ks_stream *a, struct ks_stream *b)
-{
-	if (a > b)
-		swap(a, b);
-	mutex_lock(&a->lock);
-	mutex_lock_nested(&b->lock, SINGLE_DEPTH_NESTING);
-}
-
-static void unlock_two(struct ks_stream *a, struct ks_stream *b)
-{
-	mutex_unlock(&a->lock);
-	mutex_unlock(&b->lock);
-}
 
 /* As much as @to has room for, packets and marks with their data. */
 static u32 move_locked(struct ks_stream *to, struct ks_stream *from,
@@ -1288,32 +1426,52 @@ static u32 move_locked(struct ks_stream *to, struct ks_stream *from,
 }
 
 /*
- * What @to has room for of @from's queue, through @mv.  Returns whether
- * anything changed on either queue (bytes, marks, or @from flushed), and
- * the bytes moved in *@bytes.  With @same_frame, frames of different sizes
- * move nothing (a connection whose formats differ).
+ * What @to has room for of @from's queue, through @mv, and then of its
+ * feed if @from is a connected IN pin.  Returns whether anything changed
+ * on any of the queues (bytes, marks, or a queue flushed), and the bytes
+ * moved in *@bytes.
  */
 static bool move_pins(struct ks_pin *from, struct ks_pin *to,
-		      const struct ks_mover *mv, bool same_frame,
-		      size_t *bytes)
+		      const struct ks_mover *mv, size_t *bytes)
 {
-	struct ks_stream *src = &from->stream, *dst = &to->stream;
+	struct ks_stream *src = &from->stream, *dst = &to->stream, *fq;
+	struct ks_qlocks locks = {};
+	struct ks_feed feed;
 	unsigned int pkts;
 	bool changed;
 	u64 before;
+	u32 fed = 0;
 
-	*bytes = 0;
-	lock_two(src, dst);
+	ks_link_feed_begin(from, &feed);
+	fq = feed.out ? &feed.out->stream : NULL;
+	/* Nothing moves from a queue into itself: a loop holds its data. */
+	if (fq == dst)
+		fq = NULL;
+	qlocks_add(&locks, src);
+	qlocks_add(&locks, dst);
+	qlocks_add(&locks, fq);
+	qlocks_lock(&locks);
 	before = src->tail;
 	pkts = src->pkt_tail;
+	*bytes = 0;
 	if (dst->resetting) {
 		/* Nobody may have it: the reader asked for it to go. */
 		flush(src);
-	} else if (!same_frame || src->frame == dst->frame) {
+		if (feed_open(src, fq))
+			fed = drop_fed(src, fq);
+	} else {
 		*bytes = move_locked(dst, src, mv);
+		if (feed_open(src, fq)) {
+			fed = move_locked(dst, fq, mv);
+			pass_through(src, fed);
+			*bytes += fed;
+		}
 	}
-	changed = src->tail != before || src->pkt_tail != pkts;
-	unlock_two(src, dst);
+	changed = src->tail != before || src->pkt_tail != pkts || fed;
+	qlocks_unlock(&locks);
+	if (fed)
+		wake(feed.out);
+	ks_link_feed_end(&feed, fed);
 	if (!changed)
 		return false;
 	wake(from);
@@ -1337,7 +1495,7 @@ size_t ks_pin_queue_move(struct ks_pin *from, struct ks_pin *to)
 
 	if (WARN_ON_ONCE(from == to))
 		return 0;
-	moved(from, to, move_pins(from, to, &copy, false, &n));
+	moved(from, to, move_pins(from, to, &copy, &n));
 	return n;
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_move);
@@ -1352,16 +1510,27 @@ size_t ks_pin_queue_transform(struct ks_pin *from, struct ks_pin *to,
 
 	if (WARN_ON_ONCE(from == to || !fn))
 		return 0;
-	moved(from, to, move_pins(from, to, &mv, false, &n));
+	moved(from, to, move_pins(from, to, &mv, &n));
 	return n;
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_transform);
 
-bool ks_stream_link_move(struct ks_pin *out, struct ks_pin *in, size_t *bytes)
+bool ks_stream_link_drop(struct ks_pin *out, struct ks_pin *in)
 {
-	static const struct ks_mover copy = {};
+	struct ks_stream *q = &out->stream;
+	bool dropped = false;
 
-	return move_pins(out, in, &copy, true, bytes);
+	if (!READ_ONCE(in->stream.resetting))
+		return false;
+	mutex_lock(&q->lock);
+	if (used(q) || pkt_oldest(q)) {
+		flush(q);
+		dropped = true;
+	}
+	mutex_unlock(&q->lock);
+	if (dropped)
+		wake(out);
+	return dropped;
 }
 
 bool ks_pin_connected(struct ks_pin *pin)

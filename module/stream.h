@@ -115,11 +115,11 @@ long ks_stream_ioctl(struct ks_pin *pin, struct file *file, unsigned int cmd,
 		     void __user *arg);
 
 /*
- * A connection's move (link.c): what @in has room for of @out's queue,
- * when their frames are the same size.  Returns whether anything changed,
- * with the bytes moved in *@bytes; kicks no connection.
+ * A connection whose IN pin @in is in a reset (link.c): nobody may have
+ * what @out queued, so it goes.  Returns whether anything went; kicks no
+ * connection.
  */
-bool ks_stream_link_move(struct ks_pin *out, struct ks_pin *in, size_t *bytes);
+bool ks_stream_link_drop(struct ks_pin *out, struct ks_pin *in);
 
 /* KSPROPSETID_KSFILTER_STREAM; the filter is entered. */
 void ks_stream_get_position(struct ks_pin *pin, struct ks_audio_position *pos);

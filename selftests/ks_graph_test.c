@@ -1527,6 +1527,92 @@ TEST_F_TIMEOUT(graph, chain_gain_200_percent_clamps_byte_exact, 120)
 	EXPECT_LT(0, ck.clamped);
 }
 
+/* The number after @key in @fd's fdinfo, or -1. */
+static long long fdinfo_number(int fd, const char *key)
+{
+	char v[64];
+
+	if (fdinfo_value(fd, key, v, sizeof(v)))
+		return -1;
+	return strtoll(v, NULL, 10);
+}
+
+/*
+ * A connection copies nothing: Render's provider takes ks-gain Out's
+ * frames from ks-gain Out's own queue.  Render's queue stays empty, its
+ * counts go on as if the frames had passed through it, and both pins'
+ * fdinfo count the same bytes taken through the connection.
+ */
+TEST_F_TIMEOUT(graph, chain_sink_queue_stays_empty_counts_pass_through, 120)
+{
+	long long n, in, out, link;
+	struct checker ck;
+	struct chain c;
+
+	chain_start(_metadata, self, &c);
+	checker_init(&ck, 0, self->percent);
+	n = read_checked(c.capture, &ck, 256 * 1024, NULL);
+	ASSERT_EQ(256 * 1024, n) TH_LOG("%s", err_str(n));
+	EXPECT_EXACT(&ck);
+	/* Hold the chain still: an OUT pin out of RUN feeds nobody. */
+	ASSERT_EQ(0, ks_pin_set_state(c.gain_out, KSSTATE_PAUSE));
+	ASSERT_EQ(0, ks_pin_set_state(c.gen_out, KSSTATE_PAUSE));
+	usleep(100 * 1000);
+	EXPECT_EQ(0, fdinfo_number(c.render, "ks-queued"));
+	EXPECT_EQ(0, fdinfo_number(c.gain_in, "ks-queued"));
+	in = fdinfo_number(c.render, "ks-bytes-in");
+	out = fdinfo_number(c.render, "ks-bytes-out");
+	link = fdinfo_number(c.render, "ks-link-bytes");
+	EXPECT_LE(256 * 1024, in);
+	EXPECT_EQ(in, out);
+	EXPECT_EQ(in, link);
+	EXPECT_EQ(link, fdinfo_number(c.gain_out, "ks-link-bytes"));
+	EXPECT_LE(256 * 1024, fdinfo_number(c.gain_in, "ks-link-bytes"));
+}
+
+/*
+ * What a user wrote into a sink pin before it was connected is its
+ * provider's first: Capture reads it, then the chain's stream from its
+ * first frame, byte-exact.
+ */
+TEST_F_TIMEOUT(graph, sink_data_written_before_connection_comes_first, 120)
+{
+	static uint8_t early[16 * 1024], buf[sizeof(early)];
+	struct checker ck;
+	struct chain c;
+	unsigned int i;
+	long long n;
+	ssize_t got;
+
+	for (i = 0; i < sizeof(early); i++)
+		early[i] = (uint8_t)(i * 7 + 1);
+	c.capture = lb_capture(self);
+	ASSERT_LE(0, c.capture);
+	ASSERT_EQ(0, ks_pin_set_state(c.capture, KSSTATE_RUN));
+	c.render = lb_render(self, 0);
+	ASSERT_LE(0, c.render);
+	/* PAUSE: Render queues what it is given, ks-loopback moves nothing. */
+	ASSERT_EQ(0, ks_pin_set_state(c.render, KSSTATE_PAUSE));
+	ASSERT_EQ((ssize_t)sizeof(early), wr(c.render, early, sizeof(early)));
+	c.gain_out = gain_out(self, self->gain, c.render);
+	ASSERT_LE(0, c.gain_out);
+	c.gain_in = gain_in(self, self->gain, 0);
+	ASSERT_LE(0, c.gain_in);
+	c.gen_out = gen_out(self, c.gain_in);
+	ASSERT_LE(0, c.gen_out);
+	ASSERT_EQ(0, run_all((int[]){ c.render, c.gain_out, c.gain_in,
+				      c.gen_out }, 4));
+	for (got = 0; got < (ssize_t)sizeof(buf); got += n) {
+		n = read_wait(c.capture, buf + got, sizeof(buf) - got, WAIT_MS);
+		ASSERT_LT(0, n) TH_LOG("Capture: %s", err_str(n));
+	}
+	EXPECT_EQ(0, memcmp(early, buf, sizeof(early)));
+	checker_init(&ck, 0, self->percent);
+	n = read_checked(c.capture, &ck, 64 * 1024, NULL);
+	EXPECT_EQ(64 * 1024, n) TH_LOG("%s", err_str(n));
+	EXPECT_EXACT(&ck);
+}
+
 /* ==== disconnecting while streaming ==== */
 
 /* Closing the generator: Capture gets what was in flight, then the end. */

@@ -357,6 +357,7 @@ TEST_F(iface, duplicate_registration_is_eexist)
 
 TEST_F(iface, debugfs_lists_every_version)
 {
+	unsigned int v2_size;
 	struct iface_line l;
 	bool found;
 
@@ -370,13 +371,19 @@ TEST_F(iface, debugfs_lists_every_version)
 	ASSERT_TRUE(found);
 	EXPECT_EQ(V2_SIZE, l.size);
 
-	/* The core's own filter factory: version 2 and, cut short, 1. */
-	EXPECT_EQ(2, iface_lookup(FACTORY_TYPE, 1, &l, &found));
+	/* The core's own filter factory: version 3 and, cut short, 2 and 1. */
+	EXPECT_EQ(3, iface_lookup(FACTORY_TYPE, 1, &l, &found));
 	ASSERT_TRUE(found);
 	EXPECT_STREQ("ksfilter", l.owner);
 	iface_lookup(FACTORY_TYPE, 2, &l, &found);
 	ASSERT_TRUE(found);
 	EXPECT_STREQ("ksfilter", l.owner);
+	v2_size = l.size;
+	iface_lookup(FACTORY_TYPE, 3, &l, &found);
+	ASSERT_TRUE(found);
+	EXPECT_STREQ("ksfilter", l.owner);
+	/* Each version only appends: 1 < 2 < 3, one pointer more in 3. */
+	EXPECT_EQ(v2_size + sizeof(void *), l.size);
 }
 
 TEST_F(iface, factory_filter_registers_through_the_interface)

@@ -286,6 +286,25 @@ size_t ks_pin_queue_space(struct ks_pin *pin);
 size_t ks_pin_queue_write(struct ks_pin *pin, const void *data, size_t len);
 
 /**
+ * ks_pin_queue_produce() - make data in place in a pin's queue
+ * @pin: a pin (a dataflow OUT pin, whose reader is userspace)
+ * @len: at most this many bytes, in whole frames
+ * @fn: writes the next @len bytes at @dst
+ * @arg: passed to @fn
+ *
+ * As ks_pin_queue_write(), without a copy: the data is made where it is
+ * queued, by @fn, called in stream order once or twice as the cyclic
+ * buffer wraps, each time for whole frames.  @fn runs with the queue
+ * locked and must not sleep or call back into ksfilter.  A generator
+ * fills its output pin with it (module/samples/ks-gen.c).
+ *
+ * Return: the bytes queued.
+ */
+size_t ks_pin_queue_produce(struct ks_pin *pin, size_t len,
+			    void (*fn)(void *arg, void *dst, size_t len),
+			    void *arg);
+
+/**
  * ks_pin_queue_read() - take data from a pin's queue
  * @pin: a pin (a dataflow IN pin, whose writer is userspace)
  * @data: where the bytes go
@@ -315,7 +334,7 @@ size_t ks_pin_queue_move(struct ks_pin *from, struct ks_pin *to);
  * @arg: passed to @fn
  *
  * As ks_pin_queue_move(), but the data passes through @fn on its way, in
- * whole frames, once or twice per move as the cyclic buffers wrap.  @fn
+ * whole frames, in as many pieces as the cyclic buffers wrap.  @fn
  * runs with both queues locked and must not sleep or call back into
  * ksfilter.  A transform filter moves its input pin's data to its output
  * pin with it (module/samples/ks-gain.c).
@@ -435,11 +454,11 @@ int ks_query_interface(const guid_t *type, u16 size, u16 version,
 /*
  * KS_INTERFACE_FILTER_FACTORY: the core's own filter API as an interface, so
  * that a companion module registers filters with ks_query_interface() as
- * its only link to ksfilter.  Version 1.
+ * its only link to ksfilter.
  */
 #define KS_INTERFACE_FILTER_FACTORY GUID_INIT(0x3DEB4AEA, 0x896A, 0x4C25, \
 	0x8C, 0x23, 0x2A, 0x00, 0x02, 0x4A, 0x7B, 0x63)
-#define KS_FILTER_FACTORY_VERSION 2
+#define KS_FILTER_FACTORY_VERSION 3
 
 /**
  * struct ks_filter_factory_interface - the filter API as an interface
@@ -463,10 +482,13 @@ int ks_query_interface(const guid_t *type, u16 size, u16 version,
  * @queue_discard: ks_pin_queue_discard()
  * @queue_end_of_stream: ks_pin_queue_end_of_stream()
  * @pin_connected: ks_pin_connected()
+ * @queue_produce: ks_pin_queue_produce() (version 3)
  *
  * Version 2 adds the queue helpers: the transport between connected pins
- * of different modules (docs/graphs.md).  Version 1, the table up to
- * @pin_set_context (KS_FILTER_FACTORY_V1_SIZE bytes), is still published.
+ * of different modules (docs/graphs.md).  Version 3 adds @queue_produce.
+ * Versions 1 (the table up to @pin_set_context, KS_FILTER_FACTORY_V1_SIZE
+ * bytes) and 2 (up to @pin_connected, KS_FILTER_FACTORY_V2_SIZE bytes) are
+ * still published.
  *
  * Query it with ks_query_interface(&type, sizeof(iface),
  * KS_FILTER_FACTORY_VERSION, &iface.header, NULL); the reference taken
@@ -503,11 +525,17 @@ struct ks_filter_factory_interface {
 	size_t (*queue_discard)(void *context, struct ks_pin *pin);
 	bool (*queue_end_of_stream)(void *context, struct ks_pin *pin);
 	bool (*pin_connected)(void *context, struct ks_pin *pin);
+	size_t (*queue_produce)(void *context, struct ks_pin *pin, size_t len,
+				void (*fn)(void *arg, void *dst, size_t len),
+				void *arg);
 };
 
 /* The size of version 1 of the filter-factory table, before the helpers. */
 #define KS_FILTER_FACTORY_V1_SIZE \
 	offsetof(struct ks_filter_factory_interface, pin_frame_size)
+/* The size of version 2, before ks_pin_queue_produce(). */
+#define KS_FILTER_FACTORY_V2_SIZE \
+	offsetof(struct ks_filter_factory_interface, queue_produce)
 
 #endif /* __KERNEL__ */
 

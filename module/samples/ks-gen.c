@@ -4,7 +4,7 @@
  * generator with no clock.
  *
  * It registers the filter "ks-gen" (categories AUDIO and CAPTURE) through
- * the core's KS_INTERFACE_FILTER_FACTORY, version 2 or later, which is its
+ * the core's KS_INTERFACE_FILTER_FACTORY, version 3 or later, which is its
  * only link to ksfilter: it registers its filter and moves its data with
  * that table's functions.  Its pin, which ksctl and the tests rely on:
  *
@@ -23,7 +23,9 @@
  * Each Out pin instance streams its own ks_chain_sample(frame, channel),
  * little-endian, frames counted from 0: in RUN it fills its queue with
  * whole frames whenever the core says there is room (process) and when it
- * starts running, as fast as a reader or the connection drains it.  Going
+ * starts running, as fast as a reader or the connection drains it.  The
+ * samples are made in the queue itself (queue_produce), not copied there.
+ * Going
  * to STOP starts the count again at 0; PAUSE and a reset keep it.
  *
  * Lock order: the core's locks (the filter's gate, the pin's lock for
@@ -41,9 +43,6 @@
 
 #include "ks-chain.h"
 
-/* Frames are built this many bytes at a time, in the pin's context. */
-#define GEN_CHUNK_BYTES		4096
-
 /* The factory, queried at load and dropped at unload. */
 static struct ks_filter_factory_interface factory;
 static struct ks_filter *gen_filter;
@@ -54,10 +53,9 @@ static struct ks_filter *gen_filter;
  * set_state() at the same time, and the frames queued must follow @frame.
  */
 struct gen_pin {
-	struct mutex lock;	/* frame, running, chunk */
+	struct mutex lock;	/* frame, running */
 	u64 frame;
 	bool running;
-	__le16 chunk[GEN_CHUNK_BYTES / sizeof(__le16)];
 };
 
 static struct gen_pin *gen_pin_of(struct ks_pin *pin)
@@ -83,48 +81,47 @@ static unsigned int gen_channels(struct ks_pin *pin)
 	return channels <= KS_CHAIN_MAX_CHANNELS ? channels : 0;
 }
 
-/* Frames @gp->frame onwards into the chunk: @frames of @channels. */
-static void gen_build(struct gen_pin *gp, unsigned int frames,
-		      unsigned int channels)
+/* What gen_produce() makes: the pin's frames, of @channels. */
+struct gen_run {
+	struct gen_pin *gp;
+	unsigned int channels;
+};
+
+/*
+ * The next @len bytes of the stream (whole frames) at @dst, in the queue
+ * itself: the core calls this for what it queues, so the count follows
+ * what was queued and the stream has no gap and no repeat.
+ */
+static void gen_produce(void *arg, void *dst, size_t len)
 {
-	__le16 *p = gp->chunk;
-	unsigned int i, c;
+	struct gen_run *run = arg;
+	struct gen_pin *gp = run->gp;
+	size_t frames = len / (run->channels * sizeof(__le16));
+	__le16 *p = dst;
+	unsigned int c;
+	size_t i;
 
 	for (i = 0; i < frames; i++)
-		for (c = 0; c < channels; c++)
+		for (c = 0; c < run->channels; c++)
 			*p++ = cpu_to_le16((u16)ks_chain_sample(gp->frame + i,
 								c));
+	gp->frame += frames;
 }
 
 /*
  * Fill a running pin's queue with whole frames until it is full.  Only we
- * write to this queue, under gp->lock, but a reset may empty it or refuse
- * data at any time: the count follows what was actually queued, so the
- * stream has no gap and no repeat.
+ * write to this queue, under gp->lock; a reset may empty it or refuse
+ * data at any time, which gen_produce() follows.
  */
 static void gen_fill(struct ks_pin *pin, struct gen_pin *gp)
 {
-	void *ctx = factory.header.context;
-	unsigned int channels = gen_channels(pin);
-	size_t frame_bytes = channels * sizeof(__le16);
-	size_t room, len, queued;
-	unsigned int frames;
+	struct gen_run run = { .gp = gp, .channels = gen_channels(pin) };
 
 	lockdep_assert_held(&gp->lock);
-	if (!gp->running || !channels)
+	if (!gp->running || !run.channels)
 		return;
-	for (;;) {
-		room = factory.queue_space(ctx, pin);
-		frames = min(room, sizeof(gp->chunk)) / frame_bytes;
-		if (!frames)
-			return;
-		gen_build(gp, frames, channels);
-		len = frames * frame_bytes;
-		queued = factory.queue_write(ctx, pin, gp->chunk, len);
-		gp->frame += queued / frame_bytes;
-		if (queued < len)
-			return;
-	}
+	factory.queue_produce(factory.header.context, pin, SIZE_MAX,
+			      gen_produce, &run);
 }
 
 static int gen_open(struct ks_pin *pin)
@@ -229,7 +226,7 @@ static const struct ks_filter_descriptor gen_desc = {
 };
 
 /*
- * The factory, version 2 at least: a version 1 core has no queue helpers
+ * The factory, version 3 at least: an older core has no queue_produce
  * (the rest of our copy would be NULL), so refuse to load on it.
  */
 static int gen_get_factory(void)
@@ -242,7 +239,7 @@ static int gen_get_factory(void)
 				 NULL);
 	if (ret)
 		return ret;
-	if (factory.header.version < 2) {
+	if (factory.header.version < 3) {
 		factory.header.interface_dereference(factory.header.context);
 		return -EPROTONOSUPPORT;
 	}
