@@ -1217,6 +1217,40 @@ static u32 drop_fed(struct ks_stream *q, struct ks_stream *fq)
 	return n;
 }
 
+/*
+ * Taking from a pin: its queue, the feed if it is a connected IN pin, and
+ * the queue @also that the data goes to, if any, all locked.  Nothing is
+ * taken from a queue into itself: a loop holds its data.
+ */
+struct ks_take {
+	struct ks_feed feed;
+	struct ks_stream *fq;
+	struct ks_qlocks locks;
+};
+
+static void take_begin(struct ks_take *t, struct ks_pin *pin,
+		       struct ks_stream *also)
+{
+	ks_link_feed_begin(pin, &t->feed);
+	t->fq = t->feed.out ? &t->feed.out->stream : NULL;
+	if (t->fq == also)
+		t->fq = NULL;
+	t->locks.n = 0;
+	qlocks_add(&t->locks, &pin->stream);
+	qlocks_add(&t->locks, also);
+	qlocks_add(&t->locks, t->fq);
+	qlocks_lock(&t->locks);
+}
+
+/* @fed bytes came from the feed: its OUT pin has room again. */
+static void take_end(struct ks_take *t, u32 fed)
+{
+	qlocks_unlock(&t->locks);
+	if (fed)
+		wake(t->feed.out);
+	ks_link_feed_end(&t->feed, fed);
+}
+
 /* ---- helpers for providers (include/linux/ksfilter.h) ---- */
 
 u32 ks_pin_frame_size(struct ks_pin *pin)
@@ -1305,25 +1339,16 @@ static u32 read_locked(struct ks_stream *q, void *data, size_t len)
 size_t ks_pin_queue_read(struct ks_pin *pin, void *data, size_t len)
 {
 	struct ks_stream *q = &pin->stream;
-	struct ks_qlocks locks = {};
-	struct ks_feed feed;
-	struct ks_stream *fq;
+	struct ks_take t;
 	u32 n, fed = 0;
 
-	ks_link_feed_begin(pin, &feed);
-	fq = feed.out ? &feed.out->stream : NULL;
-	qlocks_add(&locks, q);
-	qlocks_add(&locks, fq);
-	qlocks_lock(&locks);
+	take_begin(&t, pin, NULL);
 	n = read_locked(q, data, len);
-	if (feed_open(q, fq)) {
-		fed = read_locked(fq, (u8 *)data + n, len - n);
+	if (feed_open(q, t.fq)) {
+		fed = read_locked(t.fq, (u8 *)data + n, len - n);
 		pass_through(q, fed);
 	}
-	qlocks_unlock(&locks);
-	if (fed)
-		wake(feed.out);
-	ks_link_feed_end(&feed, fed);
+	take_end(&t, fed);
 	n += fed;
 	if (n) {
 		wake(pin);
@@ -1336,24 +1361,15 @@ EXPORT_SYMBOL_GPL(ks_pin_queue_read);
 size_t ks_pin_queue_discard(struct ks_pin *pin)
 {
 	struct ks_stream *q = &pin->stream;
-	struct ks_qlocks locks = {};
-	struct ks_feed feed;
-	struct ks_stream *fq;
+	struct ks_take t;
 	u32 n, fed = 0;
 
-	ks_link_feed_begin(pin, &feed);
-	fq = feed.out ? &feed.out->stream : NULL;
-	qlocks_add(&locks, q);
-	qlocks_add(&locks, fq);
-	qlocks_lock(&locks);
+	take_begin(&t, pin, NULL);
 	n = used(q);
 	flush(q);
-	if (feed_open(q, fq))
-		fed = drop_fed(q, fq);
-	qlocks_unlock(&locks);
-	if (fed)
-		wake(feed.out);
-	ks_link_feed_end(&feed, fed);
+	if (feed_open(q, t.fq))
+		fed = drop_fed(q, t.fq);
+	take_end(&t, fed);
 	wake(pin);
 	if (n + fed)
 		ks_link_kick(pin);
@@ -1434,44 +1450,32 @@ static u32 move_locked(struct ks_stream *to, struct ks_stream *from,
 static bool move_pins(struct ks_pin *from, struct ks_pin *to,
 		      const struct ks_mover *mv, size_t *bytes)
 {
-	struct ks_stream *src = &from->stream, *dst = &to->stream, *fq;
-	struct ks_qlocks locks = {};
-	struct ks_feed feed;
+	struct ks_stream *src = &from->stream, *dst = &to->stream;
+	struct ks_take t;
 	unsigned int pkts;
 	bool changed;
 	u64 before;
 	u32 fed = 0;
 
-	ks_link_feed_begin(from, &feed);
-	fq = feed.out ? &feed.out->stream : NULL;
-	/* Nothing moves from a queue into itself: a loop holds its data. */
-	if (fq == dst)
-		fq = NULL;
-	qlocks_add(&locks, src);
-	qlocks_add(&locks, dst);
-	qlocks_add(&locks, fq);
-	qlocks_lock(&locks);
+	take_begin(&t, from, dst);
 	before = src->tail;
 	pkts = src->pkt_tail;
 	*bytes = 0;
 	if (dst->resetting) {
 		/* Nobody may have it: the reader asked for it to go. */
 		flush(src);
-		if (feed_open(src, fq))
-			fed = drop_fed(src, fq);
+		if (feed_open(src, t.fq))
+			fed = drop_fed(src, t.fq);
 	} else {
 		*bytes = move_locked(dst, src, mv);
-		if (feed_open(src, fq)) {
-			fed = move_locked(dst, fq, mv);
+		if (feed_open(src, t.fq)) {
+			fed = move_locked(dst, t.fq, mv);
 			pass_through(src, fed);
 			*bytes += fed;
 		}
 	}
 	changed = src->tail != before || src->pkt_tail != pkts || fed;
-	qlocks_unlock(&locks);
-	if (fed)
-		wake(feed.out);
-	ks_link_feed_end(&feed, fed);
+	take_end(&t, fed);
 	if (!changed)
 		return false;
 	wake(from);
