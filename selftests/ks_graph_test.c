@@ -13,6 +13,10 @@
  *    ks_chain_gain(ks_chain_sample()), two chains at once, closing either
  *    end or the middle while streaming, the provider modules pinned while
  *    connected;
+ *  - a connection copies nothing: a sink's queue stays empty, its counts
+ *    pass through, and what a user wrote into it before comes first;
+ *  - the pull direction: an IN pin created with the handle of an OUT pin
+ *    (ks-null-sink Render from ks-loopback Capture);
  *  - KSPROPERTY_PIN_PHYSICALCONNECTION.
  *
  * The pins used (module/samples/ks-chain.h, ks-tonegen-main.c, SPEC 9):
@@ -24,6 +28,8 @@
  *			  STREAMING and LOOPED_STREAMING
  *	ks-tonegen	  Tone OUT SINK, Control IN BOTH (CONTROL, TONEGEN_MEDIUM),
  *			  Source OUT SOURCE (standard, PCM <= 2 ch 16 bit)
+ *	ks-null-sink	  Render IN BOTH, standard medium, discards (loaded
+ *			  and unloaded by its test)
  *
  * All formats are pcm:48000:2:16 unless a test says otherwise.  Every pin
  * fd is non-blocking and every wait is a poll() with a timeout, so a hang
@@ -1613,6 +1619,98 @@ TEST_F_TIMEOUT(graph, sink_data_written_before_connection_comes_first, 120)
 	EXPECT_EXACT(&ck);
 }
 
+#define NULL_SINK_NAME	"ks-null-sink"
+#define NULL_SINK_MOD	"ks_null_sink"
+#define NULL_SINK_BYTES	"/sys/module/ks_null_sink/parameters/bytes"
+
+/* Write all of @len bytes to the non-blocking @fd; 0 or -errno. */
+static int write_all(int fd, const uint8_t *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = wr(fd, buf + done, len - done);
+		if (n == -EAGAIN) {
+			if (poll_events(fd, POLLOUT, WAIT_MS) <= 0)
+				return -ETIMEDOUT;
+			continue;
+		}
+		if (n <= 0)
+			return n < 0 ? (int)n : -EIO;
+		done += n;
+	}
+	return 0;
+}
+
+/* Poll @path until it reads @want, or WAIT_MS; its last value. */
+static long wait_number(const char *path, long want)
+{
+	double end = now_ms() + WAIT_MS;
+	long v = read_number(path);
+
+	while (v != want && now_ms() < end) {
+		usleep(10000);
+		v = read_number(path);
+	}
+	return v;
+}
+
+/*
+ * The pull direction: ks-null-sink's Render (IN BOTH) created with
+ * pin_to_handle naming ks-loopback's Capture (OUT SINK) takes what
+ * Capture holds, straight from Capture's queue, and discards it, byte for
+ * byte what was played into ks-loopback's Render.  Closing it leaves
+ * Capture an ordinary pin with the end of stream to read.
+ */
+TEST_F_TIMEOUT(graph, pull_in_source_takes_from_out_sink, 120)
+{
+	static uint8_t buf[48 * 1024];
+	int ns, capture, render, pin;
+	char v[128];
+	uint32_t size;
+	long before;
+
+	if (load_module("ks-null-sink.ko", "") < 0 ||
+	    ks_find_filter(NULL_SINK_NAME) < 0)
+		SKIP(return, "cannot load %s/ks-null-sink.ko", module_dir());
+	ns = open_filter(ks_find_filter(NULL_SINK_NAME), O_RDWR);
+	ASSERT_LE(0, ns);
+	capture = lb_capture(self);
+	ASSERT_LE(0, capture);
+	size = req_pcm(self, 0, false, 48000, 2);
+	pin = create(self, ns, size, KS_GENERIC_WRITE, capture);
+	ASSERT_LE(0, pin) TH_LOG("ks-null-sink Render -> Capture: %s, reason %s",
+				 strerror(-pin), reason_name(self->reason));
+	EXPECT_REASON(KS_REASON_NONE);
+	ASSERT_EQ(0, fdinfo_value(pin, "ks-connection", v, sizeof(v)));
+	EXPECT_STREQ("source", v);
+	ASSERT_EQ(0, fdinfo_value(capture, "ks-connection", v, sizeof(v)));
+	EXPECT_STREQ("sink", v);
+	render = lb_render(self, 0);
+	ASSERT_LE(0, render);
+	before = read_number(NULL_SINK_BYTES);
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, run_all((int[]){ capture, pin, render }, 3));
+	/* Capture's reader is the connection. */
+	EXPECT_EQ(-EISCONN, rd(capture, buf, 4096));
+	memset(buf, 0x5a, sizeof(buf));
+	ASSERT_EQ(0, write_all(render, buf, sizeof(buf)));
+	EXPECT_EQ(before + (long)sizeof(buf),
+		  wait_number(NULL_SINK_BYTES, before + (long)sizeof(buf)));
+	EXPECT_EQ((long long)sizeof(buf), fdinfo_number(pin, "ks-link-bytes"));
+	EXPECT_EQ((long long)sizeof(buf), fdinfo_number(pin, "ks-bytes-in"));
+	EXPECT_EQ(0, fdinfo_number(capture, "ks-queued"));
+
+	close_pin(self, &pin);
+	EXPECT_FALSE(has_peer(capture));
+	EXPECT_EQ(0, rd(capture, buf, 4096)) TH_LOG("no end of stream at Capture");
+	close_pin(self, &render);
+	close_pin(self, &capture);
+	close_fd(&ns);
+	EXPECT_EQ(0, unload_module_wait(NULL_SINK_MOD));
+}
+
 /* ==== disconnecting while streaming ==== */
 
 /* Closing the generator: Capture gets what was in flight, then the end. */
@@ -1851,6 +1949,38 @@ TEST_F_TIMEOUT(graph, two_chains_concurrently_byte_exact, 180)
 	EXPECT_EXACT(&ck[1]);
 	EXPECT_EQ(want, ck[0].bytes);
 	EXPECT_EQ(want, ck[1].bytes);
+}
+
+/* ==== ksctl graph ==== */
+
+/*
+ * `ksctl graph` lists the chain's potential connections, the physical one
+ * marked; `--connect --verify` builds the chain along its mediums and
+ * checks every sample read at its end; a bad count is refused with exit
+ * status 2.  Everything ksctl made is gone when it exits (teardown).
+ */
+TEST_F_TIMEOUT(graph, ksctl_graph_lists_and_connects_the_chain, 120)
+{
+	static char out[1 << 16];
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_EQ(0, run_ksctl("graph", out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, GEN_NAME ":0 Out")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, GAIN_NAME ":0 In")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "physical")) TH_LOG("%s", out);
+	ASSERT_EQ(0, run_ksctl("graph --json", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "\"filter\": \"" GEN_NAME "\""));
+
+	ASSERT_EQ(0, run_ksctl("graph --connect --frames 48000 --verify "
+			       "-o /dev/null", out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "every sample as expected")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "connected " GEN_NAME ":0 Out -> "
+			       GAIN_NAME ":0 In")) TH_LOG("%s", out);
+
+	EXPECT_EQ(2, run_ksctl("graph --connect --frames 0", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "bad frame count")) TH_LOG("%s", out);
 }
 
 /* ==== KSPROPERTY_PIN_PHYSICALCONNECTION ==== */

@@ -2508,40 +2508,6 @@ static bool json_valid(const char *s)
 	return s && !*json_ws(s);
 }
 
-/* The ksctl to test: $KSCTL, /bin/ksctl (the VM) or ../tools/ksctl. */
-static const char *ksctl_path(void)
-{
-	const char *p = getenv("KSCTL");
-
-	if (p && *p)
-		return p;
-	if (access("/bin/ksctl", X_OK) == 0)
-		return "/bin/ksctl";
-	if (access("../tools/ksctl", X_OK) == 0)
-		return "../tools/ksctl";
-	return NULL;
-}
-
-/* Run "ksctl @args", output into @buf; returns the exit status or -1. */
-static int run_ksctl(const char *args, char *buf, size_t size)
-{
-	const char *ksctl = ksctl_path();
-	char cmd[512];
-	size_t n = 0, r;
-	FILE *f;
-	int st;
-
-	snprintf(cmd, sizeof(cmd), "%s %s 2>&1 </dev/null", ksctl, args);
-	f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	while (n + 1 < size && (r = fread(buf + n, 1, size - 1 - n, f)) > 0)
-		n += r;
-	buf[n] = '\0';
-	st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 TEST(ksctl_list_json_is_valid)
 {
 	static char out[1 << 16];

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/ks.h>
@@ -162,6 +163,42 @@ static inline const char *module_dir(void)
 	const char *d = getenv("KS_MODULE_DIR");
 
 	return d && *d ? d : "/lib/ks";
+}
+
+/* The ksctl to test: $KSCTL, /bin/ksctl (the VM) or ../tools/ksctl. */
+static inline const char *ksctl_path(void)
+{
+	const char *p = getenv("KSCTL");
+
+	if (p && *p)
+		return p;
+	if (access("/bin/ksctl", X_OK) == 0)
+		return "/bin/ksctl";
+	if (access("../tools/ksctl", X_OK) == 0)
+		return "../tools/ksctl";
+	return NULL;
+}
+
+/* Run "ksctl @args", output into @buf; returns the exit status or -1. */
+static inline int run_ksctl(const char *args, char *buf, size_t size)
+{
+	const char *ksctl = ksctl_path();
+	char cmd[512];
+	size_t n = 0, r;
+	FILE *f;
+	int st;
+
+	if (!ksctl)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1 </dev/null", ksctl, args);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (n + 1 < size && (r = fread(buf + n, 1, size - 1 - n, f)) > 0)
+		n += r;
+	buf[n] = '\0';
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* Read a one-line file into @buf without its newline; 0 or -errno. */

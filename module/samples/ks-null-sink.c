@@ -8,7 +8,11 @@
  * into it once it runs, counting the bytes:
  *
  * id name      dataflow comm  possible  data ranges
- * 0  "Render"  IN       SINK  1         audio/PCM/WAVEFORMATEX
+ * 0  "Render"  IN       BOTH  1         audio/PCM/WAVEFORMATEX
+ *
+ * BOTH: a user creates it alone and writes into it, or creates it with
+ * pin_to_handle naming an OUT pin, from whose queue it then takes what it
+ * discards (docs/graphs.md) - the same code serves both.
  *
  * Module parameter (/sys/module/ks_null_sink/parameters/):
  *   bytes (ullong, 0444): bytes discarded since the module was loaded
@@ -105,7 +109,7 @@ static const struct ks_guid null_category = KSCATEGORY_RENDER;
 static const struct ks_pin_descriptor null_pins[] = {
 	{
 		.dataflow = KSPIN_DATAFLOW_IN,
-		.communication = KSPIN_COMMUNICATION_SINK,
+		.communication = KSPIN_COMMUNICATION_BOTH,
 		.possible_instances = 1,
 		/* No interfaces or mediums: {Standard, STREAMING}, ANYINSTANCE. */
 		.data_ranges = null_ranges,

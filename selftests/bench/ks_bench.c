@@ -31,7 +31,7 @@
 
 /* chain_vs_userspace: bytes per run (pcm:48000:2:16), runs, chunk */
 #define CHAIN_BYTES	(8u << 20)
-#define CHAIN_RUNS	5
+#define CHAIN_RUNS	7
 #define CHAIN_CHUNK	(64u << 10)
 /* No progress for this long is a failure, not a slow machine. */
 #define CHAIN_STALL_MS	20000
