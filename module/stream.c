@@ -301,18 +301,6 @@ static void ring_to_kernel(const struct ks_stream *q, u64 off, u8 *dst,
 	}
 }
 
-static void ring_from_kernel(struct ks_stream *q, u64 off, const u8 *src,
-			     size_t len)
-{
-	size_t run;
-	u8 *dst;
-
-	for (; len; off += run, src += run, len -= run) {
-		dst = ring_at(q, off, len, &run);
-		memcpy(dst, src, run);
-	}
-}
-
 /*
  * How data goes from one queue to another: copied, or through a provider's
  * transform (ks_pin_queue_transform()).
@@ -1271,25 +1259,6 @@ size_t ks_pin_queue_space(struct ks_pin *pin)
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_space);
 
-size_t ks_pin_queue_write(struct ks_pin *pin, const void *data, size_t len)
-{
-	struct ks_stream *q = &pin->stream;
-	u32 n;
-
-	mutex_lock(&q->lock);
-	n = q->resetting ? 0 : min_t(size_t, rounddown(len, q->frame),
-				     space(q));
-	ring_from_kernel(q, q->head, data, n);
-	advance_head(q, n);
-	mutex_unlock(&q->lock);
-	if (n) {
-		wake(pin);
-		ks_link_kick(pin);
-	}
-	return n;
-}
-EXPORT_SYMBOL_GPL(ks_pin_queue_write);
-
 size_t ks_pin_queue_produce(struct ks_pin *pin, size_t len,
 			    void (*fn)(void *arg, void *dst, size_t len),
 			    void *arg)
@@ -1318,6 +1287,23 @@ size_t ks_pin_queue_produce(struct ks_pin *pin, size_t len,
 	return n;
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_produce);
+
+/* ks_pin_queue_write()'s producer: the caller's bytes, in order. */
+static void copy_in(void *arg, void *dst, size_t len)
+{
+	const u8 **src = arg;
+
+	memcpy(dst, *src, len);
+	*src += len;
+}
+
+size_t ks_pin_queue_write(struct ks_pin *pin, const void *data, size_t len)
+{
+	const u8 *src = data;
+
+	return ks_pin_queue_produce(pin, len, copy_in, &src);
+}
+EXPORT_SYMBOL_GPL(ks_pin_queue_write);
 
 /* No reader of this side sees marks: drop those passed. */
 static void drop_passed_marks(struct ks_stream *q)

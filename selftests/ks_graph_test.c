@@ -686,6 +686,20 @@ static void chain_start(struct __test_metadata *_metadata,
 				      c->gen_out }, 4));
 }
 
+/* A started chain whose first @bytes at Capture arrived exact. */
+static void chain_flowing(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(graph) *self, struct chain *c,
+			  struct checker *ck, long long bytes)
+{
+	long long n;
+
+	chain_start(_metadata, self, c);
+	checker_init(ck, 0, self->percent);
+	n = read_checked(c->capture, ck, bytes, NULL);
+	ASSERT_EQ(bytes, n) TH_LOG("%s", err_str(n));
+	EXPECT_EXACT(ck);
+}
+
 static int set_percent(FIXTURE_DATA(graph) *self, unsigned int percent)
 {
 	char buf[16];
@@ -1551,15 +1565,11 @@ static long long fdinfo_number(int fd, const char *key)
  */
 TEST_F_TIMEOUT(graph, chain_sink_queue_stays_empty_counts_pass_through, 120)
 {
-	long long n, in, out, link;
+	long long in, out, link;
 	struct checker ck;
 	struct chain c;
 
-	chain_start(_metadata, self, &c);
-	checker_init(&ck, 0, self->percent);
-	n = read_checked(c.capture, &ck, 256 * 1024, NULL);
-	ASSERT_EQ(256 * 1024, n) TH_LOG("%s", err_str(n));
-	EXPECT_EXACT(&ck);
+	chain_flowing(_metadata, self, &c, &ck, 256 * 1024);
 	/* Hold the chain still: an OUT pin out of RUN feeds nobody. */
 	ASSERT_EQ(0, ks_pin_set_state(c.gain_out, KSSTATE_PAUSE));
 	ASSERT_EQ(0, ks_pin_set_state(c.gen_out, KSSTATE_PAUSE));
@@ -1720,10 +1730,7 @@ TEST_F_TIMEOUT(graph, close_source_end_eos_reaches_capture, 120)
 	struct chain c;
 	long long n;
 
-	chain_start(_metadata, self, &c);
-	checker_init(&ck, 0, self->percent);
-	n = read_checked(c.capture, &ck, 64 * 1024, NULL);
-	ASSERT_EQ(64 * 1024, n) TH_LOG("%s", err_str(n));
+	chain_flowing(_metadata, self, &c, &ck, 64 * 1024);
 	close_pin(self, &c.gen_out);
 	/* gain In is an ordinary pin now. */
 	EXPECT_FALSE(has_peer(c.gain_in));
@@ -1789,10 +1796,7 @@ TEST_F_TIMEOUT(graph, close_sink_end_gain_out_becomes_ordinary, 120)
 	long long n;
 	bool eos;
 
-	chain_start(_metadata, self, &c);
-	checker_init(&ck, 0, self->percent);
-	n = read_checked(c.capture, &ck, 64 * 1024, NULL);
-	ASSERT_EQ(64 * 1024, n) TH_LOG("%s", err_str(n));
+	chain_flowing(_metadata, self, &c, &ck, 64 * 1024);
 	close_pin(self, &c.render);
 	EXPECT_FALSE(has_peer(c.gain_out));
 
@@ -1822,10 +1826,7 @@ TEST_F_TIMEOUT(graph, close_middle_eos_reaches_capture, 120)
 	struct chain c;
 	long long n;
 
-	chain_start(_metadata, self, &c);
-	checker_init(&ck, 0, self->percent);
-	n = read_checked(c.capture, &ck, 64 * 1024, NULL);
-	ASSERT_EQ(64 * 1024, n) TH_LOG("%s", err_str(n));
+	chain_flowing(_metadata, self, &c, &ck, 64 * 1024);
 	close_pin(self, &c.gain_in);
 	n = read_to_end(c.capture, &ck, 64ull << 20);
 	EXPECT_LE(0, n) TH_LOG("no end of stream at Capture: %s", err_str(n));
@@ -1847,10 +1848,7 @@ TEST_F_TIMEOUT(graph, unload_module_in_chain_refused_then_allowed, 120)
 
 	if (access("/sys/module/" GAIN_MODNAME "/initstate", F_OK))
 		SKIP(return, GAIN_MODNAME " is built in");
-	chain_start(_metadata, self, &c);
-	checker_init(&ck, 0, self->percent);
-	n = read_checked(c.capture, &ck, 64 * 1024, NULL);
-	ASSERT_EQ(64 * 1024, n) TH_LOG("%s", err_str(n));
+	chain_flowing(_metadata, self, &c, &ck, 64 * 1024);
 
 	/* Only the pin fds hold the modules: the filter fds go first. */
 	close_fd(&self->gain);
