@@ -199,17 +199,24 @@ __attribute__((destructor)) static void unload_modules(void)
 
 /* ---- fds, fdinfo, states ---- */
 
+/* Poll @get(@name) every 10 ms until it is @want, for @ms; its last value. */
+static long wait_value(long (*get)(const char *), const char *name,
+		       long want, int ms)
+{
+	long v = get(name);
+	int i;
+
+	for (i = 0; i < ms / 10 && v != want; i++) {
+		usleep(10000);
+		v = get(name);
+	}
+	return v;
+}
+
 /* Wait up to a second for a debugfs counter to reach @want. */
 static long wait_counter(const char *name, long want)
 {
-	long v = stats_counter(name);
-	int i;
-
-	for (i = 0; i < 100 && v != want; i++) {
-		usleep(10000);
-		v = stats_counter(name);
-	}
-	return v;
+	return wait_value(stats_counter, name, want, 1000);
 }
 
 static bool has_peer(int fd)
@@ -1653,19 +1660,6 @@ static int write_all(int fd, const uint8_t *buf, size_t len)
 	return 0;
 }
 
-/* Poll @path until it reads @want, or WAIT_MS; its last value. */
-static long wait_number(const char *path, long want)
-{
-	double end = now_ms() + WAIT_MS;
-	long v = read_number(path);
-
-	while (v != want && now_ms() < end) {
-		usleep(10000);
-		v = read_number(path);
-	}
-	return v;
-}
-
 /*
  * The pull direction: ks-null-sink's Render (IN BOTH) created with
  * pin_to_handle naming ks-loopback's Capture (OUT SINK) takes what
@@ -1707,7 +1701,8 @@ TEST_F_TIMEOUT(graph, pull_in_source_takes_from_out_sink, 120)
 	memset(buf, 0x5a, sizeof(buf));
 	ASSERT_EQ(0, write_all(render, buf, sizeof(buf)));
 	EXPECT_EQ(before + (long)sizeof(buf),
-		  wait_number(NULL_SINK_BYTES, before + (long)sizeof(buf)));
+		  wait_value(read_number, NULL_SINK_BYTES,
+			     before + (long)sizeof(buf), WAIT_MS));
 	EXPECT_EQ((long long)sizeof(buf), fdinfo_number(pin, "ks-link-bytes"));
 	EXPECT_EQ((long long)sizeof(buf), fdinfo_number(pin, "ks-bytes-in"));
 	EXPECT_EQ(0, fdinfo_number(capture, "ks-queued"));
