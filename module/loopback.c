@@ -53,6 +53,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -83,10 +84,12 @@ enum { LOOPBACK_RENDER, LOOPBACK_CAPTURE, LOOPBACK_PINS };
 /**
  * struct loopback - the filter's state
  * @lock: protects @pins; held while data moves (see the top)
+ * @again: a round of pump() was asked for while @lock was taken
  * @pins: the open Render and Capture pins, NULL when there is none
  */
 struct loopback {
 	struct mutex lock;	/* pins; held while data moves */
+	atomic_t again;
 	struct ks_pin *pins[LOOPBACK_PINS];
 };
 
@@ -124,6 +127,32 @@ static void pump(struct loopback *lb, unsigned int render_state,
 		ks_pin_queue_discard(render);
 }
 
+/* A round of pump() with the pins' states now; @lb->lock held. */
+static void round_now(struct loopback *lb)
+{
+	atomic_set(&lb->again, 0);
+	pump(lb, state_of(lb->pins[LOOPBACK_RENDER]),
+	     state_of(lb->pins[LOOPBACK_CAPTURE]));
+}
+
+/*
+ * Let go of @lb->lock, after the rounds asked for while it was held.
+ * Render's process() and Capture's come at once from a connection's work
+ * and a reader; rather than wait for the lock while the other one moves
+ * data, a caller asks for a round and leaves it to whoever holds it.
+ */
+static void loopback_unlock(struct loopback *lb)
+{
+	for (;;) {
+		mutex_unlock(&lb->lock);
+		/* Pairs with loopback_process(): its ask or our trylock. */
+		smp_mb();
+		if (!atomic_read(&lb->again) || !mutex_trylock(&lb->lock))
+			return;
+		round_now(lb);
+	}
+}
+
 static int loopback_open(struct ks_pin *pin)
 {
 	struct loopback *lb = loopback_of(pin);
@@ -132,7 +161,7 @@ static int loopback_open(struct ks_pin *pin)
 	/* One instance of each pin type. */
 	WARN_ON(lb->pins[ks_pin_id(pin)]);
 	lb->pins[ks_pin_id(pin)] = pin;
-	mutex_unlock(&lb->lock);
+	loopback_unlock(lb);
 	return 0;
 }
 
@@ -147,7 +176,7 @@ static int loopback_set_state(struct ks_pin *pin, unsigned int from,
 	state[LOOPBACK_CAPTURE] = state_of(lb->pins[LOOPBACK_CAPTURE]);
 	state[ks_pin_id(pin)] = to;
 	pump(lb, state[LOOPBACK_RENDER], state[LOOPBACK_CAPTURE]);
-	mutex_unlock(&lb->lock);
+	loopback_unlock(lb);
 	return 0;
 }
 
@@ -155,10 +184,13 @@ static int loopback_process(struct ks_pin *pin)
 {
 	struct loopback *lb = loopback_of(pin);
 
-	mutex_lock(&lb->lock);
-	pump(lb, state_of(lb->pins[LOOPBACK_RENDER]),
-	     state_of(lb->pins[LOOPBACK_CAPTURE]));
-	mutex_unlock(&lb->lock);
+	atomic_set(&lb->again, 1);
+	/* Pairs with loopback_unlock(). */
+	smp_mb__after_atomic();
+	if (mutex_trylock(&lb->lock)) {
+		round_now(lb);
+		loopback_unlock(lb);
+	}
 	return 0;
 }
 
@@ -175,7 +207,7 @@ static void loopback_reset(struct ks_pin *pin, unsigned int how)
 			 LOOPBACK_CAPTURE : LOOPBACK_RENDER];
 	if (other)
 		ks_pin_queue_discard(other);
-	mutex_unlock(&lb->lock);
+	loopback_unlock(lb);
 }
 
 static void loopback_close(struct ks_pin *pin)
@@ -184,7 +216,7 @@ static void loopback_close(struct ks_pin *pin)
 
 	mutex_lock(&lb->lock);
 	lb->pins[ks_pin_id(pin)] = NULL;
-	mutex_unlock(&lb->lock);
+	loopback_unlock(lb);
 }
 
 static const struct ks_pin_ops loopback_ops = {

@@ -56,6 +56,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -103,6 +104,7 @@ static struct ks_filter_factory_interface factory;
 /**
  * struct gain - one filter's state
  * @lock: protects @pins; held while data moves (see the top)
+ * @again: a round of pump() was asked for while @lock was taken
  * @pins: the open In and Out pins, NULL when there is none
  * @filter: the registered filter, NULL when it is not
  * @desc: its descriptor, which differs from filter to filter by name
@@ -110,6 +112,7 @@ static struct ks_filter_factory_interface factory;
  */
 struct gain {
 	struct mutex lock;	/* pins; held while data moves */
+	atomic_t again;
 	struct ks_pin *pins[GAIN_PINS];
 	struct ks_filter *filter;
 	struct ks_filter_descriptor desc;
@@ -184,6 +187,32 @@ static void pump(struct gain *g, unsigned int in_state, unsigned int out_state)
 				&percent);
 }
 
+/* A round of pump() with the pins' states now; @g->lock held. */
+static void round_now(struct gain *g)
+{
+	atomic_set(&g->again, 0);
+	pump(g, state_of(g->pins[GAIN_PIN_IN]),
+	     state_of(g->pins[GAIN_PIN_OUT]));
+}
+
+/*
+ * Let go of @g->lock, after the rounds asked for while it was held.  In's
+ * process() (data) and Out's (room) come from two work items at once in
+ * a chain (docs/graphs.md); rather than wait for the lock while the other
+ * one copies, a caller asks for a round and leaves it to whoever holds it.
+ */
+static void gain_unlock(struct gain *g)
+{
+	for (;;) {
+		mutex_unlock(&g->lock);
+		/* Pairs with gain_process(): its ask or our trylock is seen. */
+		smp_mb();
+		if (!atomic_read(&g->again) || !mutex_trylock(&g->lock))
+			return;
+		round_now(g);
+	}
+}
+
 static int gain_open(struct ks_pin *pin)
 {
 	struct gain *g = gain_of(pin);
@@ -192,7 +221,7 @@ static int gain_open(struct ks_pin *pin)
 	/* One instance of each pin type. */
 	WARN_ON(g->pins[pin_id(pin)]);
 	g->pins[pin_id(pin)] = pin;
-	mutex_unlock(&g->lock);
+	gain_unlock(g);
 	return 0;
 }
 
@@ -207,7 +236,7 @@ static int gain_set_state(struct ks_pin *pin, unsigned int from,
 	state[GAIN_PIN_OUT] = state_of(g->pins[GAIN_PIN_OUT]);
 	state[pin_id(pin)] = to;
 	pump(g, state[GAIN_PIN_IN], state[GAIN_PIN_OUT]);
-	mutex_unlock(&g->lock);
+	gain_unlock(g);
 	return 0;
 }
 
@@ -215,10 +244,13 @@ static int gain_process(struct ks_pin *pin)
 {
 	struct gain *g = gain_of(pin);
 
-	mutex_lock(&g->lock);
-	pump(g, state_of(g->pins[GAIN_PIN_IN]),
-	     state_of(g->pins[GAIN_PIN_OUT]));
-	mutex_unlock(&g->lock);
+	atomic_set(&g->again, 1);
+	/* Pairs with gain_unlock(). */
+	smp_mb__after_atomic();
+	if (mutex_trylock(&g->lock)) {
+		round_now(g);
+		gain_unlock(g);
+	}
 	return 0;
 }
 
@@ -234,7 +266,7 @@ static void gain_reset(struct ks_pin *pin, unsigned int how)
 	other = g->pins[pin_id(pin) == GAIN_PIN_IN ? GAIN_PIN_OUT : GAIN_PIN_IN];
 	if (other)
 		factory.queue_discard(factory.header.context, other);
-	mutex_unlock(&g->lock);
+	gain_unlock(g);
 }
 
 /*
@@ -253,7 +285,7 @@ static void gain_close(struct ks_pin *pin)
 	out = g->pins[GAIN_PIN_OUT];
 	if (pin_id(pin) == GAIN_PIN_IN && out && state_of(out) != KSSTATE_STOP)
 		factory.queue_end_of_stream(factory.header.context, out);
-	mutex_unlock(&g->lock);
+	gain_unlock(g);
 }
 
 static const struct ks_pin_ops gain_ops = {
