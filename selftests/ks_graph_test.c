@@ -1554,16 +1554,6 @@ TEST_F_TIMEOUT(graph, chain_gain_200_percent_clamps_byte_exact, 120)
 	EXPECT_LT(0, ck.clamped);
 }
 
-/* The number after @key in @fd's fdinfo, or -1. */
-static long long fdinfo_number(int fd, const char *key)
-{
-	char v[64];
-
-	if (fdinfo_value(fd, key, v, sizeof(v)))
-		return -1;
-	return strtoll(v, NULL, 10);
-}
-
 /*
  * A connection copies nothing: Render's provider takes ks-gain Out's
  * frames from ks-gain Out's own queue.  Render's queue stays empty, its
@@ -1591,6 +1581,132 @@ TEST_F_TIMEOUT(graph, chain_sink_queue_stays_empty_counts_pass_through, 120)
 	EXPECT_EQ(in, link);
 	EXPECT_EQ(link, fdinfo_number(c.gain_out, "ks-link-bytes"));
 	EXPECT_LE(256 * 1024, fdinfo_number(c.gain_in, "ks-link-bytes"));
+}
+
+/*
+ * Every byte a pin's queue counted in is queued still, or was counted out
+ * or dropped.
+ */
+static void expect_counts_balance(struct __test_metadata *_metadata, int fd,
+				  const char *name)
+{
+	long long in = fdinfo_number(fd, "ks-bytes-in");
+	long long out = fdinfo_number(fd, "ks-bytes-out");
+	long long dropped = fdinfo_number(fd, "ks-bytes-dropped");
+	long long queued = fdinfo_number(fd, "ks-queued");
+
+	ASSERT_LE(0, in) TH_LOG("%s: no fdinfo", name);
+	EXPECT_EQ(queued, in - out - dropped)
+		TH_LOG("%s: in %lld out %lld dropped %lld queued %lld", name,
+		       in, out, dropped, queued);
+}
+
+struct disturber {
+	struct chain *c;
+	atomic_bool stop;
+	unsigned long rounds;
+	int err;
+};
+
+static int reset(int fd)
+{
+	uint32_t how = KSRESET_BEGIN;
+
+	if (ioctl(fd, KS_IOCTL_RESET_STATE, &how))
+		return -errno;
+	how = KSRESET_END;
+	return ioctl(fd, KS_IOCTL_RESET_STATE, &how) ? -errno : 0;
+}
+
+/* STOP, which empties the queue and restarts its positions, then RUN. */
+static int restart(int fd)
+{
+	int err = ks_pin_set_state(fd, KSSTATE_STOP);
+
+	return err ? err : ks_pin_set_state(fd, KSSTATE_RUN);
+}
+
+/* Resets and state changes on the chain's pins, as fast as they go. */
+static void *disturber_run(void *arg)
+{
+	struct disturber *d = arg;
+	struct chain *c = d->c;
+	int err = 0;
+
+	while (!atomic_load(&d->stop) && !err) {
+		switch (d->rounds++ % 6) {
+		case 0:
+			err = reset(c->gen_out);
+			break;
+		case 1:
+			err = reset(c->gain_in);
+			break;
+		case 2:
+			err = reset(c->gain_out);
+			break;
+		case 3:
+			err = reset(c->render);
+			break;
+		case 4:
+			err = restart(c->gen_out);
+			break;
+		case 5:
+			err = restart(c->gain_out);
+			break;
+		}
+		usleep(2000);
+	}
+	d->err = err;
+	return NULL;
+}
+
+/*
+ * Resets, STOP and RUN on every pin of a flowing chain, as fast as they
+ * go, while its reader reads: whole frames all along, the chain flows
+ * again once they stop, and every queue's counts balance.
+ */
+TEST_F_TIMEOUT(graph, chain_resets_and_stops_while_flowing, 120)
+{
+	struct disturber d = { 0 };
+	static uint8_t buf[CHUNK];
+	struct checker ck;
+	pthread_t thread;
+	struct chain c;
+	long long got;
+	double end;
+	ssize_t n;
+
+	chain_flowing(_metadata, self, &c, &ck, 64 * 1024);
+	d.c = &c;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, disturber_run, &d));
+	end = now_ms() + 1500;
+	for (got = 0; now_ms() < end; got += n) {
+		n = read_wait(c.capture, buf, sizeof(buf), WAIT_MS);
+		if (n < 0 || n % FRAME)
+			break;
+	}
+	atomic_store(&d.stop, true);
+	pthread_join(thread, NULL);
+	ASSERT_LE(0, n) TH_LOG("read: %s", strerror((int)-n));
+	EXPECT_EQ(0, n % FRAME);
+	EXPECT_EQ(0, d.err) TH_LOG("%s", strerror(-d.err));
+	EXPECT_LT(5, d.rounds);
+	/* Flowing again: whatever the resets left, then whole frames. */
+	for (got = 0; got < 256 * 1024; got += n) {
+		n = read_wait(c.capture, buf, sizeof(buf), WAIT_MS);
+		ASSERT_LT(0, n) TH_LOG("after %lld bytes: %s", got,
+				       n ? strerror((int)-n) : "end");
+		ASSERT_EQ(0, n % FRAME);
+	}
+	/* Held still, every queue's counts balance. */
+	ASSERT_EQ(0, ks_pin_set_state(c.gen_out, KSSTATE_PAUSE));
+	ASSERT_EQ(0, ks_pin_set_state(c.gain_out, KSSTATE_PAUSE));
+	usleep(100 * 1000);
+	expect_counts_balance(_metadata, c.gen_out, "ks-gen Out");
+	expect_counts_balance(_metadata, c.gain_in, "ks-gain In");
+	expect_counts_balance(_metadata, c.gain_out, "ks-gain Out");
+	expect_counts_balance(_metadata, c.render, "Render");
+	expect_counts_balance(_metadata, c.capture, "Capture");
 }
 
 /*

@@ -247,6 +247,16 @@ static inline int fdinfo_value(int fd, const char *key, char *buf,
 	return ret;
 }
 
+/* The number after @key in @fd's fdinfo, or -1. */
+static inline long long fdinfo_number(int fd, const char *key)
+{
+	char v[64];
+
+	if (fdinfo_value(fd, key, v, sizeof(v)))
+		return -1;
+	return strtoll(v, NULL, 10);
+}
+
 /*
  * A counter ("filters", "pins") from the debugfs stats file, mounting debugfs
  * if needed.  Returns the value, or -1 when the file or the line is absent.
