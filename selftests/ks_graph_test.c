@@ -1631,29 +1631,20 @@ static void *disturber_run(void *arg)
 {
 	struct disturber *d = arg;
 	struct chain *c = d->c;
+	const struct {
+		int (*fn)(int fd);
+		int fd;
+	} acts[] = {
+		{ reset, c->gen_out }, { reset, c->gain_in },
+		{ reset, c->gain_out }, { reset, c->render },
+		{ restart, c->gen_out }, { restart, c->gain_out },
+	};
 	int err = 0;
 
 	while (!atomic_load(&d->stop) && !err) {
-		switch (d->rounds++ % 6) {
-		case 0:
-			err = reset(c->gen_out);
-			break;
-		case 1:
-			err = reset(c->gain_in);
-			break;
-		case 2:
-			err = reset(c->gain_out);
-			break;
-		case 3:
-			err = reset(c->render);
-			break;
-		case 4:
-			err = restart(c->gen_out);
-			break;
-		case 5:
-			err = restart(c->gain_out);
-			break;
-		}
+		unsigned int i = d->rounds++ % ARRAY_SIZE(acts);
+
+		err = acts[i].fn(acts[i].fd);
 		usleep(2000);
 	}
 	d->err = err;
