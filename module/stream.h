@@ -54,6 +54,12 @@ struct ks_stream_packet {
  *	0 when a frame does not fit
  * @frame: bytes of a frame, at least 1
  * @resetting: between KSRESET_BEGIN and KSRESET_END
+ * @producing: a producer has reserved the room at @head and is copying
+ *	into it without @lock (stream.c, "Copies without the lock")
+ * @taking: a taker has reserved the data at @tail likewise
+ * @head_seq: counts moves of @head that were not a producer's own (STOP,
+ *	a new format, POSITION): a reservation made before one is void
+ * @tail_seq: the same for @tail (discards, resets, STOP, POSITION)
  * @head: stream offset where the next byte goes (write_offset)
  * @tail: stream offset of the next byte to take (play_offset)
  * @pkt_head: running index of the next packet slot to fill
@@ -63,9 +69,10 @@ struct ks_stream_packet {
  * @dropped: bytes ever discarded (reset, STOP, or by the provider)
  * @pkt: the packets, in stream order
  *
- * @head, @tail, @pkt_head, @pkt_tail and @resetting are written under
- * @lock and read without it, with READ_ONCE(), only to decide whether to
- * wait; whatever is decided on them is checked again under @lock.
+ * @head, @tail, @pkt_head, @pkt_tail, @resetting, @producing and @taking
+ * are written under @lock and read without it, with READ_ONCE(), only to
+ * decide whether to wait; whatever is decided on them is checked again
+ * under @lock.
  */
 struct ks_stream {
 	struct mutex lock;	/* all but pages, buf, map_size, looped */
@@ -76,6 +83,10 @@ struct ks_stream {
 	u32 size;
 	u32 frame;
 	bool resetting;
+	bool producing;
+	bool taking;
+	unsigned int head_seq;
+	unsigned int tail_seq;
 	u64 head;
 	u64 tail;
 	unsigned int pkt_head;

@@ -279,9 +279,10 @@ size_t ks_pin_queue_space(struct ks_pin *pin);
  * @data: the bytes
  * @len: how many
  *
- * Queues what fits of @len bytes, in whole frames.
+ * Queues what fits of @len bytes, in whole frames: ks_pin_queue_produce()
+ * with a copy.
  *
- * Return: the bytes queued.
+ * Return: the bytes taken from @data, queued or discarded as there.
  */
 size_t ks_pin_queue_write(struct ks_pin *pin, const void *data, size_t len);
 
@@ -293,12 +294,17 @@ size_t ks_pin_queue_write(struct ks_pin *pin, const void *data, size_t len);
  * @arg: passed to @fn
  *
  * As ks_pin_queue_write(), without a copy: the data is made where it is
- * queued, by @fn, called in stream order once or twice as the cyclic
- * buffer wraps, each time for whole frames.  @fn runs with the queue
- * locked and must not sleep or call back into ksfilter.  A generator
- * fills its output pin with it (module/samples/ks-gen.c).
+ * queued, by @fn, called in stream order for whole frames, a part of the
+ * queue's room at a time (twice where the cyclic buffer wraps).  @fn runs
+ * without the queue's lock, on room reserved for it: the pin's reader
+ * takes earlier frames meanwhile, and each part is queued, and its
+ * reader woken, as soon as @fn has made it.  @fn must not call back into
+ * ksfilter for @pin.  A part that a reset or STOP overtook while @fn made
+ * it is discarded, as the reset or STOP would have discarded it (counted
+ * in fdinfo's ks-bytes-dropped).  A generator fills its output pin with
+ * it (module/samples/ks-gen.c).
  *
- * Return: the bytes queued.
+ * Return: the bytes made, queued or so discarded.
  */
 size_t ks_pin_queue_produce(struct ks_pin *pin, size_t len,
 			    void (*fn)(void *arg, void *dst, size_t len),
@@ -334,10 +340,13 @@ size_t ks_pin_queue_move(struct ks_pin *from, struct ks_pin *to);
  * @arg: passed to @fn
  *
  * As ks_pin_queue_move(), but the data passes through @fn on its way, in
- * whole frames, in as many pieces as the cyclic buffers wrap.  @fn
- * runs with both queues locked and must not sleep or call back into
- * ksfilter.  A transform filter moves its input pin's data to its output
- * pin with it (module/samples/ks-gain.c).
+ * whole frames, a part of the queues at a time, in as many pieces as the
+ * cyclic buffers wrap.  Like ks_pin_queue_produce()'s, @fn runs without
+ * the queues' locks on a part reserved in both, and must not call back
+ * into ksfilter for @from or @to; a part that a reset or STOP of either
+ * pin overtook is made again or not at all, so @fn may see some frames
+ * twice.  A transform filter moves its input pin's data to its output pin
+ * with it (module/samples/ks-gain.c).
  *
  * Return: the bytes moved.
  */
