@@ -38,7 +38,10 @@
  *  - CONNECTION_DATAFORMAT set outside KSSTATE_STOP: EBUSY.
  *  - KSPROPSETID_KSFILTER_STREAM (ours, uapi/linux/ks.h) on every pin fd;
  *    a POSITION set on a STREAMING pin: EOPNOTSUPP (it has no mapping to
- *    have written into or read from); outside PAUSE and RUN: EBADFD.
+ *    have written into or read from); outside PAUSE and RUN: EBADFD.  A
+ *    BUFFER set: EOPNOTSUPP on a LOOPED_STREAMING pin (its buffer is made
+ *    with the pin and may be mapped), EINVAL for a size outside 64 KiB to
+ *    4 MiB, EBUSY once the pin has left STOP (stream.c).
  *
  * Lock order (see filter.c): filter->gate, read-held around every handler
  * (they read the provider's descriptor and may call it); pin->lock inside it
@@ -832,6 +835,15 @@ static int get_buffer(struct ks_prop_call *call)
 	return 0;
 }
 
+/* Only the size is read: the rest is what a GET reports. */
+static int set_buffer(struct ks_prop_call *call)
+{
+	struct ks_stream_buffer buf;
+
+	memcpy(&buf, call->set_value, sizeof(buf));
+	return ks_stream_set_buffer(call->pin, buf.size);
+}
+
 static const struct ks_prop_item stream_items[] = {
 	{
 		.id = KSPROPERTY_KSFILTER_STREAM_POSITION,
@@ -840,8 +852,13 @@ static const struct ks_prop_item stream_items[] = {
 		.get = get_position,
 		.set = set_position,
 	},
-	PROP_GET(KSPROPERTY_KSFILTER_STREAM_BUFFER,
-		 sizeof(struct ks_identifier), get_buffer),
+	{
+		.id = KSPROPERTY_KSFILTER_STREAM_BUFFER,
+		.in_size = sizeof(struct ks_identifier),
+		.set_size = sizeof(struct ks_stream_buffer),
+		.get = get_buffer,
+		.set = set_buffer,
+	},
 };
 
 static const struct ks_prop_set pin_sets[] = {

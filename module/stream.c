@@ -15,6 +15,9 @@
  *    its sample_size, else one byte.  All data moves in whole frames.
  *  - The buffer holds 100 ms of audio (avg_bytes_per_sec / 10), at least
  *    64 KiB and at most 4 MiB, in whole frames; other formats get 64 KiB.
+ *    The user may choose its size instead (BUFFER set, 64 KiB to 4 MiB)
+ *    until the pin first leaves STOP: a throughput chain wants deep
+ *    queues, a live one short ones.
  *    It is allocated when the pin first leaves STOP (at creation for a
  *    LOOPED_STREAMING pin, which may be mapped) and kept for the pin's
  *    life; a format set later keeps the allocation, in whole frames of the
@@ -479,8 +482,8 @@ void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt)
 	/* Nothing may stay in the old frames (a provider may have queued). */
 	flush(q);
 	q->head_seq++;
-	/* Not allocated yet: sized for the new format when it is. */
-	if (!q->buf)
+	/* Not allocated yet: sized for the new format, unless set (BUFFER). */
+	if (!q->buf && !q->sized)
 		q->map_size = PAGE_ALIGN(wanted_bytes(fmt));
 	size_from(q, fmt);
 	mutex_unlock(&q->lock);
@@ -1215,6 +1218,32 @@ void ks_stream_get_buffer(struct ks_pin *pin, struct ks_stream_buffer *buf)
 	buf->map_size = q->looped ? q->map_size : 0;
 	buf->reserved = 0;
 	mutex_unlock(&q->lock);
+}
+
+/*
+ * The buffer is allocated when the pin first leaves STOP and kept for its
+ * life (see ks_stream_acquire()); until then its size is the user's to
+ * choose.  A LOOPED_STREAMING pin's is allocated with the pin.
+ */
+int ks_stream_set_buffer(struct ks_pin *pin, u32 size)
+{
+	struct ks_stream *q = &pin->stream;
+	int ret = 0;
+
+	if (q->looped)
+		return -EOPNOTSUPP;
+	if (size < KS_STREAM_MIN_BYTES || size > KS_STREAM_MAX_BYTES)
+		return -EINVAL;
+	mutex_lock(&q->lock);
+	if (q->buf || READ_ONCE(pin->state) != KSSTATE_STOP) {
+		ret = -EBUSY;
+	} else {
+		q->map_size = PAGE_ALIGN(size);
+		q->size = rounddown(q->map_size, q->frame);
+		q->sized = true;
+	}
+	mutex_unlock(&q->lock);
+	return ret;
 }
 
 /* ---- connected IN pins ---- */

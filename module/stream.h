@@ -43,13 +43,14 @@ struct ks_stream_packet {
 
 /**
  * struct ks_stream - a pin's queue: a cyclic byte buffer and its packets
- * @lock: protects everything below but @pages, @buf, @map_size and
- *	@looped, which are fixed for the pin's life
+ * @lock: protects everything below; @pages, @buf, @map_size and @looped
+ *	are fixed for the pin's life once the buffer is allocated
  * @pages: the buffer's pages
  * @buf: the cyclic buffer, @pages mapped for mmap (VM_USERMAP), @map_size
  *	bytes
  * @map_size: bytes allocated, page aligned
  * @looped: created with KSINTERFACE_STANDARD_LOOPED_STREAMING: mmap(2)
+ * @sized: @map_size was set by the user (BUFFER), not from the format
  * @size: the cyclic buffer's size in use, whole frames, at most @map_size;
  *	0 when a frame does not fit
  * @frame: bytes of a frame, at least 1
@@ -80,6 +81,7 @@ struct ks_stream {
 	u8 *buf;
 	u32 map_size;
 	bool looped;
+	bool sized;
 	u32 size;
 	u32 frame;
 	bool resetting;
@@ -137,5 +139,6 @@ void ks_stream_get_position(struct ks_pin *pin, struct ks_audio_position *pos);
 int ks_stream_set_position(struct ks_pin *pin,
 			   const struct ks_audio_position *pos);
 void ks_stream_get_buffer(struct ks_pin *pin, struct ks_stream_buffer *buf);
+int ks_stream_set_buffer(struct ks_pin *pin, u32 size);
 
 #endif /* _KS_STREAM_H */

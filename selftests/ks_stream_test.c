@@ -430,6 +430,15 @@ static int get_buffer(int fd, struct ks_stream_buffer *sb)
 	return ret < 0 ? ret : got == sizeof(*sb) ? 0 : -EPROTO;
 }
 
+/* As for POSITION, a SET's value travels in the out buffer. */
+static int set_buffer(int fd, uint32_t size)
+{
+	struct ks_stream_buffer v = { .size = size };
+
+	return ks_property(fd, &stream_set, KSPROPERTY_KSFILTER_STREAM_BUFFER,
+			   KSPROPERTY_TYPE_SET, NULL, 0, &v, sizeof(v), NULL);
+}
+
 /* ---- the fixture: Render and Capture of ks-loopback, pcm:48000:2:16 ---- */
 
 FIXTURE(stream) {
@@ -1361,6 +1370,92 @@ TEST_F(stream, position_set_on_streaming_pin_eopnotsupp)
 	EXPECT_EQ(-EOPNOTSUPP, set_position(self->render, &pos));
 }
 
+/* ---- BUFFER set: the queue's size, before the pin first leaves STOP ---- */
+
+/* Both queues hold what was set: a writer fills exactly the two. */
+TEST_F(stream, buffer_set_in_stop_sizes_the_queues)
+{
+	struct ks_stream_buffer rb, cb;
+	long long queued, got;
+	uint64_t bad = 0;
+
+	ASSERT_EQ(0, set_buffer(self->render, 256 * KIB));
+	ASSERT_EQ(0, set_buffer(self->capture, 512 * KIB));
+	ASSERT_EQ(0, get_buffer(self->render, &rb));
+	ASSERT_EQ(0, get_buffer(self->capture, &cb));
+	EXPECT_EQ(256 * KIB, rb.size);
+	EXPECT_EQ(512 * KIB, cb.size);
+	EXPECT_EQ(0, rb.map_size);
+	EXPECT_EQ(self->frame, rb.frame_size);
+
+	RUN_BOTH();
+	ASSERT_EQ(0, set_nonblock(self->render, true));
+	queued = fill(self->render, 16 * KIB, 7);
+	/* Render's queue, and Capture's, which the loopback fills from it. */
+	EXPECT_EQ(768 * KIB, queued);
+	ASSERT_EQ(0, set_nonblock(self->capture, true));
+	got = drain(self->capture, 0, 7, &bad);
+	EXPECT_EQ(queued, got) TH_LOG("pattern broken at %llu",
+				      (unsigned long long)bad);
+}
+
+/* 64 KiB to 4 MiB, rounded up to a page and down to whole frames. */
+TEST_F(stream, buffer_set_outside_64k_to_4m_einval)
+{
+	struct ks_stream_buffer sb;
+
+	EXPECT_EQ(-EINVAL, set_buffer(self->render, 0));
+	EXPECT_EQ(-EINVAL, set_buffer(self->render, 64 * KIB - 1));
+	EXPECT_EQ(-EINVAL, set_buffer(self->render, 4 * MIB + 1));
+	EXPECT_EQ(-EINVAL, set_buffer(self->render, UINT32_MAX));
+	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	EXPECT_EQ(64 * KIB, sb.size);
+
+	EXPECT_EQ(0, set_buffer(self->render, 4 * MIB));
+	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	EXPECT_EQ(4 * MIB, sb.size);
+	EXPECT_EQ(0, set_buffer(self->render, 100000));
+	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	EXPECT_EQ(25 * 4096, sb.size);
+	EXPECT_EQ(0, set_buffer(self->render, 64 * KIB));
+	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	EXPECT_EQ(64 * KIB, sb.size);
+}
+
+/* The buffer is allocated when the pin leaves STOP, and kept. */
+TEST_F(stream, buffer_set_after_leaving_stop_ebusy)
+{
+	struct ks_stream_buffer sb;
+
+	ASSERT_EQ(0, set_state(self->render, KSSTATE_ACQUIRE));
+	EXPECT_EQ(-EBUSY, set_buffer(self->render, MIB));
+	ASSERT_EQ(0, set_state(self->render, KSSTATE_STOP));
+	EXPECT_EQ(-EBUSY, set_buffer(self->render, MIB));
+	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	EXPECT_EQ(64 * KIB, sb.size);
+	/* Capture never left STOP: still its user's to size. */
+	EXPECT_EQ(0, set_buffer(self->capture, MIB));
+}
+
+/* A new format keeps the size the user chose, in its own frames. */
+TEST_F(stream, buffer_set_survives_a_new_format)
+{
+	const struct ks_audio_params f = {
+		.type = KS_SAMPLE_PCM, .rate = 44100, .channels = 3, .bits = 16,
+	};
+	uint8_t fmt[sizeof(struct ks_dataformat_waveformatextensible)];
+	struct ks_stream_buffer sb;
+	int n;
+
+	ASSERT_EQ(0, set_buffer(self->render, 256 * KIB));
+	n = ks_build_format(&f, fmt, sizeof(fmt));
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, ks_pin_set_dataformat(self->render, fmt, n));
+	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	EXPECT_EQ(6u, sb.frame_size);
+	EXPECT_EQ(256 * KIB / 6 * 6, sb.size);
+}
+
 /* The position counts the bytes through the pin's buffer, copying pins too. */
 TEST_F(stream, position_reports_bytes_written_and_taken)
 {
@@ -1708,6 +1803,17 @@ FIXTURE_TEARDOWN(looped)
 	close_fd(&self->render);
 	close_fd(&self->capture);
 	close_fd(&self->filter);
+}
+
+/* A mapped pin's buffer exists from its creation: it keeps its size. */
+TEST_F(looped, buffer_set_on_looped_pin_eopnotsupp)
+{
+	struct ks_stream_buffer sb;
+
+	EXPECT_EQ(-EOPNOTSUPP, set_buffer(self->render, MIB));
+	EXPECT_EQ(-EOPNOTSUPP, set_buffer(self->capture, MIB));
+	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	EXPECT_EQ(self->rb.size, sb.size);
 }
 
 static int map_both(FIXTURE_DATA(looped) *self)

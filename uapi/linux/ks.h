@@ -372,7 +372,7 @@ struct ks_ioctl_buffers {
  * Every byte of the structure is written.
  */
 #define KS_ABI_MAJOR	1
-#define KS_ABI_MINOR	0
+#define KS_ABI_MINOR	1
 
 #define KS_FEATURE_PROPERTIES		0x01ULL	/* KS_IOCTL_PROPERTY (SPEC 6) */
 #define KS_FEATURE_STREAMING		0x02ULL	/* read/write/poll, RESET_STATE */
@@ -431,6 +431,13 @@ struct ks_version {
  * BUFFER (GET): struct ks_stream_buffer: the cyclic buffer's size (a
  * multiple of frame_size), the frame size, and how many bytes mmap(2) maps
  * (page aligned; 0 for a STREAMING pin, which cannot be mapped).
+ * BUFFER (SET, ABI 1.1): the buffer's size, from the value's size field
+ * (the rest is ignored), for a STREAMING pin that has not left KSSTATE_STOP
+ * yet, whose buffer is allocated then and kept: 64 KiB to 4 MiB (EINVAL),
+ * rounded up to a page and down to whole frames.  EBUSY once the pin has
+ * left STOP, EOPNOTSUPP on a LOOPED_STREAMING pin (its buffer exists, and
+ * may be mapped, from its creation).  Deep queues let a chain's filters
+ * work in long runs; the default is 100 ms of audio, at least 64 KiB.
  */
 #define KSPROPSETID_KSFILTER_STREAM KS_GUID_INIT(0x004776FC, 0x883E, 0x426C, \
 	0xA0, 0x95, 0xB9, 0xCB, 0x29, 0xDE, 0x74, 0x83)
