@@ -29,10 +29,16 @@
 #define ITERATIONS	100000
 #define OPEN_PINS	1000
 
-/* chain_vs_userspace: bytes per run (pcm:48000:2:16), runs, chunk */
+/*
+ * chain_vs_userspace: bytes per run (pcm:48000:2:16), runs, chunk, and the
+ * buffer every pin of the chain is given (BUFFER): a throughput chain's
+ * deep queues.  chain_vs_userspace_default_queues keeps the default
+ * (100 ms of audio, 64 KiB here).
+ */
 #define CHAIN_BYTES	(8u << 20)
-#define CHAIN_RUNS	7
+#define CHAIN_RUNS	11
 #define CHAIN_CHUNK	(64u << 10)
+#define CHAIN_QUEUE	(1u << 20)
 /* No progress for this long is a failure, not a slow machine. */
 #define CHAIN_STALL_MS	20000
 
@@ -294,9 +300,30 @@ static int set_state(int pin, unsigned int state)
 	return ioctl(pin, KS_IOCTL_PROPERTY, &io);
 }
 
+/* The three filters, and the buffer size their pins get (0: default). */
 struct chain_filters {
 	int gen, gain, lb;
+	unsigned int queue;
 };
+
+static int set_buffer(int pin, unsigned int bytes)
+{
+	static const struct ks_guid stream = KSPROPSETID_KSFILTER_STREAM;
+	struct ks_identifier prop = {
+		.set = stream,
+		.id = KSPROPERTY_KSFILTER_STREAM_BUFFER,
+		.flags = KSPROPERTY_TYPE_SET,
+	};
+	struct ks_stream_buffer value = { .size = bytes };
+	struct ks_ioctl_buffers io = {
+		.in = (unsigned long)&prop,
+		.in_size = sizeof(prop),
+		.out = (unsigned long)&value,
+		.out_size = sizeof(value),
+	};
+
+	return ioctl(pin, KS_IOCTL_PROPERTY, &io);
+}
 
 /* A non-blocking pin of pcm:48000:2:16 connected to @peer (0: none). */
 static int chain_pin(int filter, unsigned int pin_id, int chain_medium,
@@ -338,8 +365,9 @@ static void close_pins(int *pins)
 }
 
 /*
- * Create the five pins, connected or not, and set them to RUN from the
- * reader backwards (Capture first: Render discards without it).
+ * Create the five pins, connected or not, give them @f's buffers, and set
+ * them to RUN from the reader backwards (Capture first: Render discards
+ * without it).
  */
 static int chain_open(const struct chain_filters *f, int connected, int *pins)
 {
@@ -355,7 +383,8 @@ static int chain_open(const struct chain_filters *f, int connected, int *pins)
 	pins[GEN_OUT] = chain_pin(f->gen, GEN_PIN_OUT, 1, KS_GENERIC_READ,
 				  connected ? pins[GAIN_IN] : 0);
 	for (i = 0; i < CHAIN_PINS; i++) {
-		if (pins[i] < 0 || set_state(pins[i], KSSTATE_RUN) < 0) {
+		if (pins[i] < 0 || (f->queue && set_buffer(pins[i], f->queue)) ||
+		    set_state(pins[i], KSSTATE_RUN) < 0) {
 			close_pins(pins);
 			return -1;
 		}
@@ -507,10 +536,27 @@ static int chain_median(const struct chain_filters *f, double *t_chain,
 	return 0;
 }
 
+/* Both paths with @f's buffers: warm-up, medians, the ratio @name. */
+static int chain_compare(struct chain_filters *f, const char *name,
+			 char *bufs)
+{
+	double t_chain, t_user;
+
+	if (chain_run(f, 1, CHAIN_BYTES / 8, bufs) < 0 ||
+	    chain_run(f, 0, CHAIN_BYTES / 8, bufs) < 0 ||
+	    chain_median(f, &t_chain, &t_user, bufs))
+		return -1;
+	printf("ratio %s %.3f\n", name, t_chain / t_user);
+	printf("  %-36s %10.1f ms (%.0f MB/s)\n", "connected chain, 8 MiB",
+	       t_chain * 1e3, CHAIN_BYTES / t_chain / 1e6);
+	printf("  %-36s %10.1f ms (%.0f MB/s)\n", "userspace moving each hop",
+	       t_user * 1e3, CHAIN_BYTES / t_user / 1e6);
+	return 0;
+}
+
 static int bench_chain(void)
 {
-	struct chain_filters f = { -1, -1, -1 };
-	double t_chain, t_user;
+	struct chain_filters f = { -1, -1, -1, CHAIN_QUEUE };
 	char *bufs;
 	int ret = 1;
 
@@ -527,16 +573,11 @@ static int bench_chain(void)
 		fprintf(stderr, "chain: cannot open ks-gen, ks-gain, ks-loopback\n");
 		goto out;
 	}
-	/* Warm up both paths. */
-	if (chain_run(&f, 1, CHAIN_BYTES / 8, bufs) < 0 ||
-	    chain_run(&f, 0, CHAIN_BYTES / 8, bufs) < 0 ||
-	    chain_median(&f, &t_chain, &t_user, bufs))
+	if (chain_compare(&f, "chain_vs_userspace", bufs))
 		goto out;
-	printf("ratio chain_vs_userspace %.3f\n", t_chain / t_user);
-	printf("  %-36s %10.1f ms (%.0f MB/s)\n", "connected chain, 8 MiB",
-	       t_chain * 1e3, CHAIN_BYTES / t_chain / 1e6);
-	printf("  %-36s %10.1f ms (%.0f MB/s)\n", "userspace moving each hop",
-	       t_user * 1e3, CHAIN_BYTES / t_user / 1e6);
+	f.queue = 0;
+	if (chain_compare(&f, "chain_vs_userspace_default_queues", bufs))
+		goto out;
 	ret = 0;
 out:
 	free(bufs);
