@@ -281,23 +281,41 @@ static int ensure_module(const char *name, const char *file, const char *params)
 	return ret;
 }
 
-static int set_state(int pin, unsigned int state)
+/* SET property @id of @set on @pin to @size bytes at @value. */
+static int set_property(int pin, const struct ks_guid *set, unsigned int id,
+			void *value, unsigned int size)
 {
-	static const struct ks_guid connection = KSPROPSETID_CONNECTION;
 	struct ks_identifier prop = {
-		.set = connection,
-		.id = KSPROPERTY_CONNECTION_STATE,
+		.set = *set,
+		.id = id,
 		.flags = KSPROPERTY_TYPE_SET,
 	};
-	__u32 value = state;
 	struct ks_ioctl_buffers io = {
 		.in = (unsigned long)&prop,
 		.in_size = sizeof(prop),
-		.out = (unsigned long)&value,	/* a SET's value, as DeviceIoControl */
-		.out_size = sizeof(value),
+		.out = (unsigned long)value,	/* a SET's value, as DeviceIoControl */
+		.out_size = size,
 	};
 
 	return ioctl(pin, KS_IOCTL_PROPERTY, &io);
+}
+
+static int set_state(int pin, unsigned int state)
+{
+	static const struct ks_guid connection = KSPROPSETID_CONNECTION;
+	__u32 value = state;
+
+	return set_property(pin, &connection, KSPROPERTY_CONNECTION_STATE,
+			    &value, sizeof(value));
+}
+
+static int set_buffer(int pin, unsigned int bytes)
+{
+	static const struct ks_guid stream = KSPROPSETID_KSFILTER_STREAM;
+	struct ks_stream_buffer value = { .size = bytes };
+
+	return set_property(pin, &stream, KSPROPERTY_KSFILTER_STREAM_BUFFER,
+			    &value, sizeof(value));
 }
 
 /* The three filters, and the buffer size their pins get (0: default). */
@@ -305,25 +323,6 @@ struct chain_filters {
 	int gen, gain, lb;
 	unsigned int queue;
 };
-
-static int set_buffer(int pin, unsigned int bytes)
-{
-	static const struct ks_guid stream = KSPROPSETID_KSFILTER_STREAM;
-	struct ks_identifier prop = {
-		.set = stream,
-		.id = KSPROPERTY_KSFILTER_STREAM_BUFFER,
-		.flags = KSPROPERTY_TYPE_SET,
-	};
-	struct ks_stream_buffer value = { .size = bytes };
-	struct ks_ioctl_buffers io = {
-		.in = (unsigned long)&prop,
-		.in_size = sizeof(prop),
-		.out = (unsigned long)&value,
-		.out_size = sizeof(value),
-	};
-
-	return ioctl(pin, KS_IOCTL_PROPERTY, &io);
-}
 
 /* A non-blocking pin of pcm:48000:2:16 connected to @peer (0: none). */
 static int chain_pin(int filter, unsigned int pin_id, int chain_medium,
