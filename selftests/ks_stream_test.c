@@ -430,15 +430,6 @@ static int get_buffer(int fd, struct ks_stream_buffer *sb)
 	return ret < 0 ? ret : got == sizeof(*sb) ? 0 : -EPROTO;
 }
 
-/* As for POSITION, a SET's value travels in the out buffer. */
-static int set_buffer(int fd, uint32_t size)
-{
-	struct ks_stream_buffer v = { .size = size };
-
-	return ks_property(fd, &stream_set, KSPROPERTY_KSFILTER_STREAM_BUFFER,
-			   KSPROPERTY_TYPE_SET, NULL, 0, &v, sizeof(v), NULL);
-}
-
 /* ---- the fixture: Render and Capture of ks-loopback, pcm:48000:2:16 ---- */
 
 FIXTURE(stream) {
@@ -1379,10 +1370,10 @@ TEST_F(stream, buffer_set_in_stop_sizes_the_queues)
 	long long queued, got;
 	uint64_t bad = 0;
 
-	ASSERT_EQ(0, set_buffer(self->render, 256 * KIB));
-	ASSERT_EQ(0, set_buffer(self->capture, 512 * KIB));
-	ASSERT_EQ(0, get_buffer(self->render, &rb));
-	ASSERT_EQ(0, get_buffer(self->capture, &cb));
+	ASSERT_EQ(0, ks_pin_set_buffer_size(self->render, 256 * KIB));
+	ASSERT_EQ(0, ks_pin_set_buffer_size(self->capture, 512 * KIB));
+	ASSERT_EQ(0, ks_pin_get_buffer(self->render, &rb));
+	ASSERT_EQ(0, ks_pin_get_buffer(self->capture, &cb));
 	EXPECT_EQ(256 * KIB, rb.size);
 	EXPECT_EQ(512 * KIB, cb.size);
 	EXPECT_EQ(0, rb.map_size);
@@ -1404,21 +1395,21 @@ TEST_F(stream, buffer_set_outside_64k_to_4m_einval)
 {
 	struct ks_stream_buffer sb;
 
-	EXPECT_EQ(-EINVAL, set_buffer(self->render, 0));
-	EXPECT_EQ(-EINVAL, set_buffer(self->render, 64 * KIB - 1));
-	EXPECT_EQ(-EINVAL, set_buffer(self->render, 4 * MIB + 1));
-	EXPECT_EQ(-EINVAL, set_buffer(self->render, UINT32_MAX));
-	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	EXPECT_EQ(-EINVAL, ks_pin_set_buffer_size(self->render, 0));
+	EXPECT_EQ(-EINVAL, ks_pin_set_buffer_size(self->render, 64 * KIB - 1));
+	EXPECT_EQ(-EINVAL, ks_pin_set_buffer_size(self->render, 4 * MIB + 1));
+	EXPECT_EQ(-EINVAL, ks_pin_set_buffer_size(self->render, UINT32_MAX));
+	ASSERT_EQ(0, ks_pin_get_buffer(self->render, &sb));
 	EXPECT_EQ(64 * KIB, sb.size);
 
-	EXPECT_EQ(0, set_buffer(self->render, 4 * MIB));
-	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	EXPECT_EQ(0, ks_pin_set_buffer_size(self->render, 4 * MIB));
+	ASSERT_EQ(0, ks_pin_get_buffer(self->render, &sb));
 	EXPECT_EQ(4 * MIB, sb.size);
-	EXPECT_EQ(0, set_buffer(self->render, 100000));
-	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	EXPECT_EQ(0, ks_pin_set_buffer_size(self->render, 100000));
+	ASSERT_EQ(0, ks_pin_get_buffer(self->render, &sb));
 	EXPECT_EQ(25 * 4096, sb.size);
-	EXPECT_EQ(0, set_buffer(self->render, 64 * KIB));
-	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	EXPECT_EQ(0, ks_pin_set_buffer_size(self->render, 64 * KIB));
+	ASSERT_EQ(0, ks_pin_get_buffer(self->render, &sb));
 	EXPECT_EQ(64 * KIB, sb.size);
 }
 
@@ -1428,13 +1419,13 @@ TEST_F(stream, buffer_set_after_leaving_stop_ebusy)
 	struct ks_stream_buffer sb;
 
 	ASSERT_EQ(0, set_state(self->render, KSSTATE_ACQUIRE));
-	EXPECT_EQ(-EBUSY, set_buffer(self->render, MIB));
+	EXPECT_EQ(-EBUSY, ks_pin_set_buffer_size(self->render, MIB));
 	ASSERT_EQ(0, set_state(self->render, KSSTATE_STOP));
-	EXPECT_EQ(-EBUSY, set_buffer(self->render, MIB));
-	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	EXPECT_EQ(-EBUSY, ks_pin_set_buffer_size(self->render, MIB));
+	ASSERT_EQ(0, ks_pin_get_buffer(self->render, &sb));
 	EXPECT_EQ(64 * KIB, sb.size);
 	/* Capture never left STOP: still its user's to size. */
-	EXPECT_EQ(0, set_buffer(self->capture, MIB));
+	EXPECT_EQ(0, ks_pin_set_buffer_size(self->capture, MIB));
 }
 
 /* A new format keeps the size the user chose, in its own frames. */
@@ -1447,11 +1438,11 @@ TEST_F(stream, buffer_set_survives_a_new_format)
 	struct ks_stream_buffer sb;
 	int n;
 
-	ASSERT_EQ(0, set_buffer(self->render, 256 * KIB));
+	ASSERT_EQ(0, ks_pin_set_buffer_size(self->render, 256 * KIB));
 	n = ks_build_format(&f, fmt, sizeof(fmt));
 	ASSERT_LT(0, n);
 	ASSERT_EQ(0, ks_pin_set_dataformat(self->render, fmt, n));
-	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	ASSERT_EQ(0, ks_pin_get_buffer(self->render, &sb));
 	EXPECT_EQ(6u, sb.frame_size);
 	EXPECT_EQ(256 * KIB / 6 * 6, sb.size);
 }
@@ -1810,9 +1801,9 @@ TEST_F(looped, buffer_set_on_looped_pin_eopnotsupp)
 {
 	struct ks_stream_buffer sb;
 
-	EXPECT_EQ(-EOPNOTSUPP, set_buffer(self->render, MIB));
-	EXPECT_EQ(-EOPNOTSUPP, set_buffer(self->capture, MIB));
-	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	EXPECT_EQ(-EOPNOTSUPP, ks_pin_set_buffer_size(self->render, MIB));
+	EXPECT_EQ(-EOPNOTSUPP, ks_pin_set_buffer_size(self->capture, MIB));
+	ASSERT_EQ(0, ks_pin_get_buffer(self->render, &sb));
 	EXPECT_EQ(self->rb.size, sb.size);
 }
 

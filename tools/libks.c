@@ -1024,6 +1024,33 @@ int ks_pin_allocator_framing(int pin_fd, struct ks_allocator_framing *framing)
 			      framing, sizeof(*framing));
 }
 
+/* ---- pin fd properties (KSPROPSETID_KSFILTER_STREAM) ---- */
+
+static const struct ks_guid set_stream = KSPROPSETID_KSFILTER_STREAM;
+
+int ks_pin_get_buffer(int pin_fd, struct ks_stream_buffer *buffer)
+{
+	uint32_t got = 0;
+	int ret;
+
+	ret = ks_property(pin_fd, &set_stream, KSPROPERTY_KSFILTER_STREAM_BUFFER,
+			  KSPROPERTY_TYPE_GET, NULL, 0, buffer, sizeof(*buffer),
+			  &got);
+	if (ret < 0)
+		return ret;
+	return got == sizeof(*buffer) ? 0 : fail(EPROTO);
+}
+
+/* Only the size is read; the rest of the value is what a GET reports. */
+int ks_pin_set_buffer_size(int pin_fd, uint32_t bytes)
+{
+	struct ks_stream_buffer value = { .size = bytes };
+
+	return ks_property(pin_fd, &set_stream, KSPROPERTY_KSFILTER_STREAM_BUFFER,
+			   KSPROPERTY_TYPE_SET, NULL, 0, &value, sizeof(value),
+			   NULL);
+}
+
 /* ---- lists and descriptions ---- */
 
 /* The item at @off if a well-formed one fits in the list, else NULL. */

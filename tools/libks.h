@@ -333,6 +333,18 @@ int ks_pin_set_dataformat(int pin_fd, const void *format, uint32_t size);
 
 int ks_pin_allocator_framing(int pin_fd, struct ks_allocator_framing *framing);
 
+/* ---- pin fd properties (KSPROPSETID_KSFILTER_STREAM) ---- */
+
+/* The pin's buffer: its size, the frame size, the bytes mmap(2) maps. */
+int ks_pin_get_buffer(int pin_fd, struct ks_stream_buffer *buffer);
+
+/*
+ * The size of a STREAMING pin's queue, 64 KiB to 4 MiB, before the pin
+ * first leaves KSSTATE_STOP (ABI 1.1; EBUSY after, EOPNOTSUPP for a
+ * LOOPED_STREAMING pin).
+ */
+int ks_pin_set_buffer_size(int pin_fd, uint32_t bytes);
+
 /* ---- lists and descriptions ---- */
 
 /*
