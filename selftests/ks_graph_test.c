@@ -2083,6 +2083,35 @@ TEST_F_TIMEOUT(graph, ksctl_graph_lists_and_connects_the_chain, 120)
 	EXPECT_NE(NULL, strstr(out, "bad frame count")) TH_LOG("%s", out);
 }
 
+/* --buffer sizes every pin of the chain; the kernel's range holds. */
+TEST_F_TIMEOUT(graph, ksctl_graph_connect_with_deep_buffers, 120)
+{
+	static char out[1 << 16];
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_EQ(0, run_ksctl("graph --connect --buffer 1M --frames 480000 "
+			       "--verify -o /dev/null", out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "every sample as expected")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "buffer 1048576 bytes")) TH_LOG("%s", out);
+
+	/* Beyond 4 MiB: refused by the kernel, at the first pin. */
+	EXPECT_NE(0, run_ksctl("graph --connect --buffer 4097K --frames 48",
+			       out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "64 KiB to 4 MiB")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "connected ")) TH_LOG("%s", out);
+	/* And the chain can be built again: nothing was left connected. */
+	ASSERT_EQ(0, run_ksctl("graph --connect --frames 4800 --verify "
+			       "-o /dev/null", out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "buffer 65536 bytes")) TH_LOG("%s", out);
+
+	EXPECT_EQ(2, run_ksctl("graph --connect --buffer 1X", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "bad buffer size")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_ksctl("graph --buffer 1M", out, sizeof(out)));
+}
+
 /* ==== KSPROPERTY_PIN_PHYSICALCONNECTION ==== */
 
 static int physical(int filter, uint32_t pin, uint32_t flags, void *out,

@@ -131,6 +131,7 @@ struct graph {
 	uint8_t fmt[sizeof(struct ks_dataformat_waveformatextensible)];
 	uint32_t fmt_size;
 	char fmt_text[64];
+	uint32_t buffer;		/* --buffer: every pin's, or 0 */
 };
 
 static bool can_source(uint32_t comm)
@@ -826,6 +827,22 @@ static void explain(const struct gpin *p, const char *what, const char *fmt,
 		ks_reason_hint(reason));
 }
 
+/* --buffer on the new pin @fd, still in STOP; @fd, or closed and -errno. */
+static int size_buffer(const struct gpin *p, int fd, uint32_t bytes)
+{
+	char label[200];
+	int ret = ks_pin_set_buffer_size(fd, bytes);
+
+	if (!ret)
+		return fd;
+	fprintf(stderr, "%s graph: cannot give %s a %u-byte buffer: %s%s\n",
+		ksctl_prog, pin_label(p, label, sizeof(label)), bytes,
+		strerror(-ret), ret == -EINVAL ? " (64 KiB to 4 MiB)" :
+		ret == -EOPNOTSUPP ? " (a LOOPED_STREAMING pin)" : "");
+	close(fd);
+	return ret;
+}
+
 static int create(struct graph *g, struct gpin *p, const char *what,
 		  const struct ks_identifier *iface,
 		  const struct ks_identifier *medium, int peer_fd)
@@ -836,8 +853,12 @@ static int create(struct graph *g, struct gpin *p, const char *what,
 	fd = ks_create_pin_connected(p->f->fd, p->id, iface, medium, g->fmt,
 				     g->fmt_size, peer_fd, access_for(p),
 				     O_CLOEXEC, &reason);
-	if (fd < 0)
+	if (fd < 0) {
 		explain(p, what, g->fmt_text, -fd, reason);
+		return fd;
+	}
+	if (g->buffer)
+		return size_buffer(p, fd, g->buffer);
 	return fd;
 }
 
@@ -856,6 +877,7 @@ static const struct ks_identifier *reader_interface(const struct gpin *p)
 static int build_chain(struct graph *g, struct running *r)
 {
 	char a[200], b[200], m[80];
+	struct ks_stream_buffer sb;
 	unsigned int i;
 
 	for (i = 0; i < r->c.n; i++) {
@@ -883,9 +905,11 @@ static int build_chain(struct graph *g, struct running *r)
 			      &r->c.reader->mediums[0], 0);
 	if (r->reader_fd < 0)
 		return -1;
-	fprintf(r->info, "reading %s  format %s (fd %d)\n",
+	if (ks_pin_get_buffer(r->reader_fd, &sb))
+		sb.size = 0;
+	fprintf(r->info, "reading %s  format %s (fd %d, buffer %u bytes)\n",
 		pin_label(r->c.reader, a, sizeof(a)), g->fmt_text,
-		r->reader_fd);
+		r->reader_fd, sb.size);
 	return 0;
 }
 
@@ -1265,7 +1289,7 @@ static void graph_usage(FILE *out)
 	fprintf(out,
 		"usage: %s graph [--json] [--format FORMAT]\n"
 		"       %s graph --connect [--format FORMAT] [--seconds S | --frames N]\n"
-		"              [-o FILE|-] [--wav] [--verify]\n"
+		"              [--buffer BYTES] [-o FILE|-] [--wav] [--verify]\n"
 		"List every potential pin-to-pin connection between the registered filters:\n"
 		"an OUT pin type and an IN pin type, one able to be a source and the other\n"
 		"a sink, sharing an interface and a medium, with intersecting data ranges\n"
@@ -1278,8 +1302,32 @@ static void graph_usage(FILE *out)
 		"(default 1) or N frames from the last filter's free OUT pin to stdout, or\n"
 		"to FILE (WAV when it ends in .wav or with --wav).  --verify checks every\n"
 		"sample against ks-gen's and ks-gain's (module/samples/ks-chain.h); without\n"
-		"-o the samples are then only checked.\n",
+		"-o the samples are then only checked.  --buffer gives every pin of the\n"
+		"chain a queue of BYTES (64K to 4M; K and M suffixes are KiB and MiB)\n"
+		"instead of 100 ms of audio: deep queues for throughput.\n",
 		ksctl_prog, ksctl_prog);
+}
+
+/* BYTES, BYTESK or BYTESM (KiB, MiB); 0 on anything else or 4 GiB up. */
+static uint32_t parse_bytes(const char *s)
+{
+	unsigned int shift = 0;
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return 0;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	if (shift)
+		end++;
+	if (*end || v > (UINT32_MAX >> shift))
+		return 0;
+	return v << shift;
 }
 
 static int parse_positive(const char *s, double *out)
@@ -1306,6 +1354,7 @@ int ksctl_graph(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "wav", no_argument, NULL, 'w' },
 		{ "verify", no_argument, NULL, 'V' },
+		{ "buffer", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1315,7 +1364,7 @@ int ksctl_graph(int argc, char **argv)
 	char *end;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "jcf:s:n:o:wVh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jcf:s:n:o:wVb:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			as_json = true;
@@ -1362,6 +1411,15 @@ int ksctl_graph(int argc, char **argv)
 			o.verify = true;
 			streaming = true;
 			break;
+		case 'b':
+			g.buffer = parse_bytes(optarg);
+			if (!g.buffer) {
+				fprintf(stderr, "%s graph: bad buffer size '%s'\n",
+					ksctl_prog, optarg);
+				return KSCTL_USAGE;
+			}
+			streaming = true;
+			break;
 		case 'h':
 			graph_usage(stdout);
 			return KSCTL_OK;
@@ -1375,7 +1433,7 @@ int ksctl_graph(int argc, char **argv)
 		fprintf(stderr, "%s graph: %s\n", ksctl_prog,
 			optind != argc ? "unexpected argument" :
 			as_json ? "--json lists; it does not go with --connect" :
-			"--seconds, --frames, -o, --wav and --verify need --connect");
+			"--seconds, --frames, --buffer, -o, --wav and --verify need --connect");
 		graph_usage(stderr);
 		return KSCTL_USAGE;
 	}
