@@ -1656,17 +1656,25 @@ static bool move_commit(struct ks_stream *to, struct ks_stream *from,
 
 /*
  * Something moved: both pins' waiters hear of it, and their connections:
- * @to's at once (its data may go on down a chain), @from's once its feed
- * @fq, if any, is worth refilling.
+ * @to's at once (its data may go on down a chain), @from's if @refill
+ * (its feed, if any, is worth refilling).
  */
-static void moved(struct ks_pin *from, struct ks_pin *to,
-		  const struct ks_stream *fq)
+static void moved(struct ks_pin *from, struct ks_pin *to, bool refill)
 {
 	wake(from);
 	wake(to);
-	if (!fq || worth_refilling(fq))
+	if (refill)
 		ks_link_kick(from);
 	ks_link_kick(to);
+}
+
+/*
+ * Is the feed @fq, if any, worth refilling?  Asked within the take: the
+ * feed's pin may go once its read section ends (take_end()).
+ */
+static bool feed_refill(const struct ks_stream *fq)
+{
+	return !fq || worth_refilling(fq);
 }
 
 /*
@@ -1680,7 +1688,7 @@ static size_t move_pins(struct ks_pin *from, struct ks_pin *to,
 			const struct ks_mover *mv)
 {
 	struct ks_stream *src = &from->stream, *dst = &to->stream;
-	bool news = false, feeding;
+	bool news = false, feeding, refill;
 	size_t bytes = 0;
 	struct ks_move m;
 	struct ks_take t;
@@ -1709,7 +1717,7 @@ static size_t move_pins(struct ks_pin *from, struct ks_pin *to,
 			break;
 		qlocks_unlock(&t.locks);
 		if (news)
-			moved(from, to, t.fq);
+			moved(from, to, feed_refill(t.fq));
 		news = false;
 		span_move(&m.dst, &m.src, mv);
 		qlocks_lock(&t.locks);
@@ -1723,9 +1731,10 @@ static size_t move_pins(struct ks_pin *from, struct ks_pin *to,
 		bytes += n;
 		news = true;
 	}
+	refill = feed_refill(t.fq);
 	take_end(&t, fed);
 	if (news)
-		moved(from, to, t.fq);
+		moved(from, to, refill);
 	return bytes;
 }
 
