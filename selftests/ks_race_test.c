@@ -7,9 +7,10 @@
  *	ks-tonegen and ks-loopback, pin fds of both).  Each one, at random:
  *	opens a filter, creates pins on it, calls filter properties (CTYPES,
  *	CINSTANCES, NAME, DATARANGES) and pin properties (STATE get and set,
- *	DATAFORMAT, ALLOCATORFRAMING, POSITION), streams (non-blocking read
- *	and write, READ_STREAM and WRITE_STREAM, RESET_STATE, poll), reads
- *	fdinfo, and closes fds, several threads on the same fd at once.
+ *	DATAFORMAT, ALLOCATORFRAMING, POSITION, BUFFER set), streams
+ *	(non-blocking read and write, READ_STREAM and WRITE_STREAM,
+ *	RESET_STATE, poll), reads fdinfo, and closes fds, several threads on
+ *	the same fd at once.
  *	Meanwhile the churn thread, in turn: unregisters ks-tonegen and
  *	registers it again (its "registered" parameter); unregisters it and
  *	unloads and reloads its module; closes every fd of the table and
@@ -81,8 +82,11 @@ static const int allowed[NOPS][8] = {
 	/* Unregistered (GONE), or the pin type is full (INSTANCES). */
 	[OP_CREATE] = { ENODEV, EBUSY },
 	[OP_FILTER_PROP] = { ENODEV },
-	/* POSITION on a pin in reset: ECANCELED. */
-	[OP_PIN_PROP] = { ENODEV, ECANCELED, EBADFD },
+	/*
+	 * POSITION on a pin in reset: ECANCELED.  BUFFER set once the pin
+	 * has left STOP: EBUSY; on a LOOPED_STREAMING pin: EOPNOTSUPP.
+	 */
+	[OP_PIN_PROP] = { ENODEV, ECANCELED, EBADFD, EBUSY, EOPNOTSUPP },
 	[OP_SET_STATE] = { ENODEV },
 	/* SPEC 7 and stream.c's order: gone, reset, STOP, nothing yet. */
 	[OP_READ] = { ENODEV, ECANCELED, EBADFD, EAGAIN },
@@ -495,7 +499,7 @@ static void do_pin_prop(uint64_t *seed, struct slot *s)
 	void *fmt;
 	int ret;
 
-	switch (rnd(seed) % 4) {
+	switch (rnd(seed) % 5) {
 	case 0:
 		ret = ks_pin_get_state(s->fd, &state);
 		break;
@@ -506,6 +510,11 @@ static void do_pin_prop(uint64_t *seed, struct slot *s)
 		break;
 	case 2:
 		ret = ks_pin_allocator_framing(s->fd, &framing);
+		break;
+	case 3:
+		/* Against the states other threads set: allocation wins. */
+		ret = ks_pin_set_buffer_size(s->fd,
+					     (64 + rnd(seed) % 961) << 10);
 		break;
 	default:
 		if (s->kind != K_RENDER_PIN)
