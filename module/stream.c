@@ -548,8 +548,6 @@ static ssize_t take_to_user(struct ks_stream *q, char __user *buf,
 	u32 n;
 
 	lockdep_assert_held(&q->lock);
-	if (q->taking)
-		return -EAGAIN;
 	while (done < count) {
 		next_chunk(q, &c);
 		if (c.eos) {
@@ -722,7 +720,8 @@ static ssize_t read_loop(struct ks_pin *pin, bool nonblock,
 			return ret;
 		if (READ_ONCE(pin->state) == KSSTATE_RUN) {
 			mutex_lock(&q->lock);
-			ret = take(q, arg);
+			/* Another taker copies from the tail (see the top). */
+			ret = q->taking ? -EAGAIN : take(q, arg);
 			mutex_unlock(&q->lock);
 			if (ret != -EAGAIN) {
 				if (ret > 0 && worth_refilling(q))
@@ -957,8 +956,6 @@ static ssize_t take_headers(struct ks_stream *q, void *arg)
 	u32 i;
 
 	lockdep_assert_held(&q->lock);
-	if (q->taking)
-		return -EAGAIN;
 	for (i = 0; i < hb->count && !eos; i++) {
 		ret = take_header(q, &hb->h[i], &eos);
 		if (ret <= 0)
