@@ -86,8 +86,13 @@ struct ks_link {
 	atomic64_t moved;
 };
 
-/* Connecting and disconnecting; pin->link and pin->was_connected. */
+/*
+ * Connecting and disconnecting: pin->link, pin->was_connected,
+ * pin->unlinked and pin->unlinking.
+ */
 static DEFINE_MUTEX(ks_links_lock);
+/* The end of a connection's teardown (pin->unlinking cleared). */
+static DECLARE_WAIT_QUEUE_HEAD(ks_unlink_wait);
 /* Readers of pin->link: kicks, and helpers taking data through it. */
 static struct srcu_struct ks_link_srcu;
 static struct workqueue_struct *ks_link_wq;
@@ -173,8 +178,13 @@ void ks_link_put_peer(struct ks_pin *peer)
 /* ---- moving data ---- */
 
 /*
- * Call @pin's process() if its filter can be entered without waiting: see
- * the top for why a taken gate means there is nothing to do.
+ * Call @pin's process() if its filter can be entered without waiting (see
+ * the top for why a taken gate means there is nothing to do) and its
+ * provider has not closed it.  A connection calls the provider of a pin
+ * that is not the caller's own: that pin's fd may be closing on another
+ * CPU.  Its close runs under pin->lock and sets pin->closed there, so
+ * under the same lock process() is either done before close() or not
+ * called at all: close() stays the provider's last callback.
  */
 static void process_pin(struct ks_pin *pin)
 {
@@ -183,11 +193,13 @@ static void process_pin(struct ks_pin *pin)
 
 	if (!down_read_trylock(&filter->gate))
 		return;
-	if (!filter->dead) {
+	mutex_lock(&pin->lock);
+	if (!filter->dead && !pin->closed) {
 		ops = pin->desc->ops;
 		if (ops && ops->process)
 			ops->process(pin);
 	}
+	mutex_unlock(&pin->lock);
 	up_read(&filter->gate);
 }
 
@@ -291,8 +303,11 @@ struct ks_link *ks_link_reserve(struct ks_pin *source, struct ks_pin *peer)
 	}
 
 	mutex_lock(&ks_links_lock);
-	/* 14e once more: another creation may have taken it meanwhile. */
-	if (peer->was_connected) {
+	/*
+	 * 14e once more: another creation may have taken it meanwhile, or
+	 * its fd been closed (or its filter unregistered) since 14c.
+	 */
+	if (peer->was_connected || peer->unlinked) {
 		mutex_unlock(&ks_links_lock);
 		kfree(link);
 		return ERR_PTR(-EPIPE);
@@ -326,10 +341,27 @@ void ks_link_abort(struct ks_link *link)
 
 void ks_link_publish(struct ks_link *link)
 {
+	bool gone;
+
+	/*
+	 * The peer's teardown and this decide under one lock: either the
+	 * connection is published first, and the teardown finds and ends it,
+	 * or the teardown came first (unlinked), and the connection ended
+	 * before anyone saw it, as if the peer had been closed just after
+	 * this creation.  The new pin is in STOP with nothing queued: no end
+	 * of stream to mark, no provider to tell.
+	 */
 	mutex_lock(&ks_links_lock);
-	rcu_assign_pointer(link->out->link, link);
-	rcu_assign_pointer(link->in->link, link);
+	gone = link->out->unlinked || link->in->unlinked;
+	if (!gone) {
+		rcu_assign_pointer(link->out->link, link);
+		rcu_assign_pointer(link->in->link, link);
+	}
 	mutex_unlock(&ks_links_lock);
+	if (gone) {
+		free_unpublished(link);
+		return;
+	}
 	/* A user blocked on the peer learns that its data is not its own. */
 	ks_stream_wake(link->out);
 	ks_stream_wake(link->in);
@@ -339,30 +371,55 @@ void ks_link_publish(struct ks_link *link)
 
 /*
  * Take the connection off both pins; NULL if @pin has none.  After this no
- * new kick or helper finds it, once an SRCU grace period has passed.
+ * new kick or helper finds it, once an SRCU grace period has passed, and
+ * no creation reserves or publishes a connection to @pin any more.  Both
+ * pins are marked as being unlinked until the caller's teardown is over.
  */
 static struct ks_link *unhook(struct ks_pin *pin)
 {
 	struct ks_link *link;
 
 	mutex_lock(&ks_links_lock);
+	pin->unlinked = true;
 	link = rcu_dereference_protected(pin->link,
 					 lockdep_is_held(&ks_links_lock));
 	if (link) {
 		WRITE_ONCE(link->dead, true);
 		RCU_INIT_POINTER(link->out->link, NULL);
 		RCU_INIT_POINTER(link->in->link, NULL);
+		WRITE_ONCE(link->out->unlinking, true);
+		WRITE_ONCE(link->in->unlinking, true);
 	}
 	mutex_unlock(&ks_links_lock);
 	return link;
+}
+
+/* The teardown of @link is over: the other end's close may go on. */
+static void unhooked(struct ks_link *link)
+{
+	mutex_lock(&ks_links_lock);
+	WRITE_ONCE(link->out->unlinking, false);
+	WRITE_ONCE(link->in->unlinking, false);
+	mutex_unlock(&ks_links_lock);
+	wake_up_all(&ks_unlink_wait);
 }
 
 void ks_link_disconnect(struct ks_pin *pin)
 {
 	struct ks_link *link = unhook(pin);
 
-	if (!link)
+	if (!link) {
+		/*
+		 * Both ends closing at once: the other one took the
+		 * connection, and its teardown may still call our provider
+		 * (the last process() below) or run its work.  Our close
+		 * must come after all that, so wait.  Not killable, as close
+		 * is not; the teardown waits only for an SRCU grace period
+		 * and a work item, never for user space.
+		 */
+		wait_event(ks_unlink_wait, !READ_ONCE(pin->unlinking));
 		return;
+	}
 	/*
 	 * No kick can reach it after a grace period, and no helper is taking
 	 * data through it any more; then the work ends.
@@ -378,6 +435,7 @@ void ks_link_disconnect(struct ks_pin *pin)
 	ks_pin_queue_end_of_stream(link->out);
 	ks_pin_queue_end_of_stream(link->in);
 	process_pin(pin == link->out ? link->in : link->out);
+	unhooked(link);
 	free_unpublished(link);
 }
 

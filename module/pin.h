@@ -41,6 +41,10 @@ struct ks_link;
  * @stream: the queue (stream.c)
  * @link: the pin's connection to a peer pin, or NULL (RCU, see link.c)
  * @was_connected: the pin took part in a connection (under link.c's lock)
+ * @unlinked: its fd is being closed, or its filter unregistered: no
+ *	connection may be reserved or published to it (under link.c's lock)
+ * @unlinking: a connection of the pin is being torn down (under link.c's
+ *	lock; read with READ_ONCE() by a close waiting for the teardown)
  */
 struct ks_pin {
 	struct kref ref;
@@ -64,6 +68,8 @@ struct ks_pin {
 	struct ks_stream stream;
 	struct ks_link __rcu *link;
 	bool was_connected;
+	bool unlinked;
+	bool unlinking;
 };
 
 /* KS_IOCTL_CREATE_PIN on @filter_file: returns the new pin fd. */
