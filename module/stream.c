@@ -106,6 +106,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -482,6 +483,7 @@ void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt)
 	/* Nothing may stay in the old frames (a provider may have queued). */
 	flush(q);
 	q->head_seq++;
+	q->stops++;
 	/* Not allocated yet: sized for the new format, unless set (BUFFER). */
 	if (!q->buf && !q->sized)
 		q->map_size = PAGE_ALIGN(wanted_bytes(fmt));
@@ -607,6 +609,49 @@ static int take_header(struct ks_stream *q, struct ks_stream_header *h,
 
 /* ---- waiting ---- */
 
+/*
+ * A blocking read or write checks its arguments against the queue once
+ * (whole frames, a buffer they fit in) and then may sleep.  What it
+ * checked must still hold each time it takes the queue's lock again, or
+ * it would go on with a frame that is no longer the pin's, and a header
+ * whose frame_extent no longer holds a frame would never be filled while
+ * the queue stays readable: the call would go round without sleeping.
+ * The frame and the size change only with a new format, which needs STOP,
+ * so a call that slept through a STOP (or a new format) fails with
+ * EBADFD, as it would have had it seen the STOP, and one that slept
+ * through a reset with ECANCELED, as the reset's blocked calls do.
+ * Between the checks under the lock a loop either moves data or sleeps,
+ * and every sleep is interruptible; a pending signal ends it, whether
+ * or not the wait's condition already holds.
+ */
+struct ks_io {
+	unsigned int stops;
+	unsigned int resets;
+	u32 frame;
+	u32 size;
+};
+
+static void io_begin(struct ks_stream *q, struct ks_io *io)
+{
+	mutex_lock(&q->lock);
+	io->stops = q->stops;
+	io->resets = q->resets;
+	io->frame = q->frame;
+	io->size = q->size;
+	mutex_unlock(&q->lock);
+}
+
+/* Under the lock: 0 while what io_begin() saw still holds. */
+static int io_changed(const struct ks_stream *q, const struct ks_io *io)
+{
+	lockdep_assert_held(&q->lock);
+	if (q->resets != io->resets)
+		return -ECANCELED;
+	if (q->stops != io->stops)
+		return -EBADFD;
+	return 0;
+}
+
 static void wake(struct ks_pin *pin)
 {
 	if (wq_has_sleeper(&pin->wait))
@@ -651,6 +696,28 @@ static bool writable(struct ks_pin *pin, u32 bytes, unsigned int pkts)
 	       !READ_ONCE(q->producing) &&
 	       READ_ONCE(q->pkt_head) - READ_ONCE(q->pkt_tail) + pkts <=
 	       KS_STREAM_PACKETS;
+}
+
+/*
+ * Sleep until a read on @pin can go on, or must fail.  A signal ends it,
+ * pending before as well as arriving during the wait: a loop of ours that
+ * finds the condition true at once never goes round unkillable.
+ */
+static int wait_readable(struct ks_pin *pin)
+{
+	if (signal_pending(current))
+		return -ERESTARTSYS;
+	return wait_event_interruptible(pin->wait,
+					io_error(pin) || readable(pin));
+}
+
+/* The same for a write of @bytes and @pkts packets. */
+static int wait_writable(struct ks_pin *pin, u32 bytes, unsigned int pkts)
+{
+	if (signal_pending(current))
+		return -ERESTARTSYS;
+	return wait_event_interruptible(pin->wait, io_error(pin) ||
+					writable(pin, bytes, pkts));
 }
 
 /*
@@ -706,7 +773,8 @@ static int io_start(struct ks_pin *pin, unsigned int dataflow)
  * for data once before each wait, and told after a take that there is room
  * once half the buffer is free (worth_refilling()).
  */
-static ssize_t read_loop(struct ks_pin *pin, bool nonblock,
+static ssize_t read_loop(struct ks_pin *pin, const struct ks_io *io,
+			 bool nonblock,
 			 ssize_t (*take)(struct ks_stream *q, void *arg),
 			 void *arg)
 {
@@ -720,8 +788,10 @@ static ssize_t read_loop(struct ks_pin *pin, bool nonblock,
 			return ret;
 		if (READ_ONCE(pin->state) == KSSTATE_RUN) {
 			mutex_lock(&q->lock);
+			ret = io_changed(q, io);
 			/* Another taker copies from the tail (see the top). */
-			ret = q->taking ? -EAGAIN : take(q, arg);
+			if (!ret)
+				ret = q->taking ? -EAGAIN : take(q, arg);
 			mutex_unlock(&q->lock);
 			if (ret != -EAGAIN) {
 				if (ret > 0 && worth_refilling(q))
@@ -736,8 +806,7 @@ static ssize_t read_loop(struct ks_pin *pin, bool nonblock,
 		}
 		if (nonblock)
 			return -EAGAIN;
-		if (wait_event_interruptible(pin->wait,
-					     io_error(pin) || readable(pin)))
+		if (wait_readable(pin))
 			return -ERESTARTSYS;
 		kicked = false;
 	}
@@ -759,16 +828,17 @@ ssize_t ks_stream_read(struct ks_pin *pin, char __user *buf, size_t count,
 		       bool nonblock)
 {
 	struct ks_user_buf u = { .buf = buf };
+	struct ks_io io;
 	ssize_t ret;
 
 	ret = io_start(pin, KSPIN_DATAFLOW_OUT);
 	if (ret || !count)
 		return ret;
-	/* The frame only changes in STOP, where the loop fails anyway. */
-	u.count = rounddown(count, READ_ONCE(pin->stream.frame));
+	io_begin(&pin->stream, &io);
+	u.count = rounddown(count, io.frame);
 	if (!u.count)
 		return -EINVAL;
-	return read_loop(pin, nonblock, take_bytes, &u);
+	return read_loop(pin, &io, nonblock, take_bytes, &u);
 }
 
 /* write(2): what fits of @count bytes, whole frames. */
@@ -792,19 +862,23 @@ ssize_t ks_stream_write(struct ks_pin *pin, const char __user *buf,
 	struct ks_stream *q = &pin->stream;
 	bool kicked = false;
 	size_t done = 0;
+	struct ks_io io;
 	ssize_t ret;
 
 	ret = io_start(pin, KSPIN_DATAFLOW_IN);
 	if (ret)
 		return ret;
-	if (count % READ_ONCE(q->frame) || (count && !READ_ONCE(q->size)))
+	io_begin(q, &io);
+	if (count % io.frame || (count && !io.size))
 		return -EINVAL;
 	for (;;) {
 		ret = io_error(pin);
 		if (ret || done == count)
 			break;
 		mutex_lock(&q->lock);
-		ret = queue_from_user(q, buf + done, count - done);
+		ret = io_changed(q, &io);
+		if (!ret)
+			ret = queue_from_user(q, buf + done, count - done);
 		mutex_unlock(&q->lock);
 		if (ret < 0)
 			break;
@@ -824,8 +898,7 @@ ssize_t ks_stream_write(struct ks_pin *pin, const char __user *buf,
 			ret = -EAGAIN;
 			break;
 		}
-		if (wait_event_interruptible(pin->wait, io_error(pin) ||
-					     writable(pin, q->frame, 0))) {
+		if (wait_writable(pin, io.frame, 0)) {
 			ret = -ERESTARTSYS;
 			break;
 		}
@@ -866,8 +939,8 @@ static int queue_piece(struct ks_stream *q, const struct ks_stream_header *h,
  * before it queued.  A signal is EINTR, never a restart: pieces may have
  * gone already.
  */
-static int write_header(struct ks_pin *pin, const struct ks_stream_header *h,
-			bool nonblock)
+static int write_header(struct ks_pin *pin, const struct ks_io *io,
+			const struct ks_stream_header *h, bool nonblock)
 {
 	bool eos = h->options_flags & KS_STREAM_EOS;
 	const char __user *data = u64_to_user_ptr(h->data);
@@ -882,7 +955,10 @@ static int write_header(struct ks_pin *pin, const struct ks_stream_header *h,
 			return ret;
 		mutex_lock(&q->lock);
 		n = min(left, q->size);
-		ret = queue_piece(q, h, data, n, first, eos && n == left);
+		ret = io_changed(q, io);
+		if (!ret)
+			ret = queue_piece(q, h, data, n, first,
+					  eos && n == left);
 		mutex_unlock(&q->lock);
 		if (!ret) {
 			eos = eos && n != left;
@@ -898,42 +974,45 @@ static int write_header(struct ks_pin *pin, const struct ks_stream_header *h,
 			kicked = true;
 		} else if (nonblock) {
 			return -EAGAIN;
-		} else if (wait_event_interruptible(pin->wait, io_error(pin) ||
-				writable(pin, n, !!n + (eos && n == left)))) {
+		} else if (wait_writable(pin, n, !!n + (eos && n == left))) {
 			return -EINTR;
 		}
 	} while (left || eos);
 	return 0;
 }
 
-/* Every header is checked before any data moves. */
-static int check_headers(struct ks_pin *pin, const struct ks_stream_header *h,
-			 u32 count, bool write)
+/*
+ * Every header is checked before any data moves, against the frame and
+ * size that io_begin() saw (see "Waiting").
+ */
+static int check_headers(const struct ks_io *io,
+			 const struct ks_stream_header *h, u32 count,
+			 bool write)
 {
-	u32 frame = READ_ONCE(pin->stream.frame);
 	u32 i;
 
 	for (i = 0; i < count; i++, h++) {
 		if (h->size < sizeof(*h))
 			return -EINVAL;
-		if (!write && h->frame_extent < frame)
+		if (!write && h->frame_extent < io->frame)
 			return -EINVAL;
 		if (write && (h->data_used > h->frame_extent ||
-			      h->data_used % frame ||
-			      (h->data_used && !READ_ONCE(pin->stream.size))))
+			      h->data_used % io->frame ||
+			      (h->data_used && !io->size)))
 			return -EINVAL;
 	}
 	return 0;
 }
 
-static long write_headers(struct ks_pin *pin, const struct ks_stream_header *h,
-			  u32 count, bool nonblock)
+static long write_headers(struct ks_pin *pin, const struct ks_io *io,
+			  const struct ks_stream_header *h, u32 count,
+			  bool nonblock)
 {
 	int ret = 0;
 	u32 i;
 
 	for (i = 0; i < count; i++) {
-		ret = write_header(pin, &h[i], nonblock);
+		ret = write_header(pin, io, &h[i], nonblock);
 		if (ret)
 			break;
 	}
@@ -978,6 +1057,7 @@ static long stream_ioctl(struct ks_pin *pin, struct file *file,
 {
 	struct ks_header_buf hb;
 	struct ks_ioctl_buffers io;
+	struct ks_io checked;
 	u32 returned = 0;
 	u64 out;
 	long ret;
@@ -1003,15 +1083,16 @@ static long stream_ioctl(struct ks_pin *pin, struct file *file,
 	if (IS_ERR(hb.h))
 		return PTR_ERR(hb.h);
 	hb.count = io.in_size / sizeof(*hb.h);
-	ret = check_headers(pin, hb.h, hb.count, write);
+	io_begin(&pin->stream, &checked);
+	ret = check_headers(&checked, hb.h, hb.count, write);
 	if (ret)
 		goto out_free;
 	if (write)
-		ret = write_headers(pin, hb.h, hb.count,
+		ret = write_headers(pin, &checked, hb.h, hb.count,
 				    file->f_flags & O_NONBLOCK);
 	else
-		ret = read_loop(pin, file->f_flags & O_NONBLOCK, take_headers,
-				&hb);
+		ret = read_loop(pin, &checked, file->f_flags & O_NONBLOCK,
+				take_headers, &hb);
 	if (ret <= 0)
 		goto out_free;
 	returned = ret * sizeof(*hb.h);
@@ -1050,8 +1131,10 @@ static long reset_state(struct ks_pin *pin, u32 __user *arg)
 	if (how != KSRESET_BEGIN && how != KSRESET_END)
 		return -EINVAL;
 	mutex_lock(&q->lock);
-	if (how == KSRESET_BEGIN)
+	if (how == KSRESET_BEGIN) {
 		flush(q);
+		q->resets++;
+	}
 	WRITE_ONCE(q->resetting, how == KSRESET_BEGIN);
 	mutex_unlock(&q->lock);
 	ks_stream_wake(pin);
@@ -1086,6 +1169,7 @@ void ks_stream_state_changed(struct ks_pin *pin, unsigned int state)
 		flush(q);
 		/* A stream's positions count from its start. */
 		q->head_seq++;
+		q->stops++;
 		WRITE_ONCE(q->head, 0);
 		WRITE_ONCE(q->tail, 0);
 		WRITE_ONCE(q->pkt_head, 0);

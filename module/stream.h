@@ -58,6 +58,9 @@ struct ks_stream_packet {
  * @producing: a producer has reserved the room at @head and is copying
  *	into it without @lock (stream.c, "Copies without the lock")
  * @taking: a taker has reserved the data at @tail likewise
+ * @stops: times the queue went to STOP or took a new format: a read or
+ *	write that began before fails with EBADFD (stream.c, "Waiting")
+ * @resets: times a reset began: such a call fails with ECANCELED
  * @head_seq: counts moves of @head that were not a producer's own (STOP,
  *	a new format, POSITION): a reservation made before one is void
  * @tail_seq: the same for @tail (discards, resets, STOP, POSITION)
@@ -87,6 +90,8 @@ struct ks_stream {
 	bool resetting;
 	bool producing;
 	bool taking;
+	unsigned int stops;
+	unsigned int resets;
 	unsigned int head_seq;
 	unsigned int tail_seq;
 	u64 head;
