@@ -341,13 +341,13 @@ static int gone(const struct ks_create_pin *args, const void *blob,
 
 /*
  * Rows 4 to 15 on the copied request, then the pin and its fd.  Returns the
- * fd, installed, or a negative errno with *reason set.  The reason is
- * written to userspace here on success, before the fd is installed, since
- * nothing may fail after fd_install().
+ * fd, installed, or a negative errno with *reason set.  Touches no user
+ * memory: the filter is entered, and a fault that user space stalls
+ * (userfaultfd, a FUSE mapping) would hold its unregistration.
  */
 static int create(struct ks_filter *filter, struct file *filter_file,
 		  const struct ks_create_pin *args, const void *blob,
-		  u32 *reason, u32 __user *ureason)
+		  u32 *reason)
 {
 	const struct ks_pin_connect *connect = blob;
 	struct ks_connect_check check;
@@ -411,10 +411,6 @@ static int create(struct ks_filter *filter, struct file *filter_file,
 	if (fd < 0) {
 		ret = fd;
 		goto err_disconnect;
-	}
-	if (put_user(KS_REASON_NONE, ureason)) {
-		ret = -EFAULT;
-		goto err_put_fd;
 	}
 	file = anon_inode_getfile("[ksfilter-pin]", &ks_pin_fops, pin,
 				  open_flags(args));
@@ -492,6 +488,14 @@ long ks_pin_create(struct ks_filter *filter, struct file *filter_file,
 				   &reason);
 	if (ret)
 		goto out;
+	/*
+	 * The reason of a success, written now, before the filter is
+	 * entered: nothing may fail once the fd is installed, and no user
+	 * memory is touched while the filter is entered (see create()).  A
+	 * failure writes its own reason over it below, after leaving.
+	 */
+	if (put_user(KS_REASON_NONE, &uargs->reason))
+		return -EFAULT;
 	/* Row 3: the one copy, which every check and the pin work on. */
 	blob = copy_request(small, u64_to_user_ptr(args.connect),
 			    args.connect_size);
@@ -499,7 +503,7 @@ long ks_pin_create(struct ks_filter *filter, struct file *filter_file,
 		ret = PTR_ERR(blob);
 		goto out;
 	}
-	ret = create(filter, filter_file, &args, blob, &reason, &uargs->reason);
+	ret = create(filter, filter_file, &args, blob, &reason);
 	if (blob != small)
 		kvfree(blob);
 out:
