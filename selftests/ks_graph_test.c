@@ -17,7 +17,12 @@
  *    pass through, and what a user wrote into it before comes first;
  *  - the pull direction: an IN pin created with the handle of an OUT pin
  *    (ks-null-sink Render from ks-loopback Capture);
- *  - KSPROPERTY_PIN_PHYSICALCONNECTION.
+ *  - KSPROPERTY_PIN_PHYSICALCONNECTION;
+ *  - races, each many rounds from threads released at once: both ends of a
+ *    connection closed together, every pin of a flowing chain closed
+ *    together, a peer closed while a creation names it; and a creation
+ *    stalled by user space (userfaultfd) on its reason while the filter
+ *    unregisters.
  *
  * The pins used (module/samples/ks-chain.h, ks-tonegen-main.c, SPEC 9):
  *
@@ -50,6 +55,8 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
+
+#include <linux/userfaultfd.h>
 
 #include "ks_selftest.h"
 
@@ -195,6 +202,48 @@ __attribute__((destructor)) static void unload_modules(void)
 		unload_module_wait(GAIN_MODNAME);
 	if (tonegen_was_absent)
 		unload_module_wait(TONEGEN_MODNAME);
+}
+
+/* ---- a creation stalled on user memory ---- */
+
+struct stalled {
+	pthread_t thread;
+	struct ks_create_pin *args;	/* in a write-protected page */
+	const struct ks_req *req;
+	int filter;
+	uint32_t size;
+	int result;			/* the pin fd, or -errno */
+	atomic_bool unregistered;
+	int unregister_ret;
+};
+
+/* The arguments, written before the page is write-protected. */
+static void stalled_prepare(struct stalled *st)
+{
+	memset(st->args, 0, sizeof(*st->args));
+	st->args->connect = (uintptr_t)st->req;
+	st->args->connect_size = st->size;
+	st->args->desired_access = KS_GENERIC_READ;
+	st->args->flags = O_CLOEXEC;
+	st->args->reason = REASON_UNSET;
+}
+
+static void *stalled_create(void *arg)
+{
+	struct stalled *st = arg;
+	int fd = ioctl(st->filter, KS_IOCTL_CREATE_PIN, st->args);
+
+	st->result = fd < 0 ? -errno : fd;
+	return NULL;
+}
+
+static void *unregister_tonegen(void *arg)
+{
+	struct stalled *st = arg;
+
+	st->unregister_ret = write_file(TONEGEN_PARAMS "registered", "0");
+	atomic_store(&st->unregistered, true);
+	return NULL;
 }
 
 /* ---- fds, fdinfo, states ---- */
@@ -1388,6 +1437,251 @@ TEST_F_TIMEOUT(graph, create_failure_not_seen_by_blocked_writer, 120)
 		TH_LOG("the blocked writer saw the failed connection (try %d)",
 		       tries);
 	EXPECT_FALSE(has_peer(gi));
+}
+
+/* ==== closes and creations racing on a connection's pins ==== */
+
+/* How long each of the races below runs, and its most rounds. */
+#define CLOSE_RACE_MS		3000
+#define CLOSE_RACE_ROUNDS	300
+
+/* Forget a tracked pin fd without closing it: another thread will. */
+static void untrack(FIXTURE_DATA(graph) *self, int fd)
+{
+	int i;
+
+	for (i = 0; i < MAX_FDS; i++)
+		if (self->fds[i] == fd)
+			self->fds[i] = -1;
+}
+
+struct closer {
+	pthread_t thread;
+	pthread_barrier_t *go;
+	int fd;
+	int result;
+};
+
+static void *closer_run(void *arg)
+{
+	struct closer *c = arg;
+
+	pthread_barrier_wait(c->go);
+	c->result = close(c->fd) ? -errno : 0;
+	return NULL;
+}
+
+/*
+ * Close the tracked pin fds @fds, each from a thread of its own, all
+ * released at once.  0, or the first close's -errno.
+ */
+static int close_at_once(FIXTURE_DATA(graph) *self, const int *fds, int n)
+{
+	struct closer c[8];
+	pthread_barrier_t go;
+	int i, ret = 0;
+
+	if (n > 8 || pthread_barrier_init(&go, NULL, n))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		untrack(self, fds[i]);
+		c[i] = (struct closer){ .go = &go, .fd = fds[i] };
+		if (pthread_create(&c[i].thread, NULL, closer_run, &c[i]))
+			abort();
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(c[i].thread, NULL);
+		if (!ret)
+			ret = c[i].result;
+	}
+	pthread_barrier_destroy(&go);
+	return ret;
+}
+
+/*
+ * Both ends of a connection closed from two threads at once: one close
+ * ends the connection and tells the other end's provider, while the
+ * other close shuts its pin down.  The provider must never be called for
+ * a pin after its close() (ks-gen's process() on the context its close()
+ * freed), and both closes must see the connection's end; the counters
+ * come back (teardown).  Stopped and running pins alternate, so that the
+ * connection's work is in flight in half the rounds.
+ */
+TEST_F_TIMEOUT(graph, close_both_ends_at_once, 60)
+{
+	double start = now_ms();
+	int round, gi, go;
+
+	for (round = 0; round < CLOSE_RACE_ROUNDS &&
+	     now_ms() - start < CLOSE_RACE_MS; round++) {
+		gi = gain_in(self, self->gain, 0);
+		ASSERT_LE(0, gi);
+		go = gen_out(self, gi);
+		ASSERT_LE(0, go) TH_LOG("round %d: %s", round, strerror(-go));
+		if (round & 1)
+			ASSERT_EQ(0, run_all((int[]){ gi, go }, 2));
+		ASSERT_EQ(0, close_at_once(self, (int[]){ go, gi }, 2));
+	}
+	TH_LOG("%d rounds", round);
+	EXPECT_EQ(self->conns_before, wait_counter("links", self->conns_before));
+}
+
+/*
+ * Every pin of a flowing chain closed at once, the middle (ks-gain's two
+ * pins, each one end of a connection) with both its neighbours.
+ */
+TEST_F_TIMEOUT(graph, close_every_pin_of_a_flowing_chain_at_once, 90)
+{
+	uint8_t buf[CHUNK];
+	double start = now_ms();
+	struct chain c;
+	int round;
+
+	for (round = 0; round < CLOSE_RACE_ROUNDS / 10 &&
+	     now_ms() - start < CLOSE_RACE_MS; round++) {
+		chain_start(_metadata, self, &c);
+		ASSERT_LT(0, read_wait(c.capture, buf, sizeof(buf), WAIT_MS));
+		ASSERT_EQ(0, close_at_once(self, (int[]){ c.gen_out, c.gain_in,
+				c.gain_out, c.render, c.capture }, 5));
+	}
+	TH_LOG("%d rounds", round);
+	EXPECT_EQ(self->conns_before, wait_counter("links", self->conns_before));
+}
+
+struct creator {
+	pthread_t thread;
+	pthread_barrier_t *go;
+	FIXTURE_DATA(graph) *self;
+	int peer;
+	int fd;		/* the new pin, or -errno */
+};
+
+static void *creator_run(void *arg)
+{
+	struct creator *c = arg;
+
+	pthread_barrier_wait(c->go);
+	c->fd = gain_out(c->self, c->self->gain, c->peer);
+	return NULL;
+}
+
+/*
+ * A creation names a peer (ks-gain Out with ks-loopback's Render) while
+ * another thread closes that peer.  Whichever comes first, no connection
+ * may be left on a closed pin: the creation fails (EBADF or EPIPE, reason
+ * PEER), or it succeeds and the new pin is no longer connected once the
+ * close has returned - no "ks-peer" in its fdinfo, its own I/O no longer
+ * EISCONN - and closing it calls nothing on the closed peer.
+ */
+TEST_F_TIMEOUT(graph, close_peer_while_a_creation_names_it, 60)
+{
+	int round, created = 0, refused = 0, render;
+	double start = now_ms();
+	struct creator cr;
+	pthread_barrier_t go;
+	struct closer cl;
+	uint8_t buf[64];
+
+	ASSERT_EQ(0, pthread_barrier_init(&go, NULL, 2));
+	for (round = 0; round < CLOSE_RACE_ROUNDS &&
+	     now_ms() - start < CLOSE_RACE_MS; round++) {
+		render = lb_render(self, 0);
+		ASSERT_LE(0, render);
+		untrack(self, render);
+		cr = (struct creator){ .go = &go, .self = self, .peer = render };
+		cl = (struct closer){ .go = &go, .fd = render };
+		ASSERT_EQ(0, pthread_create(&cr.thread, NULL, creator_run, &cr));
+		ASSERT_EQ(0, pthread_create(&cl.thread, NULL, closer_run, &cl));
+		pthread_join(cr.thread, NULL);
+		pthread_join(cl.thread, NULL);
+		ASSERT_EQ(0, cl.result);
+		if (cr.fd < 0) {
+			ASSERT_TRUE(cr.fd == -EBADF || cr.fd == -EPIPE)
+				TH_LOG("round %d: %s", round, strerror(-cr.fd));
+			ASSERT_EQ(KS_REASON_PEER, self->reason);
+			refused++;
+			continue;
+		}
+		created++;
+		ASSERT_FALSE(has_peer(cr.fd))
+			TH_LOG("round %d: connected to a closed pin", round);
+		ASSERT_EQ(-EBADFD, rd(cr.fd, buf, sizeof(buf)))
+			TH_LOG("round %d", round);
+		close_pin(self, &cr.fd);
+	}
+	pthread_barrier_destroy(&go);
+	TH_LOG("%d rounds: %d created, %d refused", round, created, refused);
+	EXPECT_EQ(self->conns_before, wait_counter("links", self->conns_before));
+}
+
+/*
+ * The reason of a creation is written to a page that user space
+ * write-protected with userfaultfd: the creation stalls on it for as long
+ * as user space likes.  The filter's unregistration must not wait for it
+ * (it did, when the reason was written with the filter entered), and
+ * the creation, resumed after it, fails with ENODEV (GONE).
+ */
+TEST_F_TIMEOUT(graph, create_stalled_writing_reason_does_not_hold_unregister,
+	       60)
+{
+	struct uffdio_writeprotect wp = { .mode = 0 };
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_WP };
+	struct stalled st = { 0 };
+	struct pollfd pf;
+	struct uffd_msg msg;
+	pthread_t unreg;
+	uint8_t *page;
+	int uffd, ret;
+	long done_ms;
+
+	if (!tonegen_open(self))
+		SKIP(return, "no " TONEGEN_NAME " and cannot load it");
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	ASSERT_LE(0, uffd) TH_LOG("userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, page);
+	st.args = (struct ks_create_pin *)page;
+	st.req = &self->req;
+	st.filter = self->tonegen;
+	st.size = req_pcm(self, TONEGEN_PIN_TONE, false, 48000, 2);
+	stalled_prepare(&st);
+	reg.range.start = (uintptr_t)page;
+	reg.range.len = 4096;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+	wp.range = reg.range;
+	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp));
+
+	ASSERT_EQ(0, pthread_create(&st.thread, NULL, stalled_create, &st));
+	/* The creation's write of the reason faults: user space holds it. */
+	pf = (struct pollfd){ .fd = uffd, .events = POLLIN };
+	ASSERT_EQ(1, poll(&pf, 1, WAIT_MS));
+	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+
+	ASSERT_EQ(0, pthread_create(&unreg, NULL, unregister_tonegen, &st));
+	for (done_ms = 0; done_ms < 5000 && !atomic_load(&st.unregistered);
+	     done_ms += 10)
+		usleep(10000);
+	EXPECT_TRUE(atomic_load(&st.unregistered))
+		TH_LOG("unregistration waits for a stalled user copy");
+
+	/* Let the creation go on. */
+	wp.mode = 0;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp));
+	pthread_join(unreg, NULL);
+	pthread_join(st.thread, NULL);
+	ret = st.result;
+	if (ret >= 0)
+		close(ret);
+	EXPECT_EQ(-ENODEV, ret);
+	EXPECT_EQ(KS_REASON_GONE, st.args->reason);
+	EXPECT_EQ(0, st.unregister_ret);
+	munmap(page, 4096);
+	close(uffd);
 }
 
 /* ==== a connection ==== */

@@ -4,7 +4,8 @@
  * KSPROPERTY_CONNECTION_STATE, read/write/poll on Render and Capture,
  * whole frames, O_NONBLOCK, the bounded buffer, PAUSE, KS_IOCTL_RESET_STATE,
  * KS_IOCTL_WRITE_STREAM / READ_STREAM with ks_stream_header arrays, looped
- * streaming (mmap), closing a pin and unregistering a filter.
+ * streaming (mmap), closing a pin and unregistering a filter; blocked calls
+ * that sleep through a new format or a reset.
  *
  * Every test is named after the rule it checks.  Where the contract says
  * nothing, the comment starts with "SPEC silent:" and the test asserts what
@@ -16,6 +17,7 @@
  */
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <sys/epoll.h>
@@ -1555,6 +1557,302 @@ TEST_F(stream, stop_wakes_blocked_read)
 	call_free(&c);
 	EXPECT_TRUE(c.result == -EBADFD || c.result == -ECANCELED)
 		TH_LOG("result %zd", c.result);
+}
+
+/*
+ * ---- a blocked call that sleeps through a change made under it ----
+ *
+ * A call that blocked checked its arguments against the pin's frame
+ * first.  If the pin goes to STOP, takes a format with another frame and
+ * runs again before the call's thread next runs, the call wakes to a pin
+ * whose frames are not the ones it checked: it must fail as it would had
+ * it seen the STOP (EBADFD), not go on with the old frame, and never
+ * loop in the kernel.  A reset begun and ended under it likewise
+ * (ECANCELED).  To make "before its thread next runs" certain rather than
+ * likely, the call runs in a child process on the CPU this process holds
+ * as a SCHED_FIFO task while it makes the change: the child is woken but
+ * cannot run until the change is complete.  The child is a process so
+ * that one stuck in the kernel can be seen, killed and reported.
+ */
+
+enum sleeper_call { SLEEP_READ, SLEEP_READ_STREAM, SLEEP_WRITE,
+		    SLEEP_WRITE_STREAM };
+
+/* What the child does: one blocking call, its result down a pipe. */
+static void sleeper_child(int fd, enum sleeper_call call, size_t len,
+			  uint32_t extent, int result_fd)
+{
+	struct ks_stream_header h;
+	uint8_t *buf = calloc(1, len);
+	ssize_t ret = -ENOMEM;
+
+	if (buf) {
+		hdr_init(&h, buf, extent, call == SLEEP_WRITE_STREAM ? len : 0);
+		switch (call) {
+		case SLEEP_READ:
+			ret = rd(fd, buf, len);
+			break;
+		case SLEEP_WRITE:
+			ret = wr(fd, buf, len);
+			break;
+		case SLEEP_READ_STREAM:
+			ret = read_stream(fd, &h, 1);
+			if (ret == 0)
+				ret = h.data_used;
+			break;
+		case SLEEP_WRITE_STREAM:
+			ret = write_stream(fd, &h, 1);
+			break;
+		}
+	}
+	if (write(result_fd, &ret, sizeof(ret)) != sizeof(ret))
+		_exit(2);
+	_exit(0);
+}
+
+static int run_on_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+static int set_fifo(bool on)
+{
+	struct sched_param sp = { .sched_priority = on ? 10 : 0 };
+
+	return sched_setscheduler(0, on ? SCHED_FIFO : SCHED_OTHER, &sp) ?
+	       -errno : 0;
+}
+
+/* Wait up to @ms for the child's result; true when it came. */
+static bool sleeper_result(int result_fd, unsigned int ms, ssize_t *ret)
+{
+	struct pollfd p = { .fd = result_fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1 &&
+	       read(result_fd, ret, sizeof(*ret)) == sizeof(*ret);
+}
+
+/* SIGKILL the child and reap it; false when it did not die within 3 s. */
+static bool sleeper_reap(pid_t pid)
+{
+	int i, st;
+
+	kill(pid, SIGKILL);
+	for (i = 0; i < 300; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return true;
+		sleep_ms(10);
+	}
+	return false;
+}
+
+typedef int (*change_fn)(FIXTURE_DATA(stream) *self);
+
+/*
+ * @call on @fd blocks; @change runs while the call cannot; the call's
+ * result, or -ETIMEDOUT (stuck: it was killed, or *@unkillable set).
+ */
+static ssize_t sleep_through(FIXTURE_DATA(stream) *self, int fd,
+			     enum sleeper_call call, size_t len,
+			     uint32_t extent, change_fn change,
+			     int *change_ret, bool *unkillable)
+{
+	ssize_t ret = -ETIMEDOUT;
+	int pfd[2];
+	pid_t pid;
+
+	*unkillable = false;
+	*change_ret = -EINVAL;
+	if (run_on_cpu0() || pipe(pfd))
+		return -EPERM;
+	pid = fork();
+	if (pid == 0) {
+		close(pfd[0]);
+		sleeper_child(fd, call, len, extent, pfd[1]);
+	}
+	close(pfd[1]);
+	if (pid < 0) {
+		close(pfd[0]);
+		return -errno;
+	}
+	/* Blocked: no result within BLOCKED_MS. */
+	if (sleeper_result(pfd[0], BLOCKED_MS, &ret)) {
+		*change_ret = -EALREADY;
+	} else if (!set_fifo(true)) {
+		*change_ret = change(self);
+		set_fifo(false);
+		if (!sleeper_result(pfd[0], 5000, &ret))
+			ret = -ETIMEDOUT;
+	}
+	if (ret == -ETIMEDOUT)
+		*unkillable = !sleeper_reap(pid);
+	else
+		waitpid(pid, NULL, 0);
+	close(pfd[0]);
+	return ret;
+}
+
+/* 8 channels of 32 bits: 32-byte frames instead of 4. */
+static const struct ks_audio_params fmt_wide = {
+	.type = KS_SAMPLE_PCM, .rate = 48000, .channels = 8, .bits = 32,
+};
+
+static int set_format(int fd, const struct ks_audio_params *p)
+{
+	uint8_t fmt[sizeof(struct ks_dataformat_waveformatextensible)];
+	int n = ks_build_format(p, fmt, sizeof(fmt));
+
+	return n < 0 ? n : ks_pin_set_dataformat(fd, fmt, n);
+}
+
+/* Both pins to STOP, 32-byte frames on both, RUN, and data on Capture. */
+static int widen_and_feed(FIXTURE_DATA(stream) *self)
+{
+	uint8_t buf[2 * 32] = { 0 };
+	int ret;
+
+	ret = set_state(self->capture, KSSTATE_STOP) ?:
+	      set_format(self->capture, &fmt_wide) ?:
+	      set_state(self->render, KSSTATE_STOP) ?:
+	      set_format(self->render, &fmt_wide) ?:
+	      set_state(self->capture, KSSTATE_RUN) ?:
+	      set_state(self->render, KSSTATE_RUN);
+	if (!ret && wr(self->render, buf, sizeof(buf)) != sizeof(buf))
+		ret = -EIO;
+	return ret;
+}
+
+/* Render to STOP, 32-byte frames, back to PAUSE: its queue has room. */
+static int widen_render(FIXTURE_DATA(stream) *self)
+{
+	return set_state(self->render, KSSTATE_STOP) ?:
+	       set_format(self->render, &fmt_wide) ?:
+	       set_state(self->render, KSSTATE_PAUSE);
+}
+
+/* A reset begun and ended on Capture, then data for it. */
+static int reset_and_feed(FIXTURE_DATA(stream) *self)
+{
+	uint8_t buf[16] = { 0 };
+
+	return reset_state(self->capture, KSRESET_BEGIN) ?:
+	       reset_state(self->capture, KSRESET_END) ?:
+	       (wr(self->render, buf, sizeof(buf)) == sizeof(buf) ? 0 : -EIO);
+}
+
+/* A reset begun and ended on Render: its queue has room. */
+static int reset_render(FIXTURE_DATA(stream) *self)
+{
+	return reset_state(self->render, KSRESET_BEGIN) ?:
+	       reset_state(self->render, KSRESET_END);
+}
+
+/* Render in PAUSE with its queue full: a blocking write of more blocks. */
+static void fill_paused_render(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(stream) *self)
+{
+	ASSERT_EQ(0, set_state(self->render, KSSTATE_PAUSE));
+	ASSERT_EQ(0, set_nonblock(self->render, true));
+	ASSERT_LT(0, fill(self->render, 4 * KIB, 5));
+	ASSERT_EQ(0, set_nonblock(self->render, false));
+}
+
+#define EXPECT_SLEPT_THROUGH(want, got) do {				\
+	EXPECT_EQ(0, change_ret)					\
+		TH_LOG("the change under the call failed: %s",		\
+		       strerror(-change_ret));				\
+	EXPECT_FALSE(unkillable)					\
+		TH_LOG("the call is stuck in the kernel and SIGKILL "	\
+		       "does not end it");				\
+	EXPECT_EQ((ssize_t)(want), (got))				\
+		TH_LOG("result %zd (%s)", (got),			\
+		       (got) < 0 ? strerror(-(got)) : "bytes");	\
+} while (0)
+
+TEST_F(stream, read_slept_through_new_format_ebadfd)
+{
+	bool unkillable;
+	int change_ret;
+	ssize_t ret;
+
+	RUN_BOTH();
+	ret = sleep_through(self, self->capture, SLEEP_READ, self->frame, 0,
+			    widen_and_feed, &change_ret, &unkillable);
+	/* Not 4 bytes: a part of a 32-byte frame. */
+	EXPECT_SLEPT_THROUGH(-EBADFD, ret);
+}
+
+TEST_F(stream, read_stream_slept_through_new_format_ebadfd)
+{
+	bool unkillable;
+	int change_ret;
+	ssize_t ret;
+
+	RUN_BOTH();
+	/* frame_extent 4 holds no 32-byte frame: the call looped for ever. */
+	ret = sleep_through(self, self->capture, SLEEP_READ_STREAM,
+			    self->frame, self->frame, widen_and_feed,
+			    &change_ret, &unkillable);
+	EXPECT_SLEPT_THROUGH(-EBADFD, ret);
+}
+
+TEST_F(stream, write_slept_through_new_format_ebadfd)
+{
+	struct ks_stream_buffer sb;
+	bool unkillable;
+	int change_ret;
+	ssize_t ret;
+
+	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	fill_paused_render(_metadata, self);
+	/* Nothing of it fits before the STOP, none of it may go after. */
+	ret = sleep_through(self, self->render, SLEEP_WRITE, sb.size + 4 * KIB,
+			    0, widen_render, &change_ret, &unkillable);
+	EXPECT_SLEPT_THROUGH(-EBADFD, ret);
+}
+
+TEST_F(stream, write_stream_slept_through_new_format_ebadfd)
+{
+	struct ks_stream_buffer sb;
+	bool unkillable;
+	int change_ret;
+	ssize_t ret;
+
+	ASSERT_EQ(0, get_buffer(self->render, &sb));
+	fill_paused_render(_metadata, self);
+	ret = sleep_through(self, self->render, SLEEP_WRITE_STREAM,
+			    4 * KIB, 4 * KIB, widen_render, &change_ret,
+			    &unkillable);
+	EXPECT_SLEPT_THROUGH(-EBADFD, ret);
+}
+
+TEST_F(stream, read_stream_slept_through_reset_ecanceled)
+{
+	bool unkillable;
+	int change_ret;
+	ssize_t ret;
+
+	RUN_BOTH();
+	ret = sleep_through(self, self->capture, SLEEP_READ_STREAM, 64, 64,
+			    reset_and_feed, &change_ret, &unkillable);
+	EXPECT_SLEPT_THROUGH(-ECANCELED, ret);
+}
+
+TEST_F(stream, write_stream_slept_through_reset_ecanceled)
+{
+	bool unkillable;
+	int change_ret;
+	ssize_t ret;
+
+	fill_paused_render(_metadata, self);
+	ret = sleep_through(self, self->render, SLEEP_WRITE_STREAM,
+			    4 * KIB, 4 * KIB, reset_render, &change_ret,
+			    &unkillable);
+	EXPECT_SLEPT_THROUGH(-ECANCELED, ret);
 }
 
 /* ---- two threads stream while a third flips the states ---- */
