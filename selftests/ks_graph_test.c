@@ -1443,7 +1443,7 @@ TEST_F_TIMEOUT(graph, create_failure_not_seen_by_blocked_writer, 120)
 
 /* How long each of the races below runs, and its most rounds. */
 #define CLOSE_RACE_MS		3000
-#define CLOSE_RACE_ROUNDS	300
+#define CLOSE_RACE_ROUNDS	1000
 
 /* Forget a tracked pin fd without closing it: another thread will. */
 static void untrack(FIXTURE_DATA(graph) *self, int fd)
@@ -1459,14 +1459,21 @@ struct closer {
 	pthread_t thread;
 	pthread_barrier_t *go;
 	int fd;
+	unsigned int delay_us;	/* after the release, busy */
 	int result;
+	double at;		/* when it closed */
 };
 
 static void *closer_run(void *arg)
 {
 	struct closer *c = arg;
+	double until;
 
 	pthread_barrier_wait(c->go);
+	until = now_ms() + c->delay_us / 1000.0;
+	while (now_ms() < until)
+		;
+	c->at = now_ms();
 	c->result = close(c->fd) ? -errno : 0;
 	return NULL;
 }
@@ -1554,6 +1561,7 @@ struct creator {
 	FIXTURE_DATA(graph) *self;
 	int peer;
 	int fd;		/* the new pin, or -errno */
+	double start, end;
 };
 
 static void *creator_run(void *arg)
@@ -1561,13 +1569,15 @@ static void *creator_run(void *arg)
 	struct creator *c = arg;
 
 	pthread_barrier_wait(c->go);
+	c->start = now_ms();
 	c->fd = gain_out(c->self, c->self->gain, c->peer);
+	c->end = now_ms();
 	return NULL;
 }
 
 /*
  * A creation names a peer (ks-gain Out with ks-loopback's Render) while
- * another thread closes that peer.  Whichever comes first, no connection
+ * another thread closes that peer, a little later each round.  Whichever comes first, no connection
  * may be left on a closed pin: the creation fails (EBADF or EPIPE, reason
  * PEER), or it succeeds and the new pin is no longer connected once the
  * close has returned - no "ks-peer" in its fdinfo, its own I/O no longer
@@ -1575,7 +1585,7 @@ static void *creator_run(void *arg)
  */
 TEST_F_TIMEOUT(graph, close_peer_while_a_creation_names_it, 60)
 {
-	int round, created = 0, refused = 0, render;
+	int round, created = 0, refused = 0, inside = 0, render;
 	double start = now_ms();
 	struct creator cr;
 	pthread_barrier_t go;
@@ -1589,12 +1599,15 @@ TEST_F_TIMEOUT(graph, close_peer_while_a_creation_names_it, 60)
 		ASSERT_LE(0, render);
 		untrack(self, render);
 		cr = (struct creator){ .go = &go, .self = self, .peer = render };
-		cl = (struct closer){ .go = &go, .fd = render };
+		/* Sweep the close across the creation's whole length. */
+		cl = (struct closer){ .go = &go, .fd = render,
+				      .delay_us = round * 37 % 1500 };
 		ASSERT_EQ(0, pthread_create(&cr.thread, NULL, creator_run, &cr));
 		ASSERT_EQ(0, pthread_create(&cl.thread, NULL, closer_run, &cl));
 		pthread_join(cr.thread, NULL);
 		pthread_join(cl.thread, NULL);
 		ASSERT_EQ(0, cl.result);
+		inside += cl.at > cr.start && cl.at < cr.end;
 		if (cr.fd < 0) {
 			ASSERT_TRUE(cr.fd == -EBADF || cr.fd == -EPIPE)
 				TH_LOG("round %d: %s", round, strerror(-cr.fd));
@@ -1610,7 +1623,8 @@ TEST_F_TIMEOUT(graph, close_peer_while_a_creation_names_it, 60)
 		close_pin(self, &cr.fd);
 	}
 	pthread_barrier_destroy(&go);
-	TH_LOG("%d rounds: %d created, %d refused", round, created, refused);
+	TH_LOG("%d rounds: %d created, %d refused, %d closed during the creation",
+	       round, created, refused, inside);
 	EXPECT_EQ(self->conns_before, wait_counter("links", self->conns_before));
 }
 
