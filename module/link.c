@@ -32,6 +32,17 @@
  * for writing.  A work item that finds the gate taken leaves that pin's
  * process() out; the pin is being disconnected anyway.
  *
+ * Teardown against everything else.  ks_links_lock decides: a pin's
+ * disconnect (its fd's release, or its filter's unregistration) marks it
+ * unlinked under the lock before its provider closes it, and no
+ * connection is reserved or published to an unlinked pin.  Of two closes
+ * of a connection's ends, the one that takes the connection tears it
+ * down; the other waits for that (pin->unlinking), so that a connection's
+ * last process() on a pin comes before the pin's close().  process_pin()
+ * runs under pin->lock and skips a closed pin, since a connection calls
+ * the provider of a pin whose fd is not the caller's.  ks_links_lock and
+ * pin->lock are never held together.
+ *
  * Lifetime.  A connection holds a reference on both pins.  It is reserved
  * while the new pin is made (both pins marked as taken) and published only
  * when its creation can no longer fail, so that no user ever sees a

@@ -10,7 +10,10 @@
  *
  * The provider's pin callbacks run with the filter entered (gate held for
  * reading, or for writing during unregistration); set_state and close also
- * with pin->lock held.
+ * with pin->lock held, and so does process() when a connection calls it
+ * (link.c): close() sets pin->closed under that lock, after which no
+ * callback comes.  link.c's ks_links_lock is taken under the gate and
+ * never together with pin->lock.
  *
  * Lifetime.  A pin is created with one reference, which its fd holds; it
  * holds a reference on its filter.  The provider's side of a pin is opened

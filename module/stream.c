@@ -46,7 +46,10 @@
  *  - STOP discards the queue and restarts the positions at 0.
  *    KSRESET_BEGIN discards the queue (positions go on) and fails every
  *    call, blocked or new, with ECANCELED until KSRESET_END; a provider
- *    moving data into a queue in reset discards it.
+ *    moving data into a queue in reset discards it.  A blocked call that
+ *    sleeps through a STOP (or a new format) fails with EBADFD, and one
+ *    that sleeps through a whole reset with ECANCELED, as if it had woken
+ *    in time to see them (see "Waiting").
  *  - poll: EPOLLIN on an OUT pin in RUN with a frame or an end of stream
  *    to read, EPOLLOUT on an IN pin in PAUSE or RUN with room for a frame,
  *    EPOLLERR during a reset, EPOLLERR | EPOLLHUP once the filter is gone.
