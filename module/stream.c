@@ -63,13 +63,12 @@
  *	  pin->lock (mutex)
  *	    provider locks (e.g. the loopback's)
  *	      stream->lock (mutex); up to three: in address order
- *	        mm->mmap_lock (user copies fault with stream->lock held)
- * No ksfilter lock is ever taken under mmap_lock: mmap needs none, since
- * the buffer is fixed for the pin's life, and no fault handler of ours
- * exists (the mapping is populated at mmap time).  There are no spinlocks
- * of ours, so user copies go straight to and from the buffer under
- * stream->lock.  The provider's process() is called with the filter entered
- * and no other lock of ours held; waits happen with no lock held.
+ * No user memory is touched with a lock of ours held (see "User copies
+ * without the lock" below), and no ksfilter lock is taken under mmap_lock: mmap needs none,
+ * since the buffer is fixed for the pin's life, and no fault handler of
+ * ours exists (the mapping is populated at mmap time).  The provider's
+ * process() is called with the filter entered and no other lock of ours
+ * held; waits happen with no lock held.
  *
  * Copies without the lock.  The helpers that produce into a queue or move
  * between queues (ks_pin_queue_produce(), _write(), _move(), _transform())
@@ -302,34 +301,6 @@ static u8 *ring_at(const struct ks_stream *q, u64 off, size_t len,
 	return buf_at(q->buf, q->size, off, len, run);
 }
 
-static int ring_to_user(const struct ks_stream *q, u64 off, char __user *dst,
-			size_t len)
-{
-	size_t run;
-	u8 *src;
-
-	for (; len; off += run, dst += run, len -= run) {
-		src = ring_at(q, off, len, &run);
-		if (copy_to_user(dst, src, run))
-			return -EFAULT;
-	}
-	return 0;
-}
-
-static int ring_from_user(struct ks_stream *q, u64 off,
-			  const char __user *src, size_t len)
-{
-	size_t run;
-	u8 *dst;
-
-	for (; len; off += run, src += run, len -= run) {
-		dst = ring_at(q, off, len, &run);
-		if (copy_from_user(dst, src, run))
-			return -EFAULT;
-	}
-	return 0;
-}
-
 static void ring_to_kernel(const struct ks_stream *q, u64 off, u8 *dst,
 			   size_t len)
 {
@@ -494,6 +465,158 @@ void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt)
 	mutex_unlock(&q->lock);
 }
 
+/* ---- what a call checked, and its copies ---- */
+
+/*
+ * Waiting.  A blocking read or write checks its arguments against the
+ * queue once (whole frames, a buffer they fit in) and then may sleep.
+ * What it checked must still hold each time it takes the queue's lock
+ * again, or it would go on with a frame that is no longer the pin's, and
+ * a header whose frame_extent no longer holds a frame would never be
+ * filled while the queue stays readable: the call would go round without
+ * sleeping.  The frame and the size change only with a new format, which
+ * needs STOP, so a call that slept through a STOP (or a new format) fails
+ * with EBADFD, as it would have had it seen the STOP, and one that slept
+ * through a reset with ECANCELED, as the reset's blocked calls do.
+ * Between the checks under the lock a loop either moves data or sleeps,
+ * and every sleep is interruptible; a pending signal ends it, whether or
+ * not the wait's condition already holds.
+ */
+struct ks_io {
+	unsigned int stops;
+	unsigned int resets;
+	u32 frame;
+	u32 size;
+};
+
+static void io_begin(struct ks_stream *q, struct ks_io *io)
+{
+	mutex_lock(&q->lock);
+	io->stops = q->stops;
+	io->resets = q->resets;
+	io->frame = q->frame;
+	io->size = q->size;
+	mutex_unlock(&q->lock);
+}
+
+/* Under the lock: 0 while what io_begin() saw still holds. */
+static int io_changed(const struct ks_stream *q, const struct ks_io *io)
+{
+	lockdep_assert_held(&q->lock);
+	if (q->resets != io->resets)
+		return -ECANCELED;
+	if (q->stops != io->stops)
+		return -EBADFD;
+	return 0;
+}
+
+/*
+ * User copies without the lock.  User memory is never touched with a
+ * queue's lock held: a fault that user space stalls (userfaultfd, a FUSE
+ * mapping) would hold everyone who needs the lock, unregistration among
+ * them, which steps the pin down to STOP.  A read or write reserves its
+ * part of the queue as the helpers do ("Copies without the lock" at the
+ * top): the data at the tail (stream->taking) or the room at the head
+ * (stream->producing), copies with the lock dropped, takes it again and
+ * commits.  A commit counts only if nothing moved that side meanwhile and
+ * the call's checks still hold (io_changed()); otherwise nothing of the
+ * copy is seen, the data stays or the room stays free, and the call's
+ * next look fails it.
+ */
+static int span_to_user(struct ks_stream *q, const struct ks_span *s,
+			char __user *dst)
+	__must_hold(&q->lock)
+{
+	size_t run;
+	u32 done;
+	int ret = 0;
+
+	mutex_unlock(&q->lock);
+	for (done = 0; done < s->len; done += run) {
+		const u8 *src = span_at(s, done, s->len - done, &run);
+
+		if (copy_to_user(dst + done, src, run)) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+	mutex_lock(&q->lock);
+	return ret;
+}
+
+static int span_from_user(struct ks_stream *q, const struct ks_span *s,
+			  const char __user *src)
+	__must_hold(&q->lock)
+{
+	size_t run;
+	u32 done;
+	int ret = 0;
+
+	mutex_unlock(&q->lock);
+	for (done = 0; done < s->len; done += run) {
+		u8 *dst = span_at(s, done, s->len - done, &run);
+
+		if (copy_from_user(dst, src + done, run)) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+	mutex_lock(&q->lock);
+	return ret;
+}
+
+/*
+ * Copy @n bytes at the tail to @dst without the lock; 0 when they were
+ * taken, -EAGAIN when something overtook the copy, -EFAULT.
+ */
+static int take_user(struct ks_stream *q, const struct ks_io *io, u32 n,
+		     char __user *dst)
+{
+	struct ks_span s;
+	int ret;
+
+	lockdep_assert_held(&q->lock);
+	q->taking = true;
+	span_set(&s, q, q->tail, n, q->tail_seq);
+	ret = span_to_user(q, &s, dst);
+	q->taking = false;
+	if (ret)
+		return ret;
+	if (q->tail_seq != s.seq || q->tail != s.off || io_changed(q, io))
+		return -EAGAIN;
+	advance_tail(q, n);
+	return 0;
+}
+
+/*
+ * Copy @n bytes from @src into the room at the head without the lock;
+ * 0 when they are queued (with @pkt, as a packet of their own, which the
+ * caller fills in, and with room for @pkts packets in all), -EAGAIN when
+ * something overtook the copy, -EFAULT.
+ */
+static int queue_user(struct ks_stream *q, const struct ks_io *io, u32 n,
+		      const char __user *src, struct ks_stream_packet **pkt,
+		      unsigned int pkts)
+{
+	struct ks_span s;
+	int ret;
+
+	lockdep_assert_held(&q->lock);
+	q->producing = true;
+	span_set(&s, q, q->head, n, q->head_seq);
+	ret = span_from_user(q, &s, src);
+	q->producing = false;
+	if (ret)
+		return ret;
+	if (q->head_seq != s.seq || q->head != s.off || io_changed(q, io) ||
+	    pkt_room(q) < pkts)
+		return -EAGAIN;
+	if (pkt)
+		*pkt = pkt_add(q, n);
+	advance_head(q, n);
+	return 0;
+}
+
 /* ---- what a reader takes next ---- */
 
 /**
@@ -545,11 +668,12 @@ static void take_eos(struct ks_stream *q)
 }
 
 /* read(2): bytes, 0 at the end of the stream, -EAGAIN when empty. */
-static ssize_t take_to_user(struct ks_stream *q, char __user *buf,
-			    size_t count)
+static ssize_t take_to_user(struct ks_stream *q, const struct ks_io *io,
+			    char __user *buf, size_t count)
 {
 	struct ks_chunk c;
 	size_t done = 0;
+	int ret;
 	u32 n;
 
 	lockdep_assert_held(&q->lock);
@@ -566,19 +690,26 @@ static ssize_t take_to_user(struct ks_stream *q, char __user *buf,
 		n = min_t(size_t, c.len, count - done);
 		if (!n)
 			break;
-		if (ring_to_user(q, q->tail, buf + done, n))
-			return done ? done : -EFAULT;
-		advance_tail(q, n);
+		ret = take_user(q, io, n, buf + done);
+		if (ret == -EFAULT && !done)
+			return -EFAULT;
+		if (ret)
+			break;
 		done += n;
 	}
 	return done ? done : -EAGAIN;
 }
 
-/* READ_STREAM, one header: 1 filled, 0 nothing to fill it with, -EFAULT. */
-static int take_header(struct ks_stream *q, struct ks_stream_header *h,
-		       bool *eos)
+/*
+ * READ_STREAM, one header: 1 filled, 0 nothing to fill it with, -EFAULT.
+ * The lock is dropped while the data is copied.
+ */
+static int take_header(struct ks_stream *q, const struct ks_io *io,
+		       struct ks_stream_header *h, bool *eos)
 {
+	struct ks_stream_packet meta;
 	struct ks_chunk c;
+	int ret;
 	u32 n;
 
 	next_chunk(q, &c);
@@ -597,63 +728,23 @@ static int take_header(struct ks_stream *q, struct ks_stream_header *h,
 	n = min(c.len, rounddown(h->frame_extent, q->frame));
 	if (!n)
 		return 0;
-	if (ring_to_user(q, q->tail, u64_to_user_ptr(h->data), n))
-		return -EFAULT;
+	/* The packet's slot may be reused once the lock is dropped. */
+	if (c.meta)
+		meta = *c.meta;
+	ret = take_user(q, io, n, u64_to_user_ptr(h->data));
+	if (ret)
+		return ret == -EAGAIN ? 0 : ret;
 	if (c.meta) {
-		h->options_flags = c.meta->flags;
-		h->type_specific_flags = c.meta->type_specific_flags;
-		h->presentation_time = c.meta->time;
-		h->duration = c.meta->duration;
+		h->options_flags = meta.flags;
+		h->type_specific_flags = meta.type_specific_flags;
+		h->presentation_time = meta.time;
+		h->duration = meta.duration;
 	}
 	h->data_used = n;
-	advance_tail(q, n);
 	return 1;
 }
 
 /* ---- waiting ---- */
-
-/*
- * A blocking read or write checks its arguments against the queue once
- * (whole frames, a buffer they fit in) and then may sleep.  What it
- * checked must still hold each time it takes the queue's lock again, or
- * it would go on with a frame that is no longer the pin's, and a header
- * whose frame_extent no longer holds a frame would never be filled while
- * the queue stays readable: the call would go round without sleeping.
- * The frame and the size change only with a new format, which needs STOP,
- * so a call that slept through a STOP (or a new format) fails with
- * EBADFD, as it would have had it seen the STOP, and one that slept
- * through a reset with ECANCELED, as the reset's blocked calls do.
- * Between the checks under the lock a loop either moves data or sleeps,
- * and every sleep is interruptible; a pending signal ends it, whether
- * or not the wait's condition already holds.
- */
-struct ks_io {
-	unsigned int stops;
-	unsigned int resets;
-	u32 frame;
-	u32 size;
-};
-
-static void io_begin(struct ks_stream *q, struct ks_io *io)
-{
-	mutex_lock(&q->lock);
-	io->stops = q->stops;
-	io->resets = q->resets;
-	io->frame = q->frame;
-	io->size = q->size;
-	mutex_unlock(&q->lock);
-}
-
-/* Under the lock: 0 while what io_begin() saw still holds. */
-static int io_changed(const struct ks_stream *q, const struct ks_io *io)
-{
-	lockdep_assert_held(&q->lock);
-	if (q->resets != io->resets)
-		return -ECANCELED;
-	if (q->stops != io->stops)
-		return -EBADFD;
-	return 0;
-}
 
 static void wake(struct ks_pin *pin)
 {
@@ -796,6 +887,8 @@ static ssize_t read_loop(struct ks_pin *pin, const struct ks_io *io,
 			if (!ret)
 				ret = q->taking ? -EAGAIN : take(q, arg);
 			mutex_unlock(&q->lock);
+			/* Other readers saw no data while this one copied. */
+			wake(pin);
 			if (ret != -EAGAIN) {
 				if (ret > 0 && worth_refilling(q))
 					kick(pin);
@@ -816,6 +909,7 @@ static ssize_t read_loop(struct ks_pin *pin, const struct ks_io *io,
 }
 
 struct ks_user_buf {
+	const struct ks_io *io;
 	char __user *buf;
 	size_t count;
 };
@@ -824,14 +918,14 @@ static ssize_t take_bytes(struct ks_stream *q, void *arg)
 {
 	struct ks_user_buf *u = arg;
 
-	return take_to_user(q, u->buf, u->count);
+	return take_to_user(q, u->io, u->buf, u->count);
 }
 
 ssize_t ks_stream_read(struct ks_pin *pin, char __user *buf, size_t count,
 		       bool nonblock)
 {
-	struct ks_user_buf u = { .buf = buf };
 	struct ks_io io;
+	struct ks_user_buf u = { .io = &io, .buf = buf };
 	ssize_t ret;
 
 	ret = io_start(pin, KSPIN_DATAFLOW_OUT);
@@ -844,18 +938,19 @@ ssize_t ks_stream_read(struct ks_pin *pin, char __user *buf, size_t count,
 	return read_loop(pin, &io, nonblock, take_bytes, &u);
 }
 
-/* write(2): what fits of @count bytes, whole frames. */
-static ssize_t queue_from_user(struct ks_stream *q, const char __user *buf,
-			       size_t count)
+/* write(2): what fits of @count bytes, whole frames; 0 when nothing does. */
+static ssize_t queue_from_user(struct ks_stream *q, const struct ks_io *io,
+			       const char __user *buf, size_t count)
 {
 	u32 n = min_t(size_t, count, space(q));
+	int ret;
 
 	lockdep_assert_held(&q->lock);
 	if (!n)
 		return 0;
-	if (ring_from_user(q, q->head, buf, n))
-		return -EFAULT;
-	advance_head(q, n);
+	ret = queue_user(q, io, n, buf, NULL, 0);
+	if (ret)
+		return ret == -EAGAIN ? 0 : ret;
 	return n;
 }
 
@@ -881,8 +976,10 @@ ssize_t ks_stream_write(struct ks_pin *pin, const char __user *buf,
 		mutex_lock(&q->lock);
 		ret = io_changed(q, &io);
 		if (!ret)
-			ret = queue_from_user(q, buf + done, count - done);
+			ret = queue_from_user(q, &io, buf + done, count - done);
 		mutex_unlock(&q->lock);
+		/* Other writers saw no room while this one copied. */
+		wake(pin);
 		if (ret < 0)
 			break;
 		if (ret) {
@@ -914,23 +1011,25 @@ ssize_t ks_stream_write(struct ks_pin *pin, const char __user *buf,
 /*
  * One piece of a written header: @n bytes at @data as a packet, with the
  * header's metadata on the @first piece, then an end-of-stream mark if
- * @eos.  -EAGAIN when it does not fit yet.
+ * @eos.  -EAGAIN when it does not fit yet (or a STOP or reset overtook
+ * its copy: the caller's next look says which).
  */
-static int queue_piece(struct ks_stream *q, const struct ks_stream_header *h,
+static int queue_piece(struct ks_stream *q, const struct ks_io *io,
+		       const struct ks_stream_header *h,
 		       const char __user *data, u32 n, bool first, bool eos)
 {
 	struct ks_stream_packet *p;
+	int ret;
 
 	lockdep_assert_held(&q->lock);
 	if (space(q) < n || pkt_room(q) < !!n + eos)
 		return -EAGAIN;
 	if (n) {
-		if (ring_from_user(q, q->head, data, n))
-			return -EFAULT;
-		p = pkt_add(q, n);
+		ret = queue_user(q, io, n, data, &p, 1 + eos);
+		if (ret)
+			return ret;
 		if (first)
 			pkt_set_meta(p, h);
-		advance_head(q, n);
 	}
 	if (eos)
 		pkt_add(q, 0)->flags = KS_STREAM_EOS;
@@ -960,9 +1059,10 @@ static int write_header(struct ks_pin *pin, const struct ks_io *io,
 		n = min(left, q->size);
 		ret = io_changed(q, io);
 		if (!ret)
-			ret = queue_piece(q, h, data, n, first,
+			ret = queue_piece(q, io, h, data, n, first,
 					  eos && n == left);
 		mutex_unlock(&q->lock);
+		wake(pin);
 		if (!ret) {
 			eos = eos && n != left;
 			data += n;
@@ -1025,6 +1125,7 @@ static long write_headers(struct ks_pin *pin, const struct ks_io *io,
 }
 
 struct ks_header_buf {
+	const struct ks_io *io;
 	struct ks_stream_header *h;
 	u32 count;
 };
@@ -1039,7 +1140,7 @@ static ssize_t take_headers(struct ks_stream *q, void *arg)
 
 	lockdep_assert_held(&q->lock);
 	for (i = 0; i < hb->count && !eos; i++) {
-		ret = take_header(q, &hb->h[i], &eos);
+		ret = take_header(q, hb->io, &hb->h[i], &eos);
 		if (ret <= 0)
 			break;
 	}
@@ -1087,6 +1188,7 @@ static long stream_ioctl(struct ks_pin *pin, struct file *file,
 		return PTR_ERR(hb.h);
 	hb.count = io.in_size / sizeof(*hb.h);
 	io_begin(&pin->stream, &checked);
+	hb.io = &checked;
 	ret = check_headers(&checked, hb.h, hb.count, write);
 	if (ret)
 		goto out_free;
