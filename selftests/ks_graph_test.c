@@ -204,37 +204,45 @@ __attribute__((destructor)) static void unload_modules(void)
 		unload_module_wait(TONEGEN_MODNAME);
 }
 
-/* ---- a creation stalled on user memory ---- */
+/* ---- a call stalled on user memory ---- */
 
+/*
+ * A call whose user memory is a page that user space write-protected with
+ * userfaultfd: the call's write to it stalls until the test lets it go.
+ */
 struct stalled {
 	pthread_t thread;
-	struct ks_create_pin *args;	/* in a write-protected page */
-	const struct ks_req *req;
-	int filter;
-	uint32_t size;
-	int result;			/* the pin fd, or -errno */
+	uint8_t *page;
+	int (*call)(struct stalled *st);
+	int fd;
+	int result;			/* the call's, or -errno */
 	atomic_bool unregistered;
 	int unregister_ret;
+	bool faulted;			/* the call reached the page */
 };
 
-/* The arguments, written before the page is write-protected. */
-static void stalled_prepare(struct stalled *st)
-{
-	memset(st->args, 0, sizeof(*st->args));
-	st->args->connect = (uintptr_t)st->req;
-	st->args->connect_size = st->size;
-	st->args->desired_access = KS_GENERIC_READ;
-	st->args->flags = O_CLOEXEC;
-	st->args->reason = REASON_UNSET;
-}
-
-static void *stalled_create(void *arg)
+static void *stalled_run(void *arg)
 {
 	struct stalled *st = arg;
-	int fd = ioctl(st->filter, KS_IOCTL_CREATE_PIN, st->args);
 
-	st->result = fd < 0 ? -errno : fd;
+	st->result = st->call(st);
 	return NULL;
+}
+
+/* KS_IOCTL_CREATE_PIN with its arguments (and so its reason) in the page. */
+static int stalled_create(struct stalled *st)
+{
+	int fd = ioctl(st->fd, KS_IOCTL_CREATE_PIN, st->page);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* A blocking read(2) of a page's worth into the page. */
+static int stalled_read(struct stalled *st)
+{
+	ssize_t n = read(st->fd, st->page, 4096);
+
+	return n < 0 ? -errno : (int)n;
 }
 
 static void *unregister_tonegen(void *arg)
@@ -244,6 +252,57 @@ static void *unregister_tonegen(void *arg)
 	st->unregister_ret = write_file(TONEGEN_PARAMS "registered", "0");
 	atomic_store(&st->unregistered, true);
 	return NULL;
+}
+
+/*
+ * Run st->call with st->page write-protected; once it faults on the page,
+ * unregister ks-tonegen and give the unregistration 5 s, then let the
+ * call go on.  st->unregistered tells whether unregistration was done
+ * while the call was stalled.
+ */
+static int stall_and_unregister(struct stalled *st)
+{
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_WP };
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_writeprotect wp;
+	struct pollfd pf;
+	struct uffd_msg msg;
+	pthread_t unreg;
+	int uffd, i;
+	bool done;
+
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		return -errno;
+	reg.range.start = (uintptr_t)st->page;
+	reg.range.len = 4096;
+	wp.range = reg.range;
+	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
+	if (ioctl(uffd, UFFDIO_API, &api) ||
+	    ioctl(uffd, UFFDIO_REGISTER, &reg) ||
+	    ioctl(uffd, UFFDIO_WRITEPROTECT, &wp) ||
+	    pthread_create(&st->thread, NULL, stalled_run, st)) {
+		close(uffd);
+		return -EIO;
+	}
+	pf = (struct pollfd){ .fd = uffd, .events = POLLIN };
+	st->faulted = poll(&pf, 1, WAIT_MS) == 1 &&
+		      read(uffd, &msg, sizeof(msg)) == sizeof(msg) &&
+		      msg.event == UFFD_EVENT_PAGEFAULT;
+	if (pthread_create(&unreg, NULL, unregister_tonegen, st))
+		abort();
+	for (i = 0, done = false; i < 500 && !done; i++) {
+		usleep(10000);
+		done = atomic_load(&st->unregistered);
+	}
+	/* Whatever it saw, the call goes on now. */
+	wp.mode = 0;
+	ioctl(uffd, UFFDIO_WRITEPROTECT, &wp);
+	pthread_join(unreg, NULL);
+	pthread_join(st->thread, NULL);
+	atomic_store(&st->unregistered, done);
+	close(uffd);
+	return 0;
 }
 
 /* ---- fds, fdinfo, states ---- */
@@ -1638,64 +1697,66 @@ TEST_F_TIMEOUT(graph, close_peer_while_a_creation_names_it, 60)
 TEST_F_TIMEOUT(graph, create_stalled_writing_reason_does_not_hold_unregister,
 	       60)
 {
-	struct uffdio_writeprotect wp = { .mode = 0 };
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_WP };
-	struct stalled st = { 0 };
-	struct pollfd pf;
-	struct uffd_msg msg;
-	pthread_t unreg;
-	uint8_t *page;
-	int uffd, ret;
-	long done_ms;
+	struct stalled st = { .call = stalled_create };
+	struct ks_create_pin *args;
+	int ret;
 
 	if (!tonegen_open(self))
 		SKIP(return, "no " TONEGEN_NAME " and cannot load it");
-	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-	ASSERT_LE(0, uffd) TH_LOG("userfaultfd: %s", strerror(errno));
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
-	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	ASSERT_NE(MAP_FAILED, page);
-	st.args = (struct ks_create_pin *)page;
-	st.req = &self->req;
-	st.filter = self->tonegen;
-	st.size = req_pcm(self, TONEGEN_PIN_TONE, false, 48000, 2);
-	stalled_prepare(&st);
-	reg.range.start = (uintptr_t)page;
-	reg.range.len = 4096;
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
-	wp.range = reg.range;
-	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp));
-
-	ASSERT_EQ(0, pthread_create(&st.thread, NULL, stalled_create, &st));
-	/* The creation's write of the reason faults: user space holds it. */
-	pf = (struct pollfd){ .fd = uffd, .events = POLLIN };
-	ASSERT_EQ(1, poll(&pf, 1, WAIT_MS));
-	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
-	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
-
-	ASSERT_EQ(0, pthread_create(&unreg, NULL, unregister_tonegen, &st));
-	for (done_ms = 0; done_ms < 5000 && !atomic_load(&st.unregistered);
-	     done_ms += 10)
-		usleep(10000);
+	st.page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, st.page);
+	args = (struct ks_create_pin *)st.page;
+	args->connect = (uintptr_t)&self->req;
+	args->connect_size = req_pcm(self, TONEGEN_PIN_TONE, false, 48000, 2);
+	args->desired_access = KS_GENERIC_READ;
+	args->flags = O_CLOEXEC;
+	args->reason = REASON_UNSET;
+	st.fd = self->tonegen;
+	ASSERT_EQ(0, stall_and_unregister(&st));
+	EXPECT_TRUE(st.faulted) TH_LOG("the creation never wrote its reason");
 	EXPECT_TRUE(atomic_load(&st.unregistered))
 		TH_LOG("unregistration waits for a stalled user copy");
-
-	/* Let the creation go on. */
-	wp.mode = 0;
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp));
-	pthread_join(unreg, NULL);
-	pthread_join(st.thread, NULL);
 	ret = st.result;
 	if (ret >= 0)
 		close(ret);
 	EXPECT_EQ(-ENODEV, ret);
-	EXPECT_EQ(KS_REASON_GONE, st.args->reason);
+	EXPECT_EQ(KS_REASON_GONE, args->reason);
 	EXPECT_EQ(0, st.unregister_ret);
-	munmap(page, 4096);
-	close(uffd);
+	munmap(st.page, 4096);
+}
+
+/*
+ * The same for a read(2) whose buffer is such a page: the copy of the
+ * data out of the queue stalls, and the unregistration, which stops the
+ * pin and so empties its queue, must not wait for it; the read, resumed,
+ * fails with ENODEV.
+ */
+TEST_F_TIMEOUT(graph, read_stalled_copying_out_does_not_hold_unregister, 60)
+{
+	struct stalled st = { .call = stalled_read };
+	uint32_t size;
+	int tone;
+
+	if (!tonegen_open(self))
+		SKIP(return, "no " TONEGEN_NAME " and cannot load it");
+	size = req_pcm(self, TONEGEN_PIN_TONE, false, 48000, 2);
+	tone = create(self, self->tonegen, size, KS_GENERIC_READ, 0);
+	ASSERT_LE(0, tone);
+	ASSERT_EQ(0, ks_pin_set_state(tone, KSSTATE_RUN));
+	ASSERT_EQ(POLLIN, poll_events(tone, POLLIN, WAIT_MS) & POLLIN);
+	ASSERT_EQ(0, fcntl(tone, F_SETFL, 0));
+	st.page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, st.page);
+	st.fd = tone;
+	ASSERT_EQ(0, stall_and_unregister(&st));
+	EXPECT_TRUE(st.faulted) TH_LOG("the read never wrote its buffer");
+	EXPECT_TRUE(atomic_load(&st.unregistered))
+		TH_LOG("unregistration waits for a stalled user copy");
+	EXPECT_EQ(-ENODEV, st.result);
+	EXPECT_EQ(0, st.unregister_ret);
+	munmap(st.page, 4096);
 }
 
 /* ==== a connection ==== */
