@@ -100,6 +100,11 @@ static bool looped(const struct ks_pin_connect *connect)
 	       connect->interface.id == KSINTERFACE_STANDARD_LOOPED_STREAMING;
 }
 
+/*
+ * The pin and its format are charged to the creating task's memory cgroup
+ * (GFP_KERNEL_ACCOUNT), as its queue is (stream.c buf_alloc()), so that the
+ * cgroup's memory.max bounds what its tasks hold in pins.
+ */
 static struct ks_pin *alloc_pin(struct ks_filter *filter,
 				const struct ks_connect_check *check,
 				const struct ks_pin_connect *connect, u32 access)
@@ -107,10 +112,10 @@ static struct ks_pin *alloc_pin(struct ks_filter *filter,
 	const struct ks_dataformat *format = (const void *)(connect + 1);
 	struct ks_pin *pin;
 
-	pin = kzalloc(sizeof(*pin), GFP_KERNEL);
+	pin = kzalloc(sizeof(*pin), GFP_KERNEL_ACCOUNT);
 	if (!pin)
 		return ERR_PTR(-ENOMEM);
-	pin->format = kmemdup(format, check->format_bytes, GFP_KERNEL);
+	pin->format = kmemdup(format, check->format_bytes, GFP_KERNEL_ACCOUNT);
 	if (!pin->format)
 		goto err_free_pin;
 	if (ks_stream_init(&pin->stream, format, looped(connect)))
@@ -193,7 +198,7 @@ int ks_pin_replace_format(struct ks_pin *pin,
 	struct ks_dataformat *copy, *old;
 
 	lockdep_assert_held(&pin->filter->gate);
-	copy = kmemdup(format, bytes, GFP_KERNEL);
+	copy = kmemdup(format, bytes, GFP_KERNEL_ACCOUNT);
 	if (!copy)
 		return -ENOMEM;
 	mutex_lock(&pin->lock);
