@@ -298,7 +298,7 @@ struct ks_link *ks_link_reserve(struct ks_pin *source, struct ks_pin *peer)
 {
 	struct ks_link *link;
 
-	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	link = kzalloc(sizeof(*link), GFP_KERNEL_ACCOUNT);
 	if (!link)
 		return ERR_PTR(-ENOMEM);
 	INIT_WORK(&link->work, link_work);
