@@ -19,7 +19,9 @@
  *    until the pin first leaves STOP: a throughput chain wants deep
  *    queues, a live one short ones.
  *    It is allocated when the pin first leaves STOP (at creation for a
- *    LOOPED_STREAMING pin, which may be mapped) and kept for the pin's
+ *    LOOPED_STREAMING pin, which may be mapped), charged to the memory
+ *    cgroup of the task that does so (ENOMEM beyond its memory.max, and
+ *    the pin stays in STOP or is not created), and kept for the pin's
  *    life; a format set later keeps the allocation, in whole frames of the
  *    new format, and discards what was queued.  A frame larger than
  *    the buffer: reads and writes EINVAL.
@@ -201,10 +203,21 @@ static void buf_free(struct ks_stream *q)
  * Not vmalloc_user(): its failure prints the allocator's warning, and a
  * pin that cannot be created for want of memory is the caller's ENOMEM,
  * not a kernel problem.
+ *
+ * The pages, their array and the packet ring are charged to the memory
+ * cgroup of the task that allocates them: the pin's creator for a
+ * LOOPED_STREAMING pin, else whoever first takes the pin out of STOP.
+ * Beyond the cgroup's memory.max, or the system's memory,
+ * __GFP_RETRY_MAYFAIL makes an allocation fail after reclaim instead of
+ * calling the OOM killer, as it would for order-0 pages: the caller gets
+ * ENOMEM and nothing is killed.  What vmap() allocates itself (the area,
+ * and about a page table per 2 MiB of buffer) is not charged; a mapping
+ * charges its page tables to the mapping task, never the pages again.
  */
 static int buf_alloc(struct ks_stream *q)
 {
-	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
+			  __GFP_NOWARN;
 	unsigned int i, n = q->map_size >> PAGE_SHIFT;
 
 	q->pkt = kcalloc(KS_STREAM_PACKETS, sizeof(*q->pkt), gfp);
