@@ -128,7 +128,7 @@ static int gen_open(struct ks_pin *pin)
 {
 	struct gen_pin *gp;
 
-	gp = kzalloc(sizeof(*gp), GFP_KERNEL);
+	gp = kzalloc(sizeof(*gp), GFP_KERNEL_ACCOUNT);
 	if (!gp)
 		return -ENOMEM;
 	mutex_init(&gp->lock);

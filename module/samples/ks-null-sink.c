@@ -38,7 +38,7 @@ static atomic64_t discarded = ATOMIC64_INIT(0);
 
 static int null_open(struct ks_pin *pin)
 {
-	struct null_pin *np = kzalloc(sizeof(*np), GFP_KERNEL);
+	struct null_pin *np = kzalloc(sizeof(*np), GFP_KERNEL_ACCOUNT);
 
 	if (!np)
 		return -ENOMEM;

@@ -84,7 +84,7 @@ static int tonegen_open(struct ks_pin *pin)
 {
 	struct tonegen_pin *tp;
 
-	tp = kzalloc(sizeof(*tp), GFP_KERNEL);
+	tp = kzalloc(sizeof(*tp), GFP_KERNEL_ACCOUNT);
 	if (!tp)
 		return -ENOMEM;
 	mutex_init(&tp->lock);
