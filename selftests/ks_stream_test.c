@@ -1761,98 +1761,75 @@ static void fill_paused_render(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, set_nonblock(self->render, false));
 }
 
-#define EXPECT_SLEPT_THROUGH(want, got) do {				\
-	EXPECT_EQ(0, change_ret)					\
-		TH_LOG("the change under the call failed: %s",		\
-		       strerror(-change_ret));				\
-	EXPECT_FALSE(unkillable)					\
-		TH_LOG("the call is stuck in the kernel and SIGKILL "	\
-		       "does not end it");				\
-	EXPECT_EQ((ssize_t)(want), (got))				\
-		TH_LOG("result %zd (%s)", (got),			\
-		       (got) < 0 ? strerror(-(got)) : "bytes");	\
-} while (0)
+/* @call on @fd sleeps through @change and must come back with @want. */
+static void expect_slept_through(struct __test_metadata *_metadata,
+				 FIXTURE_DATA(stream) *self, int fd,
+				 enum sleeper_call call, size_t len,
+				 uint32_t extent, change_fn change,
+				 ssize_t want)
+{
+	bool unkillable;
+	int change_ret;
+	ssize_t ret;
 
+	ret = sleep_through(self, fd, call, len, extent, change, &change_ret,
+			    &unkillable);
+	EXPECT_EQ(0, change_ret)
+		TH_LOG("the change under the call failed: %s",
+		       strerror(-change_ret));
+	EXPECT_FALSE(unkillable)
+		TH_LOG("the call is stuck in the kernel and SIGKILL does not end it");
+	EXPECT_EQ(want, ret)
+		TH_LOG("result %zd (%s)", ret,
+		       ret < 0 ? strerror(-ret) : "bytes");
+}
+
+/* Not 4 bytes: a part of a 32-byte frame. */
 TEST_F(stream, read_slept_through_new_format_ebadfd)
 {
-	bool unkillable;
-	int change_ret;
-	ssize_t ret;
-
 	RUN_BOTH();
-	ret = sleep_through(self, self->capture, SLEEP_READ, self->frame, 0,
-			    widen_and_feed, &change_ret, &unkillable);
-	/* Not 4 bytes: a part of a 32-byte frame. */
-	EXPECT_SLEPT_THROUGH(-EBADFD, ret);
+	expect_slept_through(_metadata, self, self->capture, SLEEP_READ,
+			     self->frame, 0, widen_and_feed, -EBADFD);
 }
 
+/* frame_extent 4 holds no 32-byte frame: the call looped for ever. */
 TEST_F(stream, read_stream_slept_through_new_format_ebadfd)
 {
-	bool unkillable;
-	int change_ret;
-	ssize_t ret;
-
 	RUN_BOTH();
-	/* frame_extent 4 holds no 32-byte frame: the call looped for ever. */
-	ret = sleep_through(self, self->capture, SLEEP_READ_STREAM,
-			    self->frame, self->frame, widen_and_feed,
-			    &change_ret, &unkillable);
-	EXPECT_SLEPT_THROUGH(-EBADFD, ret);
+	expect_slept_through(_metadata, self, self->capture, SLEEP_READ_STREAM,
+			     self->frame, self->frame, widen_and_feed, -EBADFD);
 }
 
+/* Nothing of it fits before the STOP, none of it may go after. */
 TEST_F(stream, write_slept_through_new_format_ebadfd)
 {
 	struct ks_stream_buffer sb;
-	bool unkillable;
-	int change_ret;
-	ssize_t ret;
 
 	ASSERT_EQ(0, get_buffer(self->render, &sb));
 	fill_paused_render(_metadata, self);
-	/* Nothing of it fits before the STOP, none of it may go after. */
-	ret = sleep_through(self, self->render, SLEEP_WRITE, sb.size + 4 * KIB,
-			    0, widen_render, &change_ret, &unkillable);
-	EXPECT_SLEPT_THROUGH(-EBADFD, ret);
+	expect_slept_through(_metadata, self, self->render, SLEEP_WRITE,
+			     sb.size + 4 * KIB, 0, widen_render, -EBADFD);
 }
 
 TEST_F(stream, write_stream_slept_through_new_format_ebadfd)
 {
-	struct ks_stream_buffer sb;
-	bool unkillable;
-	int change_ret;
-	ssize_t ret;
-
-	ASSERT_EQ(0, get_buffer(self->render, &sb));
 	fill_paused_render(_metadata, self);
-	ret = sleep_through(self, self->render, SLEEP_WRITE_STREAM,
-			    4 * KIB, 4 * KIB, widen_render, &change_ret,
-			    &unkillable);
-	EXPECT_SLEPT_THROUGH(-EBADFD, ret);
+	expect_slept_through(_metadata, self, self->render, SLEEP_WRITE_STREAM,
+			     4 * KIB, 4 * KIB, widen_render, -EBADFD);
 }
 
 TEST_F(stream, read_stream_slept_through_reset_ecanceled)
 {
-	bool unkillable;
-	int change_ret;
-	ssize_t ret;
-
 	RUN_BOTH();
-	ret = sleep_through(self, self->capture, SLEEP_READ_STREAM, 64, 64,
-			    reset_and_feed, &change_ret, &unkillable);
-	EXPECT_SLEPT_THROUGH(-ECANCELED, ret);
+	expect_slept_through(_metadata, self, self->capture, SLEEP_READ_STREAM,
+			     64, 64, reset_and_feed, -ECANCELED);
 }
 
 TEST_F(stream, write_stream_slept_through_reset_ecanceled)
 {
-	bool unkillable;
-	int change_ret;
-	ssize_t ret;
-
 	fill_paused_render(_metadata, self);
-	ret = sleep_through(self, self->render, SLEEP_WRITE_STREAM,
-			    4 * KIB, 4 * KIB, reset_render, &change_ret,
-			    &unkillable);
-	EXPECT_SLEPT_THROUGH(-ECANCELED, ret);
+	expect_slept_through(_metadata, self, self->render, SLEEP_WRITE_STREAM,
+			     4 * KIB, 4 * KIB, reset_render, -ECANCELED);
 }
 
 /* ---- two threads stream while a third flips the states ---- */
