@@ -352,6 +352,12 @@ void ks_link_abort(struct ks_link *link)
 
 void ks_link_publish(struct ks_link *link)
 {
+	/*
+	 * Once published, the connection is the peer's too: its close may
+	 * end and free it as soon as the lock is dropped.  The pins stay
+	 * (the new one is the caller's, the peer held by its creation).
+	 */
+	struct ks_pin *out = link->out, *in = link->in;
 	bool gone;
 
 	/*
@@ -363,10 +369,10 @@ void ks_link_publish(struct ks_link *link)
 	 * of stream to mark, no provider to tell.
 	 */
 	mutex_lock(&ks_links_lock);
-	gone = link->out->unlinked || link->in->unlinked;
+	gone = out->unlinked || in->unlinked;
 	if (!gone) {
-		rcu_assign_pointer(link->out->link, link);
-		rcu_assign_pointer(link->in->link, link);
+		rcu_assign_pointer(out->link, link);
+		rcu_assign_pointer(in->link, link);
 	}
 	mutex_unlock(&ks_links_lock);
 	if (gone) {
@@ -374,10 +380,10 @@ void ks_link_publish(struct ks_link *link)
 		return;
 	}
 	/* A user blocked on the peer learns that its data is not its own. */
-	ks_stream_wake(link->out);
-	ks_stream_wake(link->in);
+	ks_stream_wake(out);
+	ks_stream_wake(in);
 	/* The peer may hold data already, and may be running. */
-	ks_link_kick_both(link->out);
+	ks_link_kick_both(out);
 }
 
 /*
