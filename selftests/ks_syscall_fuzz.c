@@ -29,7 +29,18 @@
  *    values on pin and filter fds; unknown ioctls;
  *  - closes fds other threads are using.  fd numbers get reused, so a
  *    call may reach another file than the one its thread picked, as in
- *    any program with that bug.
+ *    any program with that bug;
+ *  - collides: hands one call to another thread and makes its own at the
+ *    same moment, on one fd or on the two ends of a connection.
+ *
+ * Collisions: a thread offers one call in its mailbox, another takes it,
+ * and once both are known to be running (a handshake) each starts its
+ * call, one of them delayed by a random part of the other's typical
+ * duration, so that over a run each half starts at every point of the
+ * other.  Most pairs are drawn at random; some are the races a program
+ * with two threads makes most easily: both ends of a connection closed,
+ * a pin named as a peer while it is being closed, a blocked read or
+ * write whose pin gets another frame size (STOP, DATAFORMAT, RUN).
  *
  * A watchdog interrupts calls that block (SIGUSR1, whose handler does
  * nothing and is installed without SA_RESTART) once they have waited
@@ -54,6 +65,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -87,6 +99,12 @@
 /* An operation still running this long after it began is stuck. */
 #define STUCK_MS	5000
 #define TICK_MS		20
+/* How long a thread offers half of a collision before doing it itself. */
+#define TWIN_WAIT_MS	20
+/* How long a thread waiting for its partner spins before it yields. */
+#define TWIN_SPIN_NS	(200 * 1000)
+/* The longest an operation counts for in its typical duration. */
+#define FOP_NS_MAX	(1u << 20)
 /* How long the parent waits for the child beyond its run time. */
 #define GRACE_S		(STUCK_MS / 1000 + 30)
 /* How long the counters and the modules may take to settle. */
@@ -187,6 +205,8 @@ static const struct pin_type pin_types[] = {
 #define NPIN_TYPES	ARRAY_SIZE(pin_types)
 
 static bool filt_present[NFILTS];
+/* Pin types a loaded filter's pin type may name as its peer. */
+static bool nameable[NPIN_TYPES];
 
 /* ---- the threads ---- */
 
@@ -212,7 +232,19 @@ struct slot {
 enum fop {
 	FOP_CLOSE, FOP_STATE, FOP_REFORMAT, FOP_REFRAME, FOP_RESET,
 	FOP_READ_STREAM, FOP_WRITE_STREAM, FOP_READ, FOP_WRITE, FOP_POLL,
-	FOP_MMAP, FOP_BLOCKING, FOP_CREATE_NAMING, FOP_PROPERTY, NFOPS
+	FOP_MMAP, FOP_BLOCKING, FOP_CREATE_NAMING, FOP_PROPERTY, NFOPS,
+	FOP_ANY = NFOPS
+};
+
+/*
+ * Half of a collision, offered to whichever thread comes first, who
+ * starts it @delay ns after the poster starts its own (before: < 0).
+ */
+struct twin {
+	atomic_int state;
+	enum fop op;
+	struct slot slot;
+	int64_t delay;
 };
 
 struct worker {
@@ -227,8 +259,9 @@ struct worker {
 	atomic_int fd;
 	atomic_int tid;
 	atomic_bool done;
+	struct twin twin;		/* its mailbox for collisions */
 	/* For the summary. */
-	uint64_t creates, pins, links, eintr;
+	uint64_t creates, pins, links, collisions, eintr;
 };
 
 static struct worker workers[MAX_THREADS];
@@ -267,6 +300,14 @@ static uint32_t below(uint32_t n)
 static bool chance(unsigned int percent)
 {
 	return below(100) < percent;
+}
+
+static void spin(int64_t ns)
+{
+	int64_t end = now_ns() + ns;
+
+	while (now_ns() < end)
+		;
 }
 
 /* Note the call the thread is about to make, for the watchdog. */
@@ -352,6 +393,22 @@ static bool table_pick(match_fn match, const void *arg, struct slot *out)
 	return found;
 }
 
+static bool table_find(uint32_t id, struct slot *out)
+{
+	unsigned int i;
+	bool found = false;
+
+	pthread_mutex_lock(&table_lock);
+	for (i = 0; i < nslots && !found; i++) {
+		if (table[i].id == id) {
+			*out = table[i];
+			found = true;
+		}
+	}
+	pthread_mutex_unlock(&table_lock);
+	return found;
+}
+
 /*
  * Take the slot @id out of the table: its fd is the caller's to close
  * now, and nobody else's.  false when another thread took it first.
@@ -405,6 +462,31 @@ static bool fits_as_peer(const struct slot *s, const void *arg)
 {
 	return s->kind == K_PIN && s->type >= 0 &&
 	       fits(arg, &pin_types[s->type]);
+}
+
+/* A pin that could be named as a peer yet: a sink never connected. */
+static bool is_fresh_sink(const struct slot *s, const void *arg)
+{
+	(void)arg;
+	return s->kind == K_PIN && s->type >= 0 && !s->used &&
+	       nameable[s->type];
+}
+
+static bool is_flow(const struct slot *s, uint32_t flow)
+{
+	return s->kind == K_PIN && s->type >= 0 && pin_types[s->type].flow == flow;
+}
+
+static bool is_out_pin(const struct slot *s, const void *arg)
+{
+	(void)arg;
+	return is_flow(s, KSPIN_DATAFLOW_OUT);
+}
+
+static bool is_in_pin(const struct slot *s, const void *arg)
+{
+	(void)arg;
+	return is_flow(s, KSPIN_DATAFLOW_IN);
 }
 
 /* Another pin of the same filter type as the slot @arg. */
@@ -996,6 +1078,34 @@ static const unsigned int fop_weights[NFOPS] = {
 	[FOP_BLOCKING] = 4, [FOP_CREATE_NAMING] = 10, [FOP_PROPERTY] = 8,
 };
 
+/* How long each operation takes, typically (a running average), in ns. */
+static atomic_uint fop_ns[NFOPS];
+
+static void fop_took(enum fop op, int64_t ns)
+{
+	unsigned int old = atomic_load_explicit(&fop_ns[op], memory_order_relaxed);
+
+	if (ns > FOP_NS_MAX)
+		ns = FOP_NS_MAX;
+	/* Racy updates lose a sample now and then: no matter. */
+	atomic_store_explicit(&fop_ns[op], (unsigned int)((old * 7 + ns) / 8),
+			      memory_order_relaxed);
+}
+
+/*
+ * How far apart the halves @a and @b of a collision start: the second at
+ * a random point of the first one's typical duration, either first.
+ * Positive: @b starts that long after @a.
+ */
+static int64_t spread(enum fop a, enum fop b)
+{
+	if (chance(10))
+		return 0;
+	if (chance(50))
+		return below(atomic_load(&fop_ns[a]) + 1);
+	return -(int64_t)below(atomic_load(&fop_ns[b]) + 1);
+}
+
 static enum fop pick_fop(bool may_close)
 {
 	unsigned int i, total = 0, r;
@@ -1206,6 +1316,7 @@ static const char *slot_name(const struct slot *s)
 /* @op on the fd of @s; a close only on a slot the caller took. */
 static void run_fop(enum fop op, const struct slot *s)
 {
+	int64_t t0 = now_ns();
 	int fd = s->fd;
 
 	atomic_store_explicit(&me->on, (uintptr_t)slot_name(s),
@@ -1248,6 +1359,7 @@ static void run_fop(enum fop op, const struct slot *s)
 		property(fd, s->kind == K_PIN);
 		break;
 	}
+	fop_took(op, now_ns() - t0);
 	atomic_store_explicit(&me->on, 0, memory_order_relaxed);
 }
 
@@ -1301,6 +1413,207 @@ static void do_open(void)
 	}
 }
 
+/* ---- collisions: two calls at once from two threads ---- */
+
+/*
+ * A thread's mailbox for collisions: it offers one half (POSTED); another
+ * thread copies it (TAKING) and says so (TAKEN); the poster, running,
+ * frees it, which the taker, spinning, sees: both start their halves.
+ * The handshake makes both threads be on a CPU at that moment: a race
+ * needs its two calls to overlap, which they would rarely do if one
+ * thread were still waiting to run.  Only its owner posts to a mailbox,
+ * once the last taker has let go of it.
+ */
+enum { TWIN_FREE, TWIN_POSTED, TWIN_TAKING, TWIN_TAKEN };
+
+/* Wait while @t is in @state: spin for a while, then yield. */
+static void twin_wait(struct twin *t, int state)
+{
+	int64_t spin_end = now_ns() + TWIN_SPIN_NS;
+
+	while (atomic_load(&t->state) == state) {
+		if (now_ns() > spin_end)
+			sched_yield();
+	}
+}
+
+/*
+ * Whether a thread numbered below us waits for a partner: then we give up
+ * waiting for ours and are its partner instead, rather than both waiting.
+ */
+static bool lower_posted(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < me->n; i++)
+		if (atomic_load(&workers[i].twin.state) == TWIN_POSTED)
+			return true;
+	return false;
+}
+
+/* Run the half of a collision another thread offers; false: none. */
+static bool take_twin(void)
+{
+	unsigned int i, start = below(nworkers);
+	struct twin *t = NULL;
+	int64_t delay;
+	struct slot s;
+	enum fop op;
+
+	for (i = 0; i < nworkers && !t; i++) {
+		int posted = TWIN_POSTED;
+
+		t = &workers[(start + i) % nworkers].twin;
+		if (atomic_load(&t->state) != TWIN_POSTED ||
+		    !atomic_compare_exchange_strong(&t->state, &posted,
+						    TWIN_TAKING))
+			t = NULL;
+	}
+	if (!t)
+		return false;
+	op = t->op;
+	s = t->slot;
+	delay = t->delay;
+	atomic_store(&t->state, TWIN_TAKEN);
+	/* Until the poster lets go (and, maybe, posts again). */
+	twin_wait(t, TWIN_TAKEN);
+	spin(delay);
+	run_fop(op, &s);
+	return true;
+}
+
+/* Withdraw the caller's offer; false when a taker came first. */
+static bool withdraw(struct twin *t)
+{
+	int expect = TWIN_POSTED;
+
+	return atomic_compare_exchange_strong(&t->state, &expect, TWIN_FREE);
+}
+
+/*
+ * Offer @op on @s to another thread: true when one took it and starts it
+ * @delay ns after the caller starts its own half (when this returns),
+ * false when none did in time (the caller runs it itself then).
+ */
+static bool post_twin(enum fop op, const struct slot *s, int64_t delay)
+{
+	int64_t now = now_ns(), end = now + TWIN_WAIT_MS * MS;
+	int64_t spin_end = now + TWIN_SPIN_NS;
+	struct twin *t = &me->twin;
+
+	if (nworkers < 2)
+		return false;
+	t->op = op;
+	t->slot = *s;
+	t->delay = delay;
+	atomic_store(&t->state, TWIN_POSTED);
+	while (atomic_load(&t->state) == TWIN_POSTED) {
+		now = now_ns();
+		if ((now >= end || lower_posted()) && withdraw(t)) {
+			take_twin();
+			return false;
+		}
+		if (now > spin_end)
+			sched_yield();
+	}
+	twin_wait(t, TWIN_TAKING);
+	atomic_store(&t->state, TWIN_FREE);
+	return true;
+}
+
+/*
+ * The collisions drawn, most of them random; the others are the races a
+ * program with two threads makes most easily: both ends of a connection
+ * closed at once, a pin named as a peer while it is closed, a blocked
+ * reader or writer whose pin gets another frame size.
+ */
+static const struct pairing {
+	bool both_ends;		/* of a connection; else twice one fd */
+	enum fop a, b;
+	match_fn match;		/* for the fd, or any pin */
+	bool start;		/* set the pin going (PAUSE or RUN) first */
+	unsigned int weight;
+} pairings[] = {
+	{ true, FOP_CLOSE, FOP_CLOSE, NULL, false, 10 },
+	{ false, FOP_CREATE_NAMING, FOP_CLOSE, is_fresh_sink, false, 10 },
+	{ false, FOP_READ_STREAM, FOP_REFRAME, is_out_pin, true, 8 },
+	{ false, FOP_WRITE_STREAM, FOP_REFRAME, is_in_pin, true, 4 },
+	{ false, FOP_READ, FOP_REFRAME, is_out_pin, true, 4 },
+	{ false, FOP_WRITE, FOP_REFRAME, is_in_pin, true, 4 },
+	{ true, FOP_ANY, FOP_ANY, NULL, false, 20 },
+	{ false, FOP_ANY, FOP_ANY, NULL, false, 40 },
+};
+
+static const struct pairing *pick_pairing(void)
+{
+	unsigned int i, total = 0, r;
+
+	for (i = 0; i < ARRAY_SIZE(pairings); i++)
+		total += pairings[i].weight;
+	r = below(total);
+	for (i = 0; r >= pairings[i].weight; i++)
+		r -= pairings[i].weight;
+	return &pairings[i];
+}
+
+/* The fds of a collision: @a and @b, the same slot unless both ends. */
+static bool collision_fds(const struct pairing *p, struct slot *a,
+			  struct slot *b)
+{
+	enum kind pin = K_PIN;
+
+	if (p->both_ends && table_pick(is_connected, NULL, a) &&
+	    table_find(a->peer, b))
+		return true;
+	if ((p->match && table_pick(p->match, NULL, a)) ||
+	    (chance(90) && table_pick(is_kind, &pin, a)) ||
+	    table_pick(NULL, NULL, a)) {
+		*b = *a;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Two operations at the same moment.  Whichever half closes takes its
+ * slot out of the table first, so that each fd is closed once.
+ */
+static void do_collide(void)
+{
+	const struct pairing *p = pick_pairing();
+	enum fop fa = p->a, fb = p->b;
+	struct slot a, b;
+	int64_t delay;
+
+	/* Another thread waits for a partner: be it. */
+	if (take_twin() || !collision_fds(p, &a, &b))
+		return;
+	if (fa == FOP_ANY)
+		fa = pick_fop(true);
+	if (fb == FOP_ANY || (a.id == b.id && fa == FOP_CLOSE && fb == FOP_CLOSE))
+		fb = pick_fop(a.id != b.id || fa != FOP_CLOSE);
+	if (fa == FOP_CLOSE && !table_take(a.id, &a))
+		fa = pick_fop(false);
+	if (fb == FOP_CLOSE && !table_take(b.id, &b))
+		fb = pick_fop(false);
+	/* Blocking calls, as a program that never set O_NONBLOCK makes. */
+	if (fa != FOP_CLOSE && chance(50))
+		CALL("fcntl", a.fd, fcntl(a.fd, F_SETFL, 0));
+	/* Mostly PAUSE: a reader waits there for RUN. */
+	if (p->start && fa != FOP_CLOSE)
+		CALL("STATE set", a.fd, ks_pin_set_state(a.fd, chance(70) ?
+						KSSTATE_PAUSE : KSSTATE_RUN));
+	me->collisions++;
+	delay = spread(fa, fb);
+	if (post_twin(fb, &b, delay)) {
+		spin(-delay);
+		run_fop(fa, &a);
+	} else {
+		run_fop(fa, &a);
+		run_fop(fb, &b);
+	}
+}
+
 /* ---- the run ---- */
 
 static void one_op(void)
@@ -1321,8 +1634,11 @@ static void one_op(void)
 	case 37 ... 40:
 		do_stream_mutated();
 		break;
-	case 41 ... 88:
+	case 41 ... 76:
 		do_fop();
+		break;
+	case 77 ... 88:
+		do_collide();
 		break;
 	default:
 		do_close();
@@ -1336,7 +1652,8 @@ static void *work(void *arg)
 	atomic_store(&me->tid, (int)syscall(SYS_gettid));
 	while (!atomic_load(&stop)) {
 		atomic_store(&me->busy_since, now_ns());
-		one_op();
+		if (!take_twin())
+			one_op();
 		atomic_store(&me->busy_since, 0);
 	}
 	atomic_store(&me->done, true);
@@ -1477,7 +1794,7 @@ static void report_stuck(struct worker *w)
 }
 
 struct result {
-	uint64_t calls, creates, pins, links, eintr;
+	uint64_t calls, creates, pins, links, collisions, eintr;
 	int stuck;
 };
 
@@ -1491,6 +1808,7 @@ static void sum_up(struct result *r)
 		r->creates += workers[i].creates;
 		r->pins += workers[i].pins;
 		r->links += workers[i].links;
+		r->collisions += workers[i].collisions;
 		r->eintr += workers[i].eintr;
 	}
 }
@@ -1547,8 +1865,8 @@ static int fuzz(uint64_t seed, uint64_t max_calls, unsigned int seconds,
 	}
 	printf("# %u threads: %" PRIu64 " calls, %" PRIu64 " of %" PRIu64
 	       " pin creations succeeded, %" PRIu64 " of them connected, %"
-	       PRIu64 " calls interrupted\n", nworkers, r.calls, r.pins,
-	       r.creates, r.links, r.eintr);
+	       PRIu64 " collisions, %" PRIu64 " calls interrupted\n", nworkers,
+	       r.calls, r.pins, r.creates, r.links, r.collisions, r.eintr);
 	fflush(stdout);
 	dprintf(out_fd, "%" PRIu64 " %" PRIu64 " %d\n", r.calls, r.pins,
 		r.stuck);
@@ -1631,6 +1949,10 @@ static void find_devices(void)
 		snprintf(name, sizeof(name), "%s-%u", GAIN_NAME, i);
 		add_device(name, F_GAIN);
 	}
+	for (i = 0; i < NPIN_TYPES; i++)
+		for (f = 0; f < NPIN_TYPES; f++)
+			nameable[i] |= filt_present[pin_types[f].filt] &&
+				       fits(&pin_types[f], &pin_types[i]);
 }
 
 static void print_devices(void)
