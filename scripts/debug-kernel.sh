@@ -10,6 +10,10 @@
 # another series; scripts/debug-kernel-SERIES.config, when it exists, is
 # merged after the common fragment (what that series' tinyconfig needs).
 #
+# KS_DEBUG_FLAVOUR=kcsan builds the KCSAN flavour: KCSAN and KASAN exclude
+# each other, so scripts/debug-kernel-kcsan.config is merged last (KASAN off,
+# KCSAN on) and the kernel is cached beside the other one, as kcsan-KEY.
+#
 # Prints the build directory (usable as KDIR) on stdout; with --source, only
 # extracts the source tree (checkpatch, kselftest headers) and prints it.
 set -euo pipefail
@@ -18,11 +22,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${KS_CACHE:-/var/cache/ksfilter}
 tarball=${KS_DEBUG_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
 frag="$here/debug-kernel.config"
+flavour=${KS_DEBUG_FLAVOUR:-debug}
 series=$(basename "$tarball" .tar.xz)
 series=${series#linux-source-}
 # Per-series additions; none for 6.1, so its cache key stays as it was.
 frags=("$frag")
 [ -e "$here/debug-kernel-$series.config" ] && frags+=("$here/debug-kernel-$series.config")
+# The plain debug flavour adds nothing, so its cache key stays as it was.
+case "$flavour" in
+debug) ;;
+kcsan) frags+=("$here/debug-kernel-$flavour.config") ;;
+*) echo "debug-kernel: unknown flavour '$flavour' (debug or kcsan)" >&2; exit 1 ;;
+esac
 jobs=$(nproc)
 
 log() { echo "debug-kernel: $*" >&2; }
@@ -32,7 +43,7 @@ log() { echo "debug-kernel: $*" >&2; }
 srcver=$(dpkg-query -W -f='${Version}' "$(basename "$tarball" .tar.xz)" 2>/dev/null || stat -c %Y "$tarball")
 key=$( (echo "$srcver"; cat "${frags[@]}") | sha256sum | cut -c1-12)
 src="$cache/src-$srcver"
-out="$cache/debug-$key"
+out="$cache/$flavour-$key"
 
 mkdir -p "$cache"
 extract() {
@@ -72,13 +83,22 @@ run make -s -C "$src" O="$out" tinyconfig
 run sh -c "cd '$src' && scripts/kconfig/merge_config.sh -m -O '$out' '$out/.config' ${frags[*]}"
 run make -s -C "$src" O="$out" olddefconfig
 
-# Every option the fragment sets must have survived olddefconfig.
+# Every option the fragments set must have survived olddefconfig, as the
+# last fragment to mention it set it (a flavour turns options off).
 bad=0
 while IFS= read -r line; do
 	case "$line" in
 	CONFIG_*=*) grep -qxF "$line" "$out/.config" || { log "not set: $line"; bad=1; } ;;
+	"# CONFIG_"*" is not set")
+		opt=${line#\# }
+		opt=${opt%% *}
+		! grep -q "^$opt=" "$out/.config" || { log "still set: $opt"; bad=1; } ;;
 	esac
-done < <(cat "${frags[@]}")
+done < <(cat "${frags[@]}" | awk '
+	/^CONFIG_[A-Za-z0-9_]+=/ { o = $0; sub(/=.*/, "", o) }
+	/^# CONFIG_[A-Za-z0-9_]+ is not set$/ { o = $2 }
+	o != "" { if (!(o in last)) order[n++] = o; last[o] = $0; o = "" }
+	END { for (i = 0; i < n; i++) print last[order[i]] }')
 [ $bad -eq 0 ] || { log "fragment did not apply"; exit 1; }
 
 log "building (takes several minutes the first time)"
