@@ -3,7 +3,8 @@
 #
 # Which kernels the VM suites run on, and where their pieces are.
 # ks_kernel NAME sets KS_IMAGE (the kernel to boot), KS_KDIR (the build tree
-# modules are built against) and KS_BUILD (where our modules for it are built).
+# modules are built against), KS_BUILD (where our modules for it are built)
+# and KS_BOOT_ARGS (the detectors' boot parameters for that kernel).
 
 ks_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -17,6 +18,9 @@ ks_debian_kver() {
 
 ks_kernel() {
 	local kver
+	# A WARN panics, so that nothing runs on after it; KASAN reports
+	# every bad access, not only the first, and does not panic on them.
+	KS_BOOT_ARGS="panic_on_warn=1 kasan_multi_shot kmemleak=on"
 	case "$1" in
 	6.1|6.12)
 		kver=$(ks_debian_kver "$1") || {
@@ -30,6 +34,17 @@ ks_kernel() {
 		KS_KDIR=$("$ks_top/scripts/debug-kernel.sh") || return 1
 		KS_IMAGE=$KS_KDIR/arch/x86/boot/bzImage
 		;;
+	kcsan)
+		# The debug kernel with KCSAN in place of KASAN (the two
+		# exclude each other): scripts/debug-kernel-kcsan.config.
+		KS_KDIR=$(KS_DEBUG_FLAVOUR=kcsan "$ks_top/scripts/debug-kernel.sh") || return 1
+		KS_IMAGE=$KS_KDIR/arch/x86/boot/bzImage
+		# A KCSAN report is a warning, and KCSAN has no multi-shot
+		# switch: with panic_on_warn the first race would end the run.
+		# A race leaves the kernel sound, so the run goes on and every
+		# race is listed; ksvm still fails it on the first report.
+		KS_BOOT_ARGS="kmemleak=on"
+		;;
 	debug-6.12)
 		# Optional, not in make check's default list: the same debug
 		# kernel from linux-source-6.12 (about 13 minutes to build).
@@ -42,10 +57,10 @@ ks_kernel() {
 		KS_IMAGE=$KS_KDIR/arch/x86/boot/bzImage
 		;;
 	*)
-		echo "unknown kernel '$1' (6.1, 6.12, debug or debug-6.12)" >&2
+		echo "unknown kernel '$1' (6.1, 6.12, debug, kcsan or debug-6.12)" >&2
 		return 1
 		;;
 	esac
 	KS_BUILD=$ks_top/build/$1
-	export KS_IMAGE KS_KDIR KS_BUILD
+	export KS_IMAGE KS_KDIR KS_BUILD KS_BOOT_ARGS
 }
