@@ -17,12 +17,13 @@
 #   vm-6.1   the kselftest suite in QEMU on Debian 12's 6.1 kernel
 #   vm-6.12  the same on Debian 12's 6.12 kernel
 #   vm-debug the same on the debug kernel (KASAN, UBSAN, lockdep, kmemleak)
+#   vm-kcsan the same on its KCSAN flavour (data races; KASAN off)
 #
-# KS_CHECK_KERNELS="6.1 6.12 debug" chooses the VM suites.
+# KS_CHECK_KERNELS="6.1 6.12 debug kcsan" chooses the VM suites.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-kernels=${KS_CHECK_KERNELS:-6.1 6.12 debug}
+kernels=${KS_CHECK_KERNELS:-6.1 6.12 debug kcsan}
 logs=$top/build/logs
 mkdir -p "$logs"
 
