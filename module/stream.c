@@ -86,8 +86,11 @@
  * is seen; a void production counts as queued and discarded, as the
  * discard would have done.  While a side is reserved, every other producer
  * sees no room and every other taker no data (they wait, or get 0, and are
- * woken by the commit), so two copies never overlap.  The buffer itself
- * stays for the pin's life, and the pins stay while their helper runs.
+ * woken by the commit), so two copies never overlap.  A take made void
+ * goes on reading what was its data, which became room when the tail
+ * moved: until it ends no producer gets any room (stream->take_void), and
+ * its end tells the producers.  The buffer itself stays for the pin's
+ * life, and the pins stay while their helper runs.
  *
  * Connected pins (link.c, docs/graphs.md).  A connection copies nothing:
  * the OUT pin's queue feeds the IN pin.  The helpers that take data from a
@@ -291,11 +294,14 @@ static u32 used(const struct ks_stream *q)
 
 /*
  * Room in whole frames: size and used are whole frames.  None while a
- * producer copies into the room (see the top).
+ * producer copies into the room, nor while a void take still copies out of
+ * it (see the top).
  */
 static u32 space(const struct ks_stream *q)
 {
-	return q->buf && !q->producing ? q->size - used(q) : 0;
+	if (!q->buf || q->producing || q->take_void)
+		return 0;
+	return q->size - used(q);
 }
 
 /* A cyclic buffer of @size bytes at stream offset @off; the run of @len. */
@@ -456,12 +462,40 @@ static void advance_tail(struct ks_stream *q, u32 n)
 	pkt_trim(q);
 }
 
+/*
+ * The tail moves other than by a take: a take in flight is void, and what
+ * it still reads is room now, held back from producers until it ends.
+ */
+static void tail_moved(struct ks_stream *q)
+{
+	q->tail_seq++;
+	if (q->taking)
+		WRITE_ONCE(q->take_void, true);
+}
+
 static void flush(struct ks_stream *q)
 {
 	q->dropped += used(q);
 	WRITE_ONCE(q->tail, q->head);
 	WRITE_ONCE(q->pkt_tail, q->pkt_head);
-	q->tail_seq++;
+	tail_moved(q);
+}
+
+/* Reserve @n bytes at the tail for a copy without the lock (see the top). */
+static void take_reserve(struct ks_stream *q, struct ks_span *s, u32 n)
+{
+	q->taking = true;
+	span_set(s, q, q->tail, n, q->tail_seq);
+}
+
+/* The copy is over: whether it was void, and so held back room. */
+static bool take_release(struct ks_stream *q)
+{
+	bool held = q->take_void;
+
+	q->taking = false;
+	WRITE_ONCE(q->take_void, false);
+	return held;
 }
 
 void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt)
@@ -589,10 +623,9 @@ static int take_user(struct ks_stream *q, const struct ks_io *io, u32 n,
 	int ret;
 
 	lockdep_assert_held(&q->lock);
-	q->taking = true;
-	span_set(&s, q, q->tail, n, q->tail_seq);
+	take_reserve(q, &s, n);
 	ret = span_to_user(q, &s, dst);
-	q->taking = false;
+	take_release(q);
 	if (ret)
 		return ret;
 	if (q->tail_seq != s.seq || q->tail != s.off || io_changed(q, io))
@@ -800,7 +833,7 @@ static bool writable(struct ks_pin *pin, u32 bytes, unsigned int pkts)
 	u64 queued = READ_ONCE(q->head) - READ_ONCE(q->tail);
 
 	return queued + bytes <= READ_ONCE(q->size) &&
-	       !READ_ONCE(q->producing) &&
+	       !READ_ONCE(q->producing) && !READ_ONCE(q->take_void) &&
 	       READ_ONCE(q->pkt_head) - READ_ONCE(q->pkt_tail) + pkts <=
 	       KS_STREAM_PACKETS;
 }
@@ -878,7 +911,8 @@ static int io_start(struct ks_pin *pin, unsigned int dataflow)
  * The reading side of read(2) and READ_STREAM: @take returns what the call
  * returns, or -EAGAIN when there is nothing yet.  The provider is asked
  * for data once before each wait, and told after a take that there is room
- * once half the buffer is free (worth_refilling()).
+ * once half the buffer is free (worth_refilling()), or at once if a take
+ * of ours was void and held back the room it found.
  */
 static ssize_t read_loop(struct ks_pin *pin, const struct ks_io *io,
 			 bool nonblock,
@@ -886,7 +920,8 @@ static ssize_t read_loop(struct ks_pin *pin, const struct ks_io *io,
 			 void *arg)
 {
 	struct ks_stream *q = &pin->stream;
-	bool kicked = false;
+	bool kicked = false, held;
+	unsigned int seq;
 	ssize_t ret;
 
 	for (;;) {
@@ -895,19 +930,22 @@ static ssize_t read_loop(struct ks_pin *pin, const struct ks_io *io,
 			return ret;
 		if (READ_ONCE(pin->state) == KSSTATE_RUN) {
 			mutex_lock(&q->lock);
+			seq = q->tail_seq;
 			ret = io_changed(q, io);
 			/* Another taker copies from the tail (see the top). */
 			if (!ret)
 				ret = q->taking ? -EAGAIN : take(q, arg);
+			/* Only a take of ours was in flight while it moved. */
+			held = q->tail_seq != seq;
 			mutex_unlock(&q->lock);
 			/* Other readers saw no data while this one copied. */
 			wake(pin);
 			if (ret != -EAGAIN) {
-				if (ret > 0 && worth_refilling(q))
+				if ((ret > 0 && worth_refilling(q)) || held)
 					kick(pin);
 				return ret;
 			}
-			if (!kicked) {
+			if (!kicked || held) {
 				kick(pin);
 				kicked = true;
 				continue;
@@ -1378,7 +1416,7 @@ static int set_play_offset(struct ks_stream *q, u64 off)
 	if (off < q->tail || off > q->head || (u32)(off - q->tail) % q->frame)
 		return -EINVAL;
 	advance_tail(q, off - q->tail);
-	q->tail_seq++;
+	tail_moved(q);
 	return 0;
 }
 
@@ -1515,7 +1553,7 @@ static u32 drop_fed(struct ks_stream *q, struct ks_stream *fq)
 
 	advance_tail(fq, n);
 	WRITE_ONCE(fq->pkt_tail, fq->pkt_head);
-	fq->tail_seq++;
+	tail_moved(fq);
 	advance_head(q, n);
 	WRITE_ONCE(q->tail, q->tail + n);
 	q->dropped += n;
@@ -1815,9 +1853,8 @@ static u32 move_reserve(struct ks_stream *to, struct ks_stream *from,
 	m->first = p && p->start == from->tail;
 	if (m->first)
 		m->meta = *p;
-	from->taking = true;
+	take_reserve(from, &m->src, n);
 	to->producing = true;
-	span_set(&m->src, from, from->tail, n, from->tail_seq);
 	span_set(&m->dst, to, to->head, n, to->head_seq);
 	return n;
 }
@@ -1825,15 +1862,16 @@ static u32 move_reserve(struct ks_stream *to, struct ks_stream *from,
 /*
  * The copy of @m is done and the locks are held again: it counts, unless
  * the caller no longer wants it (!@want) or either side moved meanwhile,
- * and then nothing of it is seen.  Returns whether it counted.
+ * and then nothing of it is seen.  Returns whether it counted; *@held is
+ * set if @from's side was void and held back room (see the top).
  */
 static bool move_commit(struct ks_stream *to, struct ks_stream *from,
-			const struct ks_move *m, bool want)
+			const struct ks_move *m, bool want, bool *held)
 {
 	struct ks_stream_packet *np;
 	u32 n = m->src.len;
 
-	from->taking = false;
+	*held = take_release(from);
 	to->producing = false;
 	if (!want || from->tail_seq != m->src.seq || from->tail != m->src.off ||
 	    to->head_seq != m->dst.seq || to->head != m->dst.off ||
@@ -1887,7 +1925,7 @@ static size_t move_pins(struct ks_pin *from, struct ks_pin *to,
 			const struct ks_mover *mv)
 {
 	struct ks_stream *src = &from->stream, *dst = &to->stream;
-	bool news = false, feeding, refill;
+	bool news = false, feeding, refill, held;
 	size_t bytes = 0;
 	struct ks_move m;
 	struct ks_take t;
@@ -1921,8 +1959,11 @@ static size_t move_pins(struct ks_pin *from, struct ks_pin *to,
 		span_move(&m.dst, &m.src, mv);
 		qlocks_lock(&t.locks);
 		if (!move_commit(dst, feeding ? t.fq : src, &m,
-				 !feeding || feed_open(src, t.fq)))
+				 !feeding || feed_open(src, t.fq), &held)) {
+			/* Its producers may have found no room: tell them. */
+			news |= held;
 			continue;
+		}
 		if (feeding) {
 			pass_through(src, n);
 			fed += n;

@@ -58,6 +58,10 @@ struct ks_stream_packet {
  * @producing: a producer has reserved the room at @head and is copying
  *	into it without @lock (stream.c, "Copies without the lock")
  * @taking: a taker has reserved the data at @tail likewise
+ * @take_void: the data @taking reserved went meanwhile (a discard, a reset,
+ *	STOP, a new format, POSITION): the taker's copy, which will not
+ *	count, still reads the buffer, so no producer may have any room
+ *	until it ends (stream.c, "Copies without the lock")
  * @stops: times the queue went to STOP or took a new format: a read or
  *	write that began before fails with EBADFD (stream.c, "Waiting")
  * @resets: times a reset began: such a call fails with ECANCELED
@@ -73,7 +77,8 @@ struct ks_stream_packet {
  * @dropped: bytes ever discarded (reset, STOP, or by the provider)
  * @pkt: the packets, in stream order
  *
- * @head, @tail, @pkt_head, @pkt_tail, @resetting, @producing and @taking
+ * @head, @tail, @pkt_head, @pkt_tail, @resetting, @producing, @taking
+ * and @take_void
  * are written under @lock and read without it, with READ_ONCE(), only to
  * decide whether to wait; whatever is decided on them is checked again
  * under @lock.
@@ -90,6 +95,7 @@ struct ks_stream {
 	bool resetting;
 	bool producing;
 	bool taking;
+	bool take_void;
 	unsigned int stops;
 	unsigned int resets;
 	unsigned int head_seq;
