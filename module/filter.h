@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ksfilter: the filter object and what the rest of the core may do with it.
- * Lock order and lifetime rules are at the top of filter.c.
+ * Lifetime rules are at the top of filter.c; every lock of the module is
+ * placed in "DOC: Locking" below.
  */
 #ifndef _KS_FILTER_H
 #define _KS_FILTER_H
@@ -14,8 +15,50 @@
 #include <linux/wait.h>
 #include <linux/ksfilter.h>
 
+/**
+ * DOC: Locking
+ *
+ * Every lock of the module, outermost first: a lock is taken only with
+ * none of those below it held.
+ *
+ * - ``filter->gate`` (rw_semaphore, filter.c): held for reading around
+ *   every call into a provider and every use of its descriptor, for
+ *   writing by unregistration alone (ks_filter_kill()).
+ *
+ *   - ``pin->lock`` (mutex, pin.c): a pin's state, format, priority and
+ *     closed; held around the provider's set_state() and close() and
+ *     around a connection's process() (link.c), so that no callback comes
+ *     after close().
+ *
+ *     - ``filter->lock`` (mutex, filter.c): dead, the open fds, the pin
+ *       list and the instance counts.
+ *     - the providers' own locks (e.g. loopback.c's), in their callbacks.
+ *
+ *       - ``stream->lock`` (mutex, stream.c): a queue; up to three at once
+ *         (a pin's queue, its feed and a move's other end), in address
+ *         order.
+ *
+ *   - ``ks_links_lock`` (mutex, link.c): pin->link, was_connected, unlinked
+ *     and unlinking; taken under the gate (creation, unregistration) or
+ *     alone, and never together with ``pin->lock`` or a queue's lock.
+ *
+ * - ``ks_link_srcu`` (SRCU, link.c): a connection's readers may hold queue
+ *   locks in their read sections.  Its grace periods and the connection's
+ *   work are waited for with at most a gate held (by unregistration, for
+ *   writing), which is why that work only ever try-locks a gate.
+ * - ``xa_lock(&ks_filters)`` (chardev.c): a leaf.
+ * - ``ks_iface_lock`` (mutex, iface.c), then ``ks_bindings_lock``
+ *   (spinlock, BH-safe), then the rhashtables' bucket locks: the INTERFACE
+ *   table's own order, taken with no lock of the filters' held; its
+ *   readers take none.
+ *
+ * No user memory is touched with any of these held: a fault that user
+ * space stalls (userfaultfd, a FUSE mapping) would hold everyone waiting
+ * for the lock, unregistration among them.  A blocked read or write
+ * sleeps with none of them held, and a signal ends the sleep.
+ */
+
 struct device;
-struct seq_file;
 
 /**
  * struct ks_filter - a registered (or unregistered but still referenced) filter
@@ -58,8 +101,18 @@ struct ks_filter {
 	unsigned int instances[];
 };
 
-int ks_filter_init(void);
-void ks_filter_uninit(void);
+/*
+ * A new filter for @desc, checked for the provider's mistakes, with one
+ * reference (the registration's); ERR_PTR(-EINVAL) or ERR_PTR(-ENOMEM).
+ */
+struct ks_filter *ks_filter_new(const struct ks_filter_descriptor *desc,
+				void *context);
+
+/*
+ * Mark @filter dead and take everything back from its provider: when this
+ * returns no callback of it runs or will run, and its module is unpinned.
+ */
+void ks_filter_kill(struct ks_filter *filter);
 
 struct ks_filter *ks_filter_get(struct ks_filter *filter);
 void ks_filter_put(struct ks_filter *filter);
@@ -79,9 +132,6 @@ void ks_filter_fd_closed(struct ks_filter *filter);
 /* Row 13: take / give back one instance of pin type @pin_id. */
 int ks_filter_reserve_instance(struct ks_filter *filter, unsigned int pin_id);
 void ks_filter_release_instance(struct ks_filter *filter, unsigned int pin_id);
-
-/* The filter lines of a filter or pin fd's fdinfo. */
-void ks_filter_show_fdinfo(struct seq_file *m, struct ks_filter *filter);
 
 /* The KS access (KS_GENERIC_READ/WRITE) a file was opened with. */
 static inline u32 ks_file_access(const struct file *file)

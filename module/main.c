@@ -13,6 +13,7 @@
 
 #include "compat.h"
 #include "debugfs.h"
+#include "chardev.h"
 #include "filter.h"
 #include "iface.h"
 #include "link.h"
@@ -34,13 +35,13 @@ static int __init ks_mod_init(void)
 	ret = ks_link_init();
 	if (ret)
 		goto err_iface;
-	ret = ks_filter_init();
+	ret = ks_chardev_init();
 	if (ret)
 		goto err_link;
 	if (loopback) {
 		ret = ks_loopback_init();
 		if (ret)
-			goto err_filter;
+			goto err_chardev;
 	}
 	/* Publish last: other modules may use the filter factory at once. */
 	ret = ks_factory_init();
@@ -51,8 +52,8 @@ static int __init ks_mod_init(void)
 
 err_loopback:
 	ks_loopback_uninit();
-err_filter:
-	ks_filter_uninit();
+err_chardev:
+	ks_chardev_uninit();
 err_link:
 	ks_link_uninit();
 err_iface:
@@ -66,7 +67,7 @@ static void __exit ks_mod_exit(void)
 {
 	ks_factory_uninit();
 	ks_loopback_uninit();
-	ks_filter_uninit();
+	ks_chardev_uninit();
 	ks_link_uninit();
 	ks_iface_uninit();
 	ks_debugfs_uninit();

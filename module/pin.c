@@ -37,6 +37,7 @@
 #include "compat.h"
 #include "connect.h"
 #include "debugfs.h"
+#include "chardev.h"
 #include "filter.h"
 #include "format.h"
 #include "link.h"
