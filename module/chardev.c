@@ -27,7 +27,7 @@
 #include "chardev.h"
 #include "compat.h"
 #include "filter.h"
-#include "pin.h"
+#include "pin_fd.h"
 #include "property.h"
 
 /* How many filters may be registered at once: /dev/ksfilter0 to 255. */

@@ -118,9 +118,9 @@ static bool same_identifier(const struct ks_identifier *a,
 }
 
 /* 14c to 14h, in order, on a pin fd's pin. */
-static int check_peer(struct ks_pin *peer,
-		      const struct ks_pin_connect *connect,
-		      unsigned int dataflow)
+int ks_link_check_peer(struct ks_pin *peer,
+		       const struct ks_pin_connect *connect,
+		       unsigned int dataflow)
 {
 	const struct ks_dataformat *format = (const void *)(connect + 1);
 	int ret = -EPIPE;
@@ -145,45 +145,6 @@ static int check_peer(struct ks_pin *peer,
 out:
 	mutex_unlock(&peer->lock);
 	return ret;
-}
-
-int ks_link_check(const struct ks_pin_connect *connect, unsigned int dataflow,
-		  struct ks_pin **peer)
-{
-	u64 handle = connect->pin_to_handle;
-	struct ks_pin *pin;
-	struct fd f;
-	int ret;
-
-	*peer = NULL;
-	if (!handle)
-		return 0;
-	/* 14a: an fd of the caller's own table; no fd is above INT_MAX. */
-	if (handle > INT_MAX)
-		return -EBADF;
-	f = fdget(handle);
-	if (!fd_file(f))
-		return -EBADF;
-	/* 14b */
-	if (!ks_is_pin_file(fd_file(f))) {
-		fdput(f);
-		return -EBADF;
-	}
-	pin = fd_file(f)->private_data;
-	ret = check_peer(pin, connect, dataflow);
-	if (!ret) {
-		/* The fd may be closed once we let go of it: keep the pin. */
-		ks_pin_get(pin);
-		*peer = pin;
-	}
-	fdput(f);
-	return ret;
-}
-
-void ks_link_put_peer(struct ks_pin *peer)
-{
-	if (peer)
-		ks_pin_put(peer);
 }
 
 /* ---- moving data ---- */

@@ -18,18 +18,17 @@ int ks_link_init(void);
 void ks_link_uninit(void);
 
 /*
- * Row 14 (docs/graphs.md, 14a-14h) for a new pin of dataflow @dataflow
- * asking for @connect (its format follows it).  Returns 0 with *@peer
- * NULL when pin_to_handle is 0, 0 with a reference on the peer in *@peer,
- * or -EBADF / -EPIPE.  The caller drops the reference with
- * ks_link_put_peer() once ks_link_reserve() took its own, or on failure.
+ * Row 14 from 14c on (docs/graphs.md) for a new pin of dataflow @dataflow
+ * asking for @connect (its format follows it) to be connected to @peer,
+ * the pin of the fd pin_to_handle names (14a and 14b are pin_fd.c's):
+ * 0, or -EBADF / -EPIPE.
  */
-int ks_link_check(const struct ks_pin_connect *connect, unsigned int dataflow,
-		  struct ks_pin **peer);
-void ks_link_put_peer(struct ks_pin *peer);
+int ks_link_check_peer(struct ks_pin *peer,
+		       const struct ks_pin_connect *connect,
+		       unsigned int dataflow);
 
 /*
- * Connect the new pin @source to @peer, which ks_link_check() accepted, in
+ * Connect the new pin @source to @peer, which ks_link_check_peer() accepted, in
  * two steps, so that nobody sees a connection whose creation failed later.
  * ks_link_reserve() marks both pins as taken (a racing creation gets 14e)
  * and takes a reference on each: the connection or ERR_PTR(-EPIPE) if

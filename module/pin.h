@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ksfilter: pin instances and their fds.  Lock order and lifetime rules are
- * at the top of pin.c.
+ * ksfilter: the pin object and what the rest of the core may do with it.
+ * Lifetime rules are at the top of pin.c, locks in filter.h.
  */
 #ifndef _KS_PIN_H
 #define _KS_PIN_H
@@ -72,9 +72,27 @@ struct ks_pin {
 	bool unlinking;
 };
 
-/* KS_IOCTL_CREATE_PIN on @filter_file: returns the new pin fd. */
-long ks_pin_create(struct ks_filter *filter, struct file *filter_file,
-		   struct ks_create_pin __user *uargs);
+struct ks_connect_check;
+
+/*
+ * A new pin of the pin type @check found, connected as @connect asks (its
+ * format follows it) with @access, in KSSTATE_STOP, not yet known to its
+ * provider or its filter; one reference.  ERR_PTR(-ENOMEM).
+ */
+struct ks_pin *ks_pin_new(struct ks_filter *filter,
+			  const struct ks_connect_check *check,
+			  const struct ks_pin_connect *connect, u32 access);
+
+/* Into / out of the filter's pin list (ks_filter_kill() walks it). */
+void ks_pin_add(struct ks_pin *pin);
+void ks_pin_remove(struct ks_pin *pin);
+
+/*
+ * Hand the pin back to the provider: STOP through PAUSE and ACQUIRE, then
+ * close, then its instance is free again.  Runs once, on whichever comes
+ * first of the fd's release and the filter's unregistration.
+ */
+void ks_pin_shutdown(struct ks_pin *pin);
 
 /*
  * Unregistration: step the pin down to STOP and close it on the provider's
@@ -105,11 +123,10 @@ int ks_pin_replace_format(struct ks_pin *pin,
 int ks_pin_accept_format(struct ks_filter *filter, unsigned int pin_id,
 			 const struct ks_dataformat *format);
 
-/* Is @file a pin fd? */
-bool ks_is_pin_file(const struct file *file);
-
-/* Pin references, for connections (link.c). */
 void ks_pin_get(struct ks_pin *pin);
 void ks_pin_put(struct ks_pin *pin);
+
+/* "STOP", "ACQUIRE", "PAUSE" or "RUN". */
+const char *ks_pin_state_name(unsigned int state);
 
 #endif /* _KS_PIN_H */
