@@ -213,8 +213,9 @@ static int check_format_ranges(const struct ks_pin_descriptor *pin,
 }
 
 /* As a creation checks a format: the pure checks, then the provider's. */
-static int check_format(struct ks_filter *filter, u32 pin_id,
-			const struct ks_dataformat *fmt, u32 avail, u32 *bytes)
+static int check_pin_format(struct ks_filter *filter, u32 pin_id,
+			    const struct ks_dataformat *fmt, u32 avail,
+			    u32 *bytes)
 {
 	int ret;
 
@@ -571,8 +572,8 @@ static int set_proposedataformat(struct ks_prop_call *call)
 	pin = pin_of(call, &id);
 	if (!pin)
 		return -EINVAL;
-	return check_format(call->filter, id, call->set_value, call->set_size,
-			    &bytes);
+	return check_pin_format(call->filter, id, call->set_value,
+				call->set_size, &bytes);
 }
 
 #define PROP_GET(_id, _in, _get) \
@@ -727,8 +728,8 @@ static int set_dataformat(struct ks_prop_call *call)
 
 	if (READ_ONCE(pin->state) != KSSTATE_STOP)
 		return -EBUSY;
-	ret = check_format(call->filter, pin->id, call->set_value,
-			   call->set_size, &bytes);
+	ret = check_pin_format(call->filter, pin->id, call->set_value,
+			       call->set_size, &bytes);
 	if (ret)
 		return ret;
 	return ks_pin_replace_format(pin, call->set_value, bytes);
