@@ -57,7 +57,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
-#include <linux/file.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
@@ -65,7 +64,6 @@
 #include <linux/srcu.h>
 #include <linux/workqueue.h>
 
-#include "compat.h"
 #include "debugfs.h"
 #include "filter.h"
 #include "format.h"
