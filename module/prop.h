@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ksfilter: what the property handlers share with the dispatcher
+ * (property.c): a request as the handlers see it, the tables they fill
+ * and the value helpers.  property_filter.c answers on filter fds,
+ * property_pin.c on pin fds.
+ */
+#ifndef _KS_PROP_H
+#define _KS_PROP_H
+
+#include <linux/types.h>
+#include <linux/ksfilter.h>
+
+struct ks_filter;
+struct ks_pin;
+
+/* Requests and values up to this size are kept on the stack. */
+#define KS_PROP_INLINE		128
+
+/**
+ * struct ks_prop_call - one request, as the handlers see it
+ * @filter: the filter, entered while a handler runs
+ * @pin: the pin of a pin fd, NULL on a filter fd
+ * @prop: the copied `in`: the KSPROPERTY, then the instance data
+ * @in_size: bytes at @prop
+ * @set_value: a SET's value, copied from `out`
+ * @set_size: bytes at @set_value
+ * @value: a GET's value, zeroed before the handler fills it
+ * @value_size: bytes at @value
+ * @list: @value is a KSMULTIPLE_ITEM (answers sized-list queries)
+ * @returned: what goes back in ks_ioctl_buffers.returned
+ * @small: storage for a small @value
+ */
+struct ks_prop_call {
+	struct ks_filter *filter;
+	struct ks_pin *pin;
+	const struct ks_identifier *prop;
+	u32 in_size;
+	const void *set_value;
+	u32 set_size;
+	void *value;
+	u32 value_size;
+	bool list;
+	u32 returned;
+	u64 small[KS_PROP_INLINE / sizeof(u64)];
+};
+
+/**
+ * struct ks_prop_item - a property of a set
+ * @id: KSPROPERTY.Id
+ * @in_size: bytes of `in` the handlers read (KSPROPERTY and instance data)
+ * @set_size: bytes a SET reads from `out`, at least
+ * @get: GET handler, or NULL
+ * @set: SET handler, or NULL
+ */
+struct ks_prop_item {
+	u32 id;
+	u32 in_size;
+	u32 set_size;
+	int (*get)(struct ks_prop_call *call);
+	int (*set)(struct ks_prop_call *call);
+};
+
+struct ks_prop_set {
+	struct ks_guid set;
+	const struct ks_prop_item *items;
+	unsigned int count;
+};
+
+struct ks_prop_table {
+	const struct ks_prop_set *sets;
+	unsigned int count;
+};
+
+/* A table entry for a property that only answers GET. */
+#define PROP_GET(_id, _in, _get) \
+	{ .id = (_id), .in_size = (_in), .get = (_get) }
+
+/* The sets filter fds and pin fds answer. */
+extern const struct ks_prop_table ks_filter_props;
+extern const struct ks_prop_table ks_pin_props;
+
+/*
+ * A GET's value.  ks_value_alloc() gives a zeroed buffer of @size bytes,
+ * replacing any earlier one (NULL when out of memory); the others fill it
+ * in: a copy of @src, a u32, or a KSMULTIPLE_ITEM header of @count items
+ * in @size bytes (header included) whose items the handler fills in.
+ */
+void *ks_value_alloc(struct ks_prop_call *call, u32 size);
+void ks_value_free(struct ks_prop_call *call);
+int ks_value_copy(struct ks_prop_call *call, const void *src, u32 size);
+int ks_value_u32(struct ks_prop_call *call, u32 val);
+struct ks_multiple_item *ks_value_list(struct ks_prop_call *call, u64 size,
+				       u32 count);
+
+/*
+ * A format for pin type @pin_id, as a creation checks it (rows 11 and 12):
+ * the pure checks, then the provider's.  *@bytes is the format's size,
+ * attribute list included.  Filter entered.
+ */
+int ks_prop_check_format(struct ks_filter *filter, u32 pin_id,
+			 const struct ks_dataformat *fmt, u32 avail,
+			 u32 *bytes);
+
+#endif /* _KS_PROP_H */
