@@ -46,7 +46,7 @@
  *   locks in their read sections.  Its grace periods and the connection's
  *   work are waited for with at most a gate held (by unregistration, for
  *   writing), which is why that work only ever try-locks a gate.
- * - ``xa_lock(&ks_filters)`` (chardev.c): a leaf.
+ * - the xarray lock of ``ks_filters`` (chardev.c): a leaf.
  * - ``ks_iface_lock`` (mutex, iface.c), then ``ks_bindings_lock``
  *   (spinlock, BH-safe), then the rhashtables' bucket locks: the INTERFACE
  *   table's own order, taken with no lock of the filters' held; its
