@@ -47,11 +47,11 @@
  * unregistration marks it dead, then waits for busy to drop to zero.  With
  * a full barrier on each side, at least one of them sees the other.
  *
- * Locking.  Readers (query, reference, dereference) take no lock.
- *	ks_iface_lock (mutex: ks_types, ks_entries, entry->dead; debugfs)
- *	  ks_bindings_lock (spinlock, BH-safe: insertion in and removal from
- *			    ks_bindings; also taken alone by the last put)
- *	    the rhashtables' bucket locks
+ * Locking.  Readers (query, reference, dereference) take no lock.  The
+ * order of ks_iface_lock (ks_types, ks_entries, entry->dead; debugfs),
+ * ks_bindings_lock (insertion in and removal from ks_bindings; also taken
+ * alone by the last put) and the rhashtables' bucket locks is in "DOC:
+ * Locking" in filter.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

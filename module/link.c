@@ -23,10 +23,8 @@
  * entering one filter at a time.  A kick while the work runs queues it
  * again, so nothing is lost; it stops when no provider changed anything.
  *
- * Lock order:
- *	filter->gate (from unregistration only)
- *	  ks_links_lock (mutex): connecting and disconnecting
- * The work item takes no lock of ours and enters filters with
+ * Locks: ks_links_lock and ks_link_srcu are placed in "DOC: Locking" in
+ * filter.h.  The work item takes no lock of ours and enters filters with
  * down_read_trylock(): the only writer of a gate is unregistration, which
  * disconnects the filter's pins and waits for the work under the gate held
  * for writing.  A work item that finds the gate taken leaves that pin's

@@ -41,9 +41,10 @@
  *    enters Render's queue when it moves write_offset, and Capture's
  *    client finds it in its own mapping.
  *
- * Lock order: the core holds the filter's gate (and for set_state and
- * close the pin's lock) around our callbacks; loopback.lock comes next,
- * then the queues' locks inside the helpers.  loopback.lock is held while
+ * Locks: loopback.lock is a provider's own lock of "DOC: Locking" in
+ * filter.h: taken in our callbacks, under the gate (and pin->lock in
+ * set_state and close), and held over the queues' locks that the helpers
+ * take.  loopback.lock is held while
  * data moves and while a pin is added or taken away, so a pin we move data
  * into or out of cannot be closed, and so freed, under us: its close()
  * waits for the lock and clears its slot.  It also holds state changes:
