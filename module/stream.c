@@ -105,7 +105,7 @@
  * so does a state change or a reset: a kick only queues the connection's
  * work, under SRCU, so it may come from under any lock of ours or a
  * provider's.  A take tells the feed's provider of room only once half
- * the feed's buffer is free (worth_refilling()).
+ * the feed's buffer is free (ks_queue_worth_refilling()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -126,10 +126,9 @@
 #include "format.h"
 #include "link.h"
 #include "pin.h"
+#include "queue.h"
 #include "stream.h"
 
-#define KS_STREAM_MIN_BYTES	SZ_64K
-#define KS_STREAM_MAX_BYTES	SZ_4M
 /*
  * The most a helper copies without the lock at once (see the top): a
  * quarter of a 1 MiB buffer, all of a small one, so that the taker of a
@@ -138,186 +137,18 @@
  * with 1 MiB buffers: 64 KiB parts 0.31-0.57, 256 KiB 0.31-0.44).
  */
 #define KS_STREAM_STEP		SZ_256K
-/* The buffer holds 1/KS_STREAM_PER_SEC second of audio. */
-#define KS_STREAM_PER_SEC	10
 
 /* The options flags a packet carries from its writer to its reader. */
 #define KS_STREAM_CARRIED	(KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY | \
 				 KSSTREAM_HEADER_OPTIONSF_TIMEVALID | \
 				 KSSTREAM_HEADER_OPTIONSF_DURATIONVALID)
-#define KS_STREAM_EOS		KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM
-
-/* ---- sizes ---- */
-
-static const struct ks_waveformatex *wave_of(const struct ks_dataformat *fmt)
-{
-	static const struct ks_guid wave = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX;
-	const struct ks_dataformat_waveformatex *wf = (const void *)fmt;
-
-	/* The checks at creation made sure a WAVEFORMATEX specifier fits. */
-	if (!ks_guid_equal(&fmt->specifier, &wave) ||
-	    fmt->format_size < sizeof(*wf))
-		return NULL;
-	return &wf->wave_format;
-}
-
-static u32 frame_of(const struct ks_dataformat *fmt)
-{
-	const struct ks_waveformatex *wf = wave_of(fmt);
-
-	if (wf && wf->block_align)
-		return wf->block_align;
-	return fmt->sample_size ? fmt->sample_size : 1;
-}
-
-static u32 wanted_bytes(const struct ks_dataformat *fmt)
-{
-	const struct ks_waveformatex *wf = wave_of(fmt);
-	u32 bytes = wf ? wf->avg_bytes_per_sec / KS_STREAM_PER_SEC : 0;
-
-	return clamp_t(u32, bytes, KS_STREAM_MIN_BYTES, KS_STREAM_MAX_BYTES);
-}
-
-/* Whole frames of the allocation; nothing when a frame does not fit. */
-static void size_from(struct ks_stream *q, const struct ks_dataformat *fmt)
-{
-	q->frame = frame_of(fmt);
-	q->size = rounddown(q->map_size, q->frame);
-}
-
-static void buf_free(struct ks_stream *q)
-{
-	unsigned int i;
-
-	if (q->buf)
-		vunmap(q->buf);
-	for (i = 0; q->pages && i < q->map_size >> PAGE_SHIFT && q->pages[i]; i++)
-		__free_page(q->pages[i]);
-	kfree(q->pages);
-	kfree(q->pkt);
-	q->pages = NULL;
-	q->buf = NULL;
-	q->pkt = NULL;
-}
-
-/*
- * Zeroed pages (a mapping never shows earlier kernel data), mapped with
- * VM_USERMAP so that mmap can hand them out with remap_vmalloc_range().
- * Not vmalloc_user(): its failure prints the allocator's warning, and a
- * pin that cannot be created for want of memory is the caller's ENOMEM,
- * not a kernel problem.
- *
- * The pages, their array and the packet ring are charged to the memory
- * cgroup of the task that allocates them: the pin's creator for a
- * LOOPED_STREAMING pin, else whoever first takes the pin out of STOP.
- * Beyond the cgroup's memory.max, or the system's memory,
- * __GFP_RETRY_MAYFAIL makes an allocation fail after reclaim instead of
- * calling the OOM killer, as it would for order-0 pages: the caller gets
- * ENOMEM and nothing is killed.  What vmap() allocates itself (the area,
- * and about a page table per 2 MiB of buffer) is not charged; a mapping
- * charges its page tables to the mapping task, never the pages again.
- */
-static int buf_alloc(struct ks_stream *q)
-{
-	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
-			  __GFP_NOWARN;
-	unsigned int i, n = q->map_size >> PAGE_SHIFT;
-
-	q->pkt = kcalloc(KS_STREAM_PACKETS, sizeof(*q->pkt), gfp);
-	q->pages = kcalloc(n, sizeof(*q->pages), gfp);
-	if (!q->pkt || !q->pages)
-		goto err;
-	for (i = 0; i < n; i++) {
-		q->pages[i] = alloc_page(gfp | __GFP_ZERO);
-		if (!q->pages[i])
-			goto err;
-	}
-	q->buf = vmap(q->pages, n, VM_MAP | VM_USERMAP, PAGE_KERNEL);
-	if (!q->buf)
-		goto err;
-	return 0;
-
-err:
-	buf_free(q);
-	return -ENOMEM;
-}
-
-/*
- * The buffer of a STREAMING pin is allocated when the pin leaves STOP
- * (ks_stream_acquire()): KSSTATE_ACQUIRE is where KS pins acquire their
- * resources, and creating and closing a pin stays cheap.  A LOOPED_STREAMING
- * pin may be mapped in any state, and mmap cannot allocate (it runs under
- * mmap_lock, which user copies take under stream->lock), so its buffer is
- * allocated here, before its fd exists.
- */
-int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,
-		   bool looped)
-{
-	int ret;
-
-	q->map_size = PAGE_ALIGN(wanted_bytes(fmt));
-	if (looped) {
-		ret = buf_alloc(q);
-		if (ret)
-			return ret;
-	}
-	mutex_init(&q->lock);
-	q->looped = looped;
-	size_from(q, fmt);
-	return 0;
-}
-
-int ks_stream_acquire(struct ks_stream *q)
-{
-	int ret = 0;
-
-	mutex_lock(&q->lock);
-	if (!q->buf)
-		ret = buf_alloc(q);
-	mutex_unlock(&q->lock);
-	return ret;
-}
-
-void ks_stream_destroy(struct ks_stream *q)
-{
-	mutex_destroy(&q->lock);
-	/* A mapping still open holds its own references on the pages. */
-	buf_free(q);
-}
 
 /* ---- the cyclic buffer ---- */
-
-static u32 used(const struct ks_stream *q)
-{
-	return q->head - q->tail;
-}
-
-/*
- * Room in whole frames: size and used are whole frames.  None while a
- * producer copies into the room, nor while a void take still copies out of
- * it (see the top).
- */
-static u32 space(const struct ks_stream *q)
-{
-	if (!q->buf || q->producing || q->take_void)
-		return 0;
-	return q->size - used(q);
-}
-
-/* A cyclic buffer of @size bytes at stream offset @off; the run of @len. */
-static u8 *buf_at(u8 *buf, u32 size, u64 off, size_t len, size_t *run)
-{
-	u32 pos;
-
-	div_u64_rem(off, size, &pos);
-	*run = min_t(size_t, len, size - pos);
-	return buf + pos;
-}
 
 static u8 *ring_at(const struct ks_stream *q, u64 off, size_t len,
 		   size_t *run)
 {
-	return buf_at(q->buf, q->size, off, len, run);
+	return ks_queue_buf_at(q->buf, q->size, off, len, run);
 }
 
 static void ring_to_kernel(const struct ks_stream *q, u64 off, u8 *dst,
@@ -330,35 +161,6 @@ static void ring_to_kernel(const struct ks_stream *q, u64 off, u8 *dst,
 		src = ring_at(q, off, len, &run);
 		memcpy(dst, src, run);
 	}
-}
-
-/*
- * A side of a queue reserved for a copy without its lock: where the copy
- * goes in the buffer as it was, and what must not have changed for it to
- * count (see the top).
- */
-struct ks_span {
-	u8 *buf;
-	u32 size;
-	u64 off;
-	u32 len;
-	unsigned int seq;
-};
-
-static void span_set(struct ks_span *s, const struct ks_stream *q, u64 off,
-		     u32 len, unsigned int seq)
-{
-	s->buf = q->buf;
-	s->size = q->size;
-	s->off = off;
-	s->len = len;
-	s->seq = seq;
-}
-
-/* The span at @done bytes into it, and how much of @len is contiguous. */
-static u8 *span_at(const struct ks_span *s, u32 done, size_t len, size_t *run)
-{
-	return buf_at(s->buf, s->size, s->off + done, len, run);
 }
 
 /*
@@ -380,136 +182,14 @@ static void span_move(const struct ks_span *to, const struct ks_span *from,
 	u8 *d;
 
 	while (done < from->len) {
-		s = span_at(from, done, from->len - done, &a);
-		d = span_at(to, done, a, &b);
+		s = ks_queue_span_at(from, done, from->len - done, &a);
+		d = ks_queue_span_at(to, done, a, &b);
 		if (mv->fn)
 			mv->fn(mv->arg, d, s, b);
 		else
 			memcpy(d, s, b);
 		done += b;
 	}
-}
-
-/* ---- packets ---- */
-
-static struct ks_stream_packet *pkt_oldest(struct ks_stream *q)
-{
-	if (q->pkt_tail == q->pkt_head)
-		return NULL;
-	return &q->pkt[q->pkt_tail % KS_STREAM_PACKETS];
-}
-
-static unsigned int pkt_room(const struct ks_stream *q)
-{
-	/* No buffer yet (STOP): no room for anything. */
-	return q->pkt ? KS_STREAM_PACKETS - (q->pkt_head - q->pkt_tail) : 0;
-}
-
-/* A packet (or, with @length 0, an end-of-stream mark) at the head. */
-static struct ks_stream_packet *pkt_add(struct ks_stream *q, u32 length)
-{
-	struct ks_stream_packet *p = &q->pkt[q->pkt_head % KS_STREAM_PACKETS];
-
-	memset(p, 0, sizeof(*p));
-	p->start = q->head;
-	p->length = length;
-	WRITE_ONCE(q->pkt_head, q->pkt_head + 1);
-	return p;
-}
-
-static void pkt_drop(struct ks_stream *q)
-{
-	WRITE_ONCE(q->pkt_tail, q->pkt_tail + 1);
-}
-
-/*
- * Forget the packets behind the tail: those all taken, and marks that
- * something skipped (a mark at the tail is the reader's to see).
- */
-static void pkt_trim(struct ks_stream *q)
-{
-	struct ks_stream_packet *p;
-
-	while ((p = pkt_oldest(q))) {
-		if (p->length ? p->start + p->length > q->tail :
-				p->start >= q->tail)
-			break;
-		pkt_drop(q);
-	}
-}
-
-static void pkt_set_meta(struct ks_stream_packet *p,
-			 const struct ks_stream_header *h)
-{
-	p->flags = h->options_flags & KS_STREAM_CARRIED;
-	p->type_specific_flags = h->type_specific_flags;
-	p->time = h->presentation_time;
-	p->duration = h->duration;
-}
-
-/* ---- moving the offsets ---- */
-
-static void advance_head(struct ks_stream *q, u32 n)
-{
-	WRITE_ONCE(q->head, q->head + n);
-	q->bytes_in += n;
-}
-
-static void advance_tail(struct ks_stream *q, u32 n)
-{
-	WRITE_ONCE(q->tail, q->tail + n);
-	q->bytes_out += n;
-	pkt_trim(q);
-}
-
-/*
- * The tail moves other than by a take: a take in flight is void, and what
- * it still reads is room now, held back from producers until it ends.
- */
-static void tail_moved(struct ks_stream *q)
-{
-	q->tail_seq++;
-	if (q->taking)
-		WRITE_ONCE(q->take_void, true);
-}
-
-static void flush(struct ks_stream *q)
-{
-	q->dropped += used(q);
-	WRITE_ONCE(q->tail, q->head);
-	WRITE_ONCE(q->pkt_tail, q->pkt_head);
-	tail_moved(q);
-}
-
-/* Reserve @n bytes at the tail for a copy without the lock (see the top). */
-static void take_reserve(struct ks_stream *q, struct ks_span *s, u32 n)
-{
-	q->taking = true;
-	span_set(s, q, q->tail, n, q->tail_seq);
-}
-
-/* The copy is over: whether it was void, and so held back room. */
-static bool take_release(struct ks_stream *q)
-{
-	bool held = q->take_void;
-
-	q->taking = false;
-	WRITE_ONCE(q->take_void, false);
-	return held;
-}
-
-void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt)
-{
-	mutex_lock(&q->lock);
-	/* Nothing may stay in the old frames (a provider may have queued). */
-	flush(q);
-	q->head_seq++;
-	q->stops++;
-	/* Not allocated yet: sized for the new format, unless set (BUFFER). */
-	if (!q->buf && !q->sized)
-		q->map_size = PAGE_ALIGN(wanted_bytes(fmt));
-	size_from(q, fmt);
-	mutex_unlock(&q->lock);
 }
 
 /* ---- what a call checked, and its copies ---- */
@@ -580,7 +260,7 @@ static int span_to_user(struct ks_stream *q, const struct ks_span *s,
 
 	mutex_unlock(&q->lock);
 	for (done = 0; done < s->len; done += run) {
-		const u8 *src = span_at(s, done, s->len - done, &run);
+		const u8 *src = ks_queue_span_at(s, done, s->len - done, &run);
 
 		if (copy_to_user(dst + done, src, run)) {
 			ret = -EFAULT;
@@ -601,7 +281,7 @@ static int span_from_user(struct ks_stream *q, const struct ks_span *s,
 
 	mutex_unlock(&q->lock);
 	for (done = 0; done < s->len; done += run) {
-		u8 *dst = span_at(s, done, s->len - done, &run);
+		u8 *dst = ks_queue_span_at(s, done, s->len - done, &run);
 
 		if (copy_from_user(dst, src + done, run)) {
 			ret = -EFAULT;
@@ -623,14 +303,14 @@ static int take_user(struct ks_stream *q, const struct ks_io *io, u32 n,
 	int ret;
 
 	lockdep_assert_held(&q->lock);
-	take_reserve(q, &s, n);
+	ks_queue_take_reserve(q, &s, n);
 	ret = span_to_user(q, &s, dst);
-	take_release(q);
+	ks_queue_take_release(q);
 	if (ret)
 		return ret;
 	if (q->tail_seq != s.seq || q->tail != s.off || io_changed(q, io))
 		return -EAGAIN;
-	advance_tail(q, n);
+	ks_queue_advance_tail(q, n);
 	return 0;
 }
 
@@ -649,69 +329,21 @@ static int queue_user(struct ks_stream *q, const struct ks_io *io, u32 n,
 
 	lockdep_assert_held(&q->lock);
 	q->producing = true;
-	span_set(&s, q, q->head, n, q->head_seq);
+	ks_queue_span_set(&s, q, q->head, n, q->head_seq);
 	ret = span_from_user(q, &s, src);
 	q->producing = false;
 	if (ret)
 		return ret;
 	if (q->head_seq != s.seq || q->head != s.off || io_changed(q, io) ||
-	    pkt_room(q) < pkts)
+	    ks_queue_pkt_room(q) < pkts)
 		return -EAGAIN;
 	if (pkt)
-		*pkt = pkt_add(q, n);
-	advance_head(q, n);
+		*pkt = ks_queue_pkt_add(q, n);
+	ks_queue_advance_head(q, n);
 	return 0;
 }
 
 /* ---- what a reader takes next ---- */
-
-/**
- * struct ks_chunk - the next piece a reader may take
- * @len: bytes up to the next packet boundary
- * @meta: the packet starting at the tail, whose metadata goes with it
- * @eos: an end-of-stream mark the reader must be told about is at the tail
- */
-struct ks_chunk {
-	u32 len;
-	const struct ks_stream_packet *meta;
-	bool eos;
-};
-
-static void next_chunk(struct ks_stream *q, struct ks_chunk *c)
-{
-	struct ks_stream_packet *p;
-	u32 avail = used(q);
-
-	c->meta = NULL;
-	c->eos = false;
-	c->len = 0;
-	while ((p = pkt_oldest(q)) && !p->length && p->start == q->tail) {
-		/* Told once; and again while nothing follows. */
-		if (!avail || !p->seen) {
-			c->eos = true;
-			return;
-		}
-		pkt_drop(q);
-	}
-	if (p && p->start > q->tail) {
-		avail = min_t(u64, avail, p->start - q->tail);
-	} else if (p) {
-		avail = min_t(u64, avail, p->start + p->length - q->tail);
-		if (p->start == q->tail)
-			c->meta = p;
-	}
-	c->len = avail;
-}
-
-/* The reader has been told about the mark at the tail. */
-static void take_eos(struct ks_stream *q)
-{
-	struct ks_stream_packet *p = pkt_oldest(q);
-
-	p->seen = true;
-	if (used(q))
-		pkt_drop(q);
-}
 
 /* read(2): bytes, 0 at the end of the stream, -EAGAIN when empty. */
 static ssize_t take_to_user(struct ks_stream *q, const struct ks_io *io,
@@ -724,11 +356,11 @@ static ssize_t take_to_user(struct ks_stream *q, const struct ks_io *io,
 
 	lockdep_assert_held(&q->lock);
 	while (done < count) {
-		next_chunk(q, &c);
+		ks_queue_next_chunk(q, &c);
 		if (c.eos) {
 			/* After data, the next read tells of the end. */
 			if (!done) {
-				take_eos(q);
+				ks_queue_take_eos(q);
 				return 0;
 			}
 			break;
@@ -758,7 +390,7 @@ static int take_header(struct ks_stream *q, const struct ks_io *io,
 	int ret;
 	u32 n;
 
-	next_chunk(q, &c);
+	ks_queue_next_chunk(q, &c);
 	h->type_specific_flags = 0;
 	memset(&h->presentation_time, 0, sizeof(h->presentation_time));
 	h->duration = 0;
@@ -766,7 +398,7 @@ static int take_header(struct ks_stream *q, const struct ks_io *io,
 	h->options_flags = 0;
 	h->reserved = 0;
 	if (c.eos) {
-		take_eos(q);
+		ks_queue_take_eos(q);
 		h->options_flags = KS_STREAM_EOS;
 		*eos = true;
 		return 1;
@@ -791,17 +423,6 @@ static int take_header(struct ks_stream *q, const struct ks_io *io,
 }
 
 /* ---- waiting ---- */
-
-static void wake(struct ks_pin *pin)
-{
-	if (wq_has_sleeper(&pin->wait))
-		wake_up_interruptible_all(&pin->wait);
-}
-
-void ks_stream_wake(struct ks_pin *pin)
-{
-	wake_up_interruptible_all(&pin->wait);
-}
 
 /* May a call go on?  0, or the error it fails with (see the top). */
 static int io_error(struct ks_pin *pin)
@@ -860,22 +481,6 @@ static int wait_writable(struct ks_pin *pin, u32 bytes, unsigned int pkts)
 					writable(pin, bytes, pkts));
 }
 
-/*
- * Is it worth telling @q's producer that there is room?  Only once half
- * the buffer is free (a frame, if that is more): a producer then fills in
- * long runs, and the stages of a chain wake each other once per half a
- * buffer rather than once per read.  Nothing waits for less: an empty
- * queue has all its room, and whoever takes from it takes until it is
- * empty or its own destination is full.  A hint, read without the lock.
- */
-static bool worth_refilling(const struct ks_stream *q)
-{
-	u32 size = READ_ONCE(q->size);
-	u32 held = READ_ONCE(q->head) - READ_ONCE(q->tail);
-
-	return held > size || size - held >= max(size / 2, READ_ONCE(q->frame));
-}
-
 /* Tell the provider there is data or room; the filter is entered. */
 static void process_entered(struct ks_pin *pin)
 {
@@ -911,8 +516,8 @@ static int io_start(struct ks_pin *pin, unsigned int dataflow)
  * The reading side of read(2) and READ_STREAM: @take returns what the call
  * returns, or -EAGAIN when there is nothing yet.  The provider is asked
  * for data once before each wait, and told after a take that there is room
- * once half the buffer is free (worth_refilling()), or at once if a take
- * of ours was void and held back the room it found.
+ * once half the buffer is free (ks_queue_worth_refilling()), or at once if
+ * a take of ours was void and held back the room it found.
  */
 static ssize_t read_loop(struct ks_pin *pin, const struct ks_io *io,
 			 bool nonblock,
@@ -939,9 +544,9 @@ static ssize_t read_loop(struct ks_pin *pin, const struct ks_io *io,
 			held = q->tail_seq != seq;
 			mutex_unlock(&q->lock);
 			/* Other readers saw no data while this one copied. */
-			wake(pin);
+			ks_queue_wake(pin);
 			if (ret != -EAGAIN) {
-				if ((ret > 0 && worth_refilling(q)) || held)
+				if ((ret > 0 && ks_queue_worth_refilling(q)) || held)
 					kick(pin);
 				return ret;
 			}
@@ -993,7 +598,7 @@ ssize_t ks_stream_read(struct ks_pin *pin, char __user *buf, size_t count,
 static ssize_t queue_from_user(struct ks_stream *q, const struct ks_io *io,
 			       const char __user *buf, size_t count)
 {
-	u32 n = min_t(size_t, count, space(q));
+	u32 n = min_t(size_t, count, ks_queue_space(q));
 	int ret;
 
 	lockdep_assert_held(&q->lock);
@@ -1030,7 +635,7 @@ ssize_t ks_stream_write(struct ks_pin *pin, const char __user *buf,
 			ret = queue_from_user(q, &io, buf + done, count - done);
 		mutex_unlock(&q->lock);
 		/* Other writers saw no room while this one copied. */
-		wake(pin);
+		ks_queue_wake(pin);
 		if (ret < 0)
 			break;
 		if (ret) {
@@ -1059,6 +664,15 @@ ssize_t ks_stream_write(struct ks_pin *pin, const char __user *buf,
 
 /* ---- stream headers ---- */
 
+static void pkt_set_meta(struct ks_stream_packet *p,
+			 const struct ks_stream_header *h)
+{
+	p->flags = h->options_flags & KS_STREAM_CARRIED;
+	p->type_specific_flags = h->type_specific_flags;
+	p->time = h->presentation_time;
+	p->duration = h->duration;
+}
+
 /*
  * One piece of a written header: @n bytes at @data as a packet, with the
  * header's metadata on the @first piece, then an end-of-stream mark if
@@ -1073,7 +687,7 @@ static int queue_piece(struct ks_stream *q, const struct ks_io *io,
 	int ret;
 
 	lockdep_assert_held(&q->lock);
-	if (space(q) < n || pkt_room(q) < !!n + eos)
+	if (ks_queue_space(q) < n || ks_queue_pkt_room(q) < !!n + eos)
 		return -EAGAIN;
 	if (n) {
 		ret = queue_user(q, io, n, data, &p, 1 + eos);
@@ -1083,7 +697,7 @@ static int queue_piece(struct ks_stream *q, const struct ks_io *io,
 			pkt_set_meta(p, h);
 	}
 	if (eos)
-		pkt_add(q, 0)->flags = KS_STREAM_EOS;
+		ks_queue_pkt_add(q, 0)->flags = KS_STREAM_EOS;
 	return 0;
 }
 
@@ -1113,7 +727,7 @@ static int write_header(struct ks_pin *pin, const struct ks_io *io,
 			ret = queue_piece(q, io, h, data, n, first,
 					  eos && n == left);
 		mutex_unlock(&q->lock);
-		wake(pin);
+		ks_queue_wake(pin);
 		if (!ret) {
 			eos = eos && n != left;
 			data += n;
@@ -1288,7 +902,7 @@ static long reset_state(struct ks_pin *pin, u32 __user *arg)
 		return -EINVAL;
 	mutex_lock(&q->lock);
 	if (how == KSRESET_BEGIN) {
-		flush(q);
+		ks_queue_flush(q);
 		q->resets++;
 	}
 	WRITE_ONCE(q->resetting, how == KSRESET_BEGIN);
@@ -1314,28 +928,6 @@ long ks_stream_ioctl(struct ks_pin *pin, struct file *file, unsigned int cmd,
 }
 
 /* ---- state, poll, mmap, fdinfo ---- */
-
-void ks_stream_state_changed(struct ks_pin *pin, unsigned int state)
-{
-	struct ks_stream *q = &pin->stream;
-
-	lockdep_assert_held(&pin->lock);
-	if (state == KSSTATE_STOP) {
-		mutex_lock(&q->lock);
-		flush(q);
-		/* A stream's positions count from its start. */
-		q->head_seq++;
-		q->stops++;
-		WRITE_ONCE(q->head, 0);
-		WRITE_ONCE(q->tail, 0);
-		WRITE_ONCE(q->pkt_head, 0);
-		WRITE_ONCE(q->pkt_tail, 0);
-		mutex_unlock(&q->lock);
-	}
-	/* Blocked calls recheck: data may move now, or fail with EBADFD. */
-	ks_stream_wake(pin);
-	ks_link_kick_both(pin);
-}
 
 __poll_t ks_stream_poll(struct ks_pin *pin)
 {
@@ -1377,7 +969,7 @@ void ks_stream_show_fdinfo(struct seq_file *m, struct ks_pin *pin)
 	seq_printf(m, "ks-stream:\t%s\n", q->looped ? "looped" : "streaming");
 	seq_printf(m, "ks-buffer:\t%u\n", q->size);
 	seq_printf(m, "ks-frame:\t%u\n", q->frame);
-	seq_printf(m, "ks-queued:\t%u\n", used(q));
+	seq_printf(m, "ks-queued:\t%u\n", ks_queue_used(q));
 	seq_printf(m, "ks-packets:\t%u\n", q->pkt_head - q->pkt_tail);
 	seq_printf(m, "ks-position:\tplay %llu write %llu\n", q->tail, q->head);
 	seq_printf(m, "ks-bytes-in:\t%llu\n", q->bytes_in);
@@ -1405,7 +997,7 @@ static int set_write_offset(struct ks_stream *q, u64 off)
 	if (off < q->head || off - q->tail > q->size ||
 	    (u32)(off - q->head) % q->frame)
 		return -EINVAL;
-	advance_head(q, off - q->head);
+	ks_queue_advance_head(q, off - q->head);
 	q->head_seq++;
 	return 0;
 }
@@ -1415,8 +1007,8 @@ static int set_play_offset(struct ks_stream *q, u64 off)
 {
 	if (off < q->tail || off > q->head || (u32)(off - q->tail) % q->frame)
 		return -EINVAL;
-	advance_tail(q, off - q->tail);
-	tail_moved(q);
+	ks_queue_advance_tail(q, off - q->tail);
+	ks_queue_tail_moved(q);
 	return 0;
 }
 
@@ -1531,7 +1123,7 @@ static void qlocks_unlock(struct ks_qlocks *l)
  */
 static bool feed_open(const struct ks_stream *q, const struct ks_stream *fq)
 {
-	return fq && !q->resetting && q->frame == fq->frame && !used(q) &&
+	return fq && !q->resetting && q->frame == fq->frame && !ks_queue_used(q) &&
 	       q->pkt_head == q->pkt_tail;
 }
 
@@ -1541,7 +1133,7 @@ static bool feed_open(const struct ks_stream *q, const struct ks_stream *fq)
  */
 static void pass_through(struct ks_stream *q, u32 n)
 {
-	advance_head(q, n);
+	ks_queue_advance_head(q, n);
 	WRITE_ONCE(q->tail, q->tail + n);
 	q->bytes_out += n;
 }
@@ -1549,12 +1141,12 @@ static void pass_through(struct ks_stream *q, u32 n)
 /* Discarding on a connected IN pin: what its feed holds goes too. */
 static u32 drop_fed(struct ks_stream *q, struct ks_stream *fq)
 {
-	u32 n = used(fq);
+	u32 n = ks_queue_used(fq);
 
-	advance_tail(fq, n);
+	ks_queue_advance_tail(fq, n);
 	WRITE_ONCE(fq->pkt_tail, fq->pkt_head);
-	tail_moved(fq);
-	advance_head(q, n);
+	ks_queue_tail_moved(fq);
+	ks_queue_advance_head(q, n);
 	WRITE_ONCE(q->tail, q->tail + n);
 	q->dropped += n;
 	return n;
@@ -1590,7 +1182,7 @@ static void take_end(struct ks_take *t, u32 fed)
 {
 	qlocks_unlock(&t->locks);
 	if (fed)
-		wake(t->feed.out);
+		ks_queue_wake(t->feed.out);
 	ks_link_feed_end(&t->feed, fed);
 }
 
@@ -1608,7 +1200,7 @@ size_t ks_pin_queue_space(struct ks_pin *pin)
 	size_t n;
 
 	mutex_lock(&q->lock);
-	n = q->resetting ? 0 : space(q);
+	n = q->resetting ? 0 : ks_queue_space(q);
 	mutex_unlock(&q->lock);
 	return n;
 }
@@ -1629,10 +1221,10 @@ static u32 reserve_room(struct ks_stream *q, size_t len, struct ks_span *s)
 	if (q->resetting)
 		return 0;
 	n = min_t(size_t, rounddown(len, q->frame),
-		  min(space(q), step_of(q)));
+		  min(ks_queue_space(q), step_of(q)));
 	if (n) {
 		q->producing = true;
-		span_set(s, q, q->head, n, q->head_seq);
+		ks_queue_span_set(s, q, q->head, n, q->head_seq);
 	}
 	return n;
 }
@@ -1647,7 +1239,7 @@ static bool commit_room(struct ks_stream *q, const struct ks_span *s)
 	lockdep_assert_held(&q->lock);
 	q->producing = false;
 	if (q->head_seq == s->seq && q->head == s->off && !q->resetting) {
-		advance_head(q, s->len);
+		ks_queue_advance_head(q, s->len);
 		return true;
 	}
 	q->bytes_in += s->len;
@@ -1664,7 +1256,7 @@ static void span_fill(const struct ks_span *s,
 	u8 *dst;
 
 	for (done = 0; done < s->len; done += run) {
-		dst = span_at(s, done, s->len - done, &run);
+		dst = ks_queue_span_at(s, done, s->len - done, &run);
 		fn(arg, dst, run);
 	}
 }
@@ -1692,7 +1284,7 @@ size_t ks_pin_queue_produce(struct ks_pin *pin, size_t len,
 		mutex_unlock(&q->lock);
 		/* Its reader may start while we go on, as may a writer. */
 		if (copied)
-			wake(pin);
+			ks_queue_wake(pin);
 		if (queued)
 			ks_link_kick(pin);
 		if (!n)
@@ -1722,8 +1314,8 @@ EXPORT_SYMBOL_GPL(ks_pin_queue_write);
 /* No reader of this side sees marks: drop those passed. */
 static void drop_passed_marks(struct ks_stream *q)
 {
-	while (!used(q) && pkt_oldest(q))
-		pkt_drop(q);
+	while (!ks_queue_used(q) && ks_queue_pkt_oldest(q))
+		ks_queue_pkt_drop(q);
 }
 
 static u32 read_locked(struct ks_stream *q, void *data, size_t len)
@@ -1733,9 +1325,9 @@ static u32 read_locked(struct ks_stream *q, void *data, size_t len)
 	/* Another taker copies from the tail (see the top). */
 	if (q->taking)
 		return 0;
-	n = min_t(size_t, rounddown(len, q->frame), used(q));
+	n = min_t(size_t, rounddown(len, q->frame), ks_queue_used(q));
 	ring_to_kernel(q, q->tail, data, n);
-	advance_tail(q, n);
+	ks_queue_advance_tail(q, n);
 	drop_passed_marks(q);
 	return n;
 }
@@ -1755,7 +1347,7 @@ size_t ks_pin_queue_read(struct ks_pin *pin, void *data, size_t len)
 	take_end(&t, fed);
 	n += fed;
 	if (n) {
-		wake(pin);
+		ks_queue_wake(pin);
 		ks_link_kick(pin);
 	}
 	return n;
@@ -1769,12 +1361,12 @@ size_t ks_pin_queue_discard(struct ks_pin *pin)
 	u32 n, fed = 0;
 
 	take_begin(&t, pin, NULL);
-	n = used(q);
-	flush(q);
+	n = ks_queue_used(q);
+	ks_queue_flush(q);
 	if (feed_open(q, t.fq))
 		fed = drop_fed(q, t.fq);
 	take_end(&t, fed);
-	wake(pin);
+	ks_queue_wake(pin);
 	if (n + fed)
 		ks_link_kick(pin);
 	return n + fed;
@@ -1787,12 +1379,12 @@ bool ks_pin_queue_end_of_stream(struct ks_pin *pin)
 	bool ok;
 
 	mutex_lock(&q->lock);
-	ok = !q->resetting && pkt_room(q);
+	ok = !q->resetting && ks_queue_pkt_room(q);
 	if (ok)
-		pkt_add(q, 0)->flags = KS_STREAM_EOS;
+		ks_queue_pkt_add(q, 0)->flags = KS_STREAM_EOS;
 	mutex_unlock(&q->lock);
 	if (ok) {
-		wake(pin);
+		ks_queue_wake(pin);
 		ks_link_kick(pin);
 	}
 	return ok;
@@ -1830,32 +1422,32 @@ static u32 move_reserve(struct ks_stream *to, struct ks_stream *from,
 
 	if (from->taking || to->producing)
 		return 0;
-	while ((p = pkt_oldest(from)) && !p->length && p->start == from->tail) {
-		if (!pkt_room(to))
+	while ((p = ks_queue_pkt_oldest(from)) && !p->length && p->start == from->tail) {
+		if (!ks_queue_pkt_room(to))
 			return 0;
-		pkt_add(to, 0)->flags = p->flags;
-		pkt_drop(from);
+		ks_queue_pkt_add(to, 0)->flags = p->flags;
+		ks_queue_pkt_drop(from);
 		*news = true;
 	}
-	avail = used(from);
+	avail = ks_queue_used(from);
 	if (p && p->start > from->tail) {
 		avail = min_t(u64, avail, p->start - from->tail);
 		p = NULL;
 	} else if (p) {
 		avail = min_t(u64, avail, p->start + p->length - from->tail);
 	}
-	n = rounddown(min_t(u64, avail, min(space(to), step_of(from))),
+	n = rounddown(min_t(u64, avail, min(ks_queue_space(to), step_of(from))),
 		      from->frame);
-	if (!n || (p && !pkt_room(to)))
+	if (!n || (p && !ks_queue_pkt_room(to)))
 		return 0;
 	/* A packet's rest (no metadata) is still a packet of its own. */
 	m->pkt = p;
 	m->first = p && p->start == from->tail;
 	if (m->first)
 		m->meta = *p;
-	take_reserve(from, &m->src, n);
+	ks_queue_take_reserve(from, &m->src, n);
 	to->producing = true;
-	span_set(&m->dst, to, to->head, n, to->head_seq);
+	ks_queue_span_set(&m->dst, to, to->head, n, to->head_seq);
 	return n;
 }
 
@@ -1871,14 +1463,14 @@ static bool move_commit(struct ks_stream *to, struct ks_stream *from,
 	struct ks_stream_packet *np;
 	u32 n = m->src.len;
 
-	*held = take_release(from);
+	*held = ks_queue_take_release(from);
 	to->producing = false;
 	if (!want || from->tail_seq != m->src.seq || from->tail != m->src.off ||
 	    to->head_seq != m->dst.seq || to->head != m->dst.off ||
-	    to->resetting || (m->pkt && !pkt_room(to)))
+	    to->resetting || (m->pkt && !ks_queue_pkt_room(to)))
 		return false;
 	if (m->pkt) {
-		np = pkt_add(to, n);
+		np = ks_queue_pkt_add(to, n);
 		if (m->first) {
 			np->flags = m->meta.flags;
 			np->type_specific_flags = m->meta.type_specific_flags;
@@ -1886,8 +1478,8 @@ static bool move_commit(struct ks_stream *to, struct ks_stream *from,
 			np->duration = m->meta.duration;
 		}
 	}
-	advance_head(to, n);
-	advance_tail(from, n);
+	ks_queue_advance_head(to, n);
+	ks_queue_advance_tail(from, n);
 	return true;
 }
 
@@ -1898,8 +1490,8 @@ static bool move_commit(struct ks_stream *to, struct ks_stream *from,
  */
 static void moved(struct ks_pin *from, struct ks_pin *to, bool refill)
 {
-	wake(from);
-	wake(to);
+	ks_queue_wake(from);
+	ks_queue_wake(to);
 	if (refill)
 		ks_link_kick(from);
 	ks_link_kick(to);
@@ -1911,7 +1503,7 @@ static void moved(struct ks_pin *from, struct ks_pin *to, bool refill)
  */
 static bool feed_refill(const struct ks_stream *fq)
 {
-	return !fq || worth_refilling(fq);
+	return !fq || ks_queue_worth_refilling(fq);
 }
 
 /*
@@ -1935,8 +1527,8 @@ static size_t move_pins(struct ks_pin *from, struct ks_pin *to,
 	for (;;) {
 		if (dst->resetting) {
 			/* Nobody may have it: the reader asked for it to go. */
-			news |= used(src) || pkt_oldest(src);
-			flush(src);
+			news |= ks_queue_used(src) || ks_queue_pkt_oldest(src);
+			ks_queue_flush(src);
 			if (feed_open(src, t.fq)) {
 				n = drop_fed(src, t.fq);
 				fed += n;
@@ -2009,13 +1601,13 @@ bool ks_stream_link_drop(struct ks_pin *out, struct ks_pin *in)
 	if (!READ_ONCE(in->stream.resetting))
 		return false;
 	mutex_lock(&q->lock);
-	if (used(q) || pkt_oldest(q)) {
-		flush(q);
+	if (ks_queue_used(q) || ks_queue_pkt_oldest(q)) {
+		ks_queue_flush(q);
 		dropped = true;
 	}
 	mutex_unlock(&q->lock);
 	if (dropped)
-		wake(out);
+		ks_queue_wake(out);
 	return dropped;
 }
 

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksfilter: a pin's queue (SPEC 7): its sizes, its cyclic buffer and
+ * packets, its offsets and their reservations.  stream.c is the user side
+ * of this queue; nothing here calls it.  The queue's rules are at the top
+ * of stream.c.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+
+#include "format.h"
+#include "link.h"
+#include "pin.h"
+#include "queue.h"
+
+/* The buffer holds 1/KS_STREAM_PER_SEC second of audio. */
+#define KS_STREAM_PER_SEC	10
+
+/* ---- sizes ---- */
+
+static const struct ks_waveformatex *wave_of(const struct ks_dataformat *fmt)
+{
+	static const struct ks_guid wave = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX;
+	const struct ks_dataformat_waveformatex *wf = (const void *)fmt;
+
+	/* The checks at creation made sure a WAVEFORMATEX specifier fits. */
+	if (!ks_guid_equal(&fmt->specifier, &wave) ||
+	    fmt->format_size < sizeof(*wf))
+		return NULL;
+	return &wf->wave_format;
+}
+
+static u32 frame_of(const struct ks_dataformat *fmt)
+{
+	const struct ks_waveformatex *wf = wave_of(fmt);
+
+	if (wf && wf->block_align)
+		return wf->block_align;
+	return fmt->sample_size ? fmt->sample_size : 1;
+}
+
+static u32 wanted_bytes(const struct ks_dataformat *fmt)
+{
+	const struct ks_waveformatex *wf = wave_of(fmt);
+	u32 bytes = wf ? wf->avg_bytes_per_sec / KS_STREAM_PER_SEC : 0;
+
+	return clamp_t(u32, bytes, KS_STREAM_MIN_BYTES, KS_STREAM_MAX_BYTES);
+}
+
+/* Whole frames of the allocation; nothing when a frame does not fit. */
+static void size_from(struct ks_stream *q, const struct ks_dataformat *fmt)
+{
+	q->frame = frame_of(fmt);
+	q->size = rounddown(q->map_size, q->frame);
+}
+
+static void buf_free(struct ks_stream *q)
+{
+	unsigned int i;
+
+	if (q->buf)
+		vunmap(q->buf);
+	for (i = 0; q->pages && i < q->map_size >> PAGE_SHIFT && q->pages[i]; i++)
+		__free_page(q->pages[i]);
+	kfree(q->pages);
+	kfree(q->pkt);
+	q->pages = NULL;
+	q->buf = NULL;
+	q->pkt = NULL;
+}
+
+/*
+ * Zeroed pages (a mapping never shows earlier kernel data), mapped with
+ * VM_USERMAP so that mmap can hand them out with remap_vmalloc_range().
+ * Not vmalloc_user(): its failure prints the allocator's warning, and a
+ * pin that cannot be created for want of memory is the caller's ENOMEM,
+ * not a kernel problem.
+ *
+ * The pages, their array and the packet ring are charged to the memory
+ * cgroup of the task that allocates them: the pin's creator for a
+ * LOOPED_STREAMING pin, else whoever first takes the pin out of STOP.
+ * Beyond the cgroup's memory.max, or the system's memory,
+ * __GFP_RETRY_MAYFAIL makes an allocation fail after reclaim instead of
+ * calling the OOM killer, as it would for order-0 pages: the caller gets
+ * ENOMEM and nothing is killed.  What vmap() allocates itself (the area,
+ * and about a page table per 2 MiB of buffer) is not charged; a mapping
+ * charges its page tables to the mapping task, never the pages again.
+ */
+static int buf_alloc(struct ks_stream *q)
+{
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
+			  __GFP_NOWARN;
+	unsigned int i, n = q->map_size >> PAGE_SHIFT;
+
+	q->pkt = kcalloc(KS_STREAM_PACKETS, sizeof(*q->pkt), gfp);
+	q->pages = kcalloc(n, sizeof(*q->pages), gfp);
+	if (!q->pkt || !q->pages)
+		goto err;
+	for (i = 0; i < n; i++) {
+		q->pages[i] = alloc_page(gfp | __GFP_ZERO);
+		if (!q->pages[i])
+			goto err;
+	}
+	q->buf = vmap(q->pages, n, VM_MAP | VM_USERMAP, PAGE_KERNEL);
+	if (!q->buf)
+		goto err;
+	return 0;
+
+err:
+	buf_free(q);
+	return -ENOMEM;
+}
+
+/*
+ * The buffer of a STREAMING pin is allocated when the pin leaves STOP
+ * (ks_stream_acquire()): KSSTATE_ACQUIRE is where KS pins acquire their
+ * resources, and creating and closing a pin stays cheap.  A LOOPED_STREAMING
+ * pin may be mapped in any state, and mmap cannot allocate (it runs under
+ * mmap_lock, which user copies take under stream->lock), so its buffer is
+ * allocated here, before its fd exists.
+ */
+int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,
+		   bool looped)
+{
+	int ret;
+
+	q->map_size = PAGE_ALIGN(wanted_bytes(fmt));
+	if (looped) {
+		ret = buf_alloc(q);
+		if (ret)
+			return ret;
+	}
+	mutex_init(&q->lock);
+	q->looped = looped;
+	size_from(q, fmt);
+	return 0;
+}
+
+int ks_stream_acquire(struct ks_stream *q)
+{
+	int ret = 0;
+
+	mutex_lock(&q->lock);
+	if (!q->buf)
+		ret = buf_alloc(q);
+	mutex_unlock(&q->lock);
+	return ret;
+}
+
+void ks_stream_destroy(struct ks_stream *q)
+{
+	mutex_destroy(&q->lock);
+	/* A mapping still open holds its own references on the pages. */
+	buf_free(q);
+}
+
+/* ---- packets ---- */
+
+/* A packet (or, with @length 0, an end-of-stream mark) at the head. */
+struct ks_stream_packet *ks_queue_pkt_add(struct ks_stream *q, u32 length)
+{
+	struct ks_stream_packet *p = &q->pkt[q->pkt_head % KS_STREAM_PACKETS];
+
+	memset(p, 0, sizeof(*p));
+	p->start = q->head;
+	p->length = length;
+	WRITE_ONCE(q->pkt_head, q->pkt_head + 1);
+	return p;
+}
+
+/*
+ * Forget the packets behind the tail: those all taken, and marks that
+ * something skipped (a mark at the tail is the reader's to see).
+ */
+static void pkt_trim(struct ks_stream *q)
+{
+	struct ks_stream_packet *p;
+
+	while ((p = ks_queue_pkt_oldest(q))) {
+		if (p->length ? p->start + p->length > q->tail :
+				p->start >= q->tail)
+			break;
+		ks_queue_pkt_drop(q);
+	}
+}
+
+void ks_queue_next_chunk(struct ks_stream *q, struct ks_chunk *c)
+{
+	struct ks_stream_packet *p;
+	u32 avail = ks_queue_used(q);
+
+	c->meta = NULL;
+	c->eos = false;
+	c->len = 0;
+	while ((p = ks_queue_pkt_oldest(q)) && !p->length && p->start == q->tail) {
+		/* Told once; and again while nothing follows. */
+		if (!avail || !p->seen) {
+			c->eos = true;
+			return;
+		}
+		ks_queue_pkt_drop(q);
+	}
+	if (p && p->start > q->tail) {
+		avail = min_t(u64, avail, p->start - q->tail);
+	} else if (p) {
+		avail = min_t(u64, avail, p->start + p->length - q->tail);
+		if (p->start == q->tail)
+			c->meta = p;
+	}
+	c->len = avail;
+}
+
+/* The reader has been told about the mark at the tail. */
+void ks_queue_take_eos(struct ks_stream *q)
+{
+	struct ks_stream_packet *p = ks_queue_pkt_oldest(q);
+
+	p->seen = true;
+	if (ks_queue_used(q))
+		ks_queue_pkt_drop(q);
+}
+
+/* ---- moving the offsets ---- */
+
+void ks_queue_advance_head(struct ks_stream *q, u32 n)
+{
+	WRITE_ONCE(q->head, q->head + n);
+	q->bytes_in += n;
+}
+
+void ks_queue_advance_tail(struct ks_stream *q, u32 n)
+{
+	WRITE_ONCE(q->tail, q->tail + n);
+	q->bytes_out += n;
+	pkt_trim(q);
+}
+
+/*
+ * The tail moves other than by a take: a take in flight is void, and what
+ * it still reads is room now, held back from producers until it ends.
+ */
+void ks_queue_tail_moved(struct ks_stream *q)
+{
+	q->tail_seq++;
+	if (q->taking)
+		WRITE_ONCE(q->take_void, true);
+}
+
+void ks_queue_flush(struct ks_stream *q)
+{
+	q->dropped += ks_queue_used(q);
+	WRITE_ONCE(q->tail, q->head);
+	WRITE_ONCE(q->pkt_tail, q->pkt_head);
+	ks_queue_tail_moved(q);
+}
+
+/* Reserve @n bytes at the tail for a copy without the lock (see the top). */
+void ks_queue_take_reserve(struct ks_stream *q, struct ks_span *s, u32 n)
+{
+	q->taking = true;
+	ks_queue_span_set(s, q, q->tail, n, q->tail_seq);
+}
+
+/* The copy is over: whether it was void, and so held back room. */
+bool ks_queue_take_release(struct ks_stream *q)
+{
+	bool held = q->take_void;
+
+	q->taking = false;
+	WRITE_ONCE(q->take_void, false);
+	return held;
+}
+
+void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt)
+{
+	mutex_lock(&q->lock);
+	/* Nothing may stay in the old frames (a provider may have queued). */
+	ks_queue_flush(q);
+	q->head_seq++;
+	q->stops++;
+	/* Not allocated yet: sized for the new format, unless set (BUFFER). */
+	if (!q->buf && !q->sized)
+		q->map_size = PAGE_ALIGN(wanted_bytes(fmt));
+	size_from(q, fmt);
+	mutex_unlock(&q->lock);
+}
+
+/* ---- waking, and the state ---- */
+
+void ks_queue_wake(struct ks_pin *pin)
+{
+	if (wq_has_sleeper(&pin->wait))
+		wake_up_interruptible_all(&pin->wait);
+}
+
+void ks_stream_wake(struct ks_pin *pin)
+{
+	wake_up_interruptible_all(&pin->wait);
+}
+
+/*
+ * Is it worth telling @q's producer that there is room?  Only once half
+ * the buffer is free (a frame, if that is more): a producer then fills in
+ * long runs, and the stages of a chain wake each other once per half a
+ * buffer rather than once per read.  Nothing waits for less: an empty
+ * queue has all its room, and whoever takes from it takes until it is
+ * empty or its own destination is full.  A hint, read without the lock.
+ */
+bool ks_queue_worth_refilling(const struct ks_stream *q)
+{
+	u32 size = READ_ONCE(q->size);
+	u32 held = READ_ONCE(q->head) - READ_ONCE(q->tail);
+
+	return held > size || size - held >= max(size / 2, READ_ONCE(q->frame));
+}
+
+void ks_stream_state_changed(struct ks_pin *pin, unsigned int state)
+{
+	struct ks_stream *q = &pin->stream;
+
+	lockdep_assert_held(&pin->lock);
+	if (state == KSSTATE_STOP) {
+		mutex_lock(&q->lock);
+		ks_queue_flush(q);
+		/* A stream's positions count from its start. */
+		q->head_seq++;
+		q->stops++;
+		WRITE_ONCE(q->head, 0);
+		WRITE_ONCE(q->tail, 0);
+		WRITE_ONCE(q->pkt_head, 0);
+		WRITE_ONCE(q->pkt_tail, 0);
+		mutex_unlock(&q->lock);
+	}
+	/* Blocked calls recheck: data may move now, or fail with EBADFD. */
+	ks_stream_wake(pin);
+	ks_link_kick_both(pin);
+}
