@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ksfilter: what the user side of a pin's queue (stream.c) shares with the
- * queue itself (queue.c).  Internal: providers see include/linux/ksfilter.h,
- * the rest of the module stream.h.
+ * ksfilter: what the user side of a pin's queue (stream.c) and the
+ * providers' helpers (queue_ops.c) share with the queue itself (queue.c).
+ * Internal: providers see include/linux/ksfilter.h, the rest of the module
+ * stream.h.
  */
 #ifndef _KS_QUEUE_H
 #define _KS_QUEUE_H
