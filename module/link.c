@@ -7,7 +7,7 @@
  * nothing: the OUT pin's provider fills its own queue as always, and the
  * IN pin's provider takes the frames straight from it (the OUT pin's queue
  * *feeds* the IN pin) with the same queue helpers it uses unconnected
- * (stream.c, "Connected IN pins").  What the connection does is tell each
+ * (queue_ops.c, "Connected pins").  What the connection does is tell each
  * side when the other changed something: data for the IN pin's provider,
  * room for the OUT pin's, by calling their process() as a user's write or
  * read would.  Providers need not know whether their pins are connected.

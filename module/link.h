@@ -70,7 +70,7 @@ struct ks_feed {
 };
 
 /*
- * A helper is about to take data from @in (stream.c): if @in is the IN
+ * A helper is about to take data from @in (queue_ops.c): if @in is the IN
  * pin of a connection whose OUT pin runs while @in is in PAUSE or RUN,
  * *@feed names the OUT pin, which stays until ks_link_feed_end(), and true
  * is returned.  Every begin needs its end, whatever it returned.  Queue

@@ -79,7 +79,7 @@ static bool looped(const struct ks_pin_connect *connect)
 
 /*
  * The pin and its format are charged to the creating task's memory cgroup
- * (GFP_KERNEL_ACCOUNT), as its queue is (stream.c buf_alloc()), so that the
+ * (GFP_KERNEL_ACCOUNT), as its queue is (queue.c buf_alloc()), so that the
  * cgroup's memory.max bounds what its tasks hold in pins.
  */
 struct ks_pin *ks_pin_new(struct ks_filter *filter,

@@ -38,7 +38,7 @@ struct ks_link;
  * @context: the provider's, see ks_pin_set_context()
  * @node: in filter->pins
  * @wait: poll waiters and blocked reads and writes
- * @stream: the queue (stream.c)
+ * @stream: the queue (queue.c)
  * @link: the pin's connection to a peer pin, or NULL (RCU, see link.c)
  * @was_connected: the pin took part in a connection (under link.c's lock)
  * @unlinked: its fd is being closed, or its filter unregistered: no

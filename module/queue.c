@@ -1,9 +1,80 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ksfilter: a pin's queue (SPEC 7): its sizes, its cyclic buffer and
- * packets, its offsets and their reservations.  stream.c is the user side
- * of this queue; nothing here calls it.  The queue's rules are at the top
- * of stream.c.
+ * ksfilter: a pin's queue (SPEC 7).  stream.c is the user side of this
+ * queue and queue_ops.c the providers'; nothing here calls either.
+ */
+
+/**
+ * DOC: The queue
+ *
+ * Every pin has a queue (struct ks_stream): a cyclic byte buffer and a
+ * small ring of packets.  For a dataflow IN pin the user fills it
+ * (write(2), KS_IOCTL_WRITE_STREAM, or mmap and the POSITION property:
+ * stream.c) and the provider empties it; for an OUT pin the provider fills
+ * it and the user empties it.  The provider learns that there is data, or
+ * room, from its process() callback, and moves data with the
+ * ks_pin_queue_*() helpers (queue_ops.c): the core knows nothing of what a
+ * filter does with the data.
+ *
+ * Behaviours the contract leaves open, chosen here (the user side's are in
+ * stream.c, "Streaming on a pin fd"):
+ *  - A frame is the format's block_align for a WAVEFORMATEX format, else
+ *    its sample_size, else one byte.  All data moves in whole frames.
+ *  - The buffer holds 100 ms of audio (avg_bytes_per_sec / 10), at least
+ *    64 KiB and at most 4 MiB, in whole frames; other formats get 64 KiB.
+ *    The user may choose its size instead (BUFFER set, 64 KiB to 4 MiB)
+ *    until the pin first leaves STOP: a throughput chain wants deep
+ *    queues, a live one short ones.
+ *    It is allocated when the pin first leaves STOP (at creation for a
+ *    LOOPED_STREAMING pin, which may be mapped), charged to the memory
+ *    cgroup of the task that does so (ENOMEM beyond its memory.max, and
+ *    the pin stays in STOP or is not created), and kept for the pin's
+ *    life; a format set later keeps the allocation, in whole frames of the
+ *    new format, and discards what was queued.  A frame larger than
+ *    the buffer: reads and writes EINVAL.
+ *  - STOP discards the queue and restarts the positions at 0.
+ */
+
+/**
+ * DOC: Lock order
+ *
+ * Outermost first::
+ *
+ *	filter->gate (rw_semaphore, read)
+ *	  pin->lock (mutex)
+ *	    provider locks (e.g. the loopback's)
+ *	      stream->lock (mutex); up to three: in address order
+ *
+ * No user memory is touched with a lock of ours held (stream.c, "User
+ * copies without the lock"), and no ksfilter lock is taken under
+ * mmap_lock: mmap needs none, since the buffer is fixed for the pin's
+ * life, and no fault handler of ours exists (the mapping is populated at
+ * mmap time).  The provider's process() is called with the filter entered
+ * and no other lock of ours held; waits happen with no lock held.
+ */
+
+/**
+ * DOC: Copies without the lock
+ *
+ * The helpers that produce into a queue or move between queues
+ * (ks_pin_queue_produce(), _write(), _move(), _transform(), queue_ops.c)
+ * copy without the queues' locks, so that a queue's producer and its taker
+ * copy at the same time, each on its own side of the buffer, and a chain
+ * of filters works as a pipeline.  Under the lock such a helper reserves
+ * up to KS_STREAM_STEP bytes: room at the head (stream->producing) or data
+ * at the tail (stream->taking), and notes the buffer's geometry and the
+ * side's sequence number.  It copies, takes the lock again and commits:
+ * the head or the tail moves on, unless something else moved it meanwhile
+ * (a discard, a reset, STOP, a new format, POSITION all count in
+ * head_seq or tail_seq), in which case the copy is void and nothing of it
+ * is seen; a void production counts as queued and discarded, as the
+ * discard would have done.  While a side is reserved, every other producer
+ * sees no room and every other taker no data (they wait, or get 0, and are
+ * woken by the commit), so two copies never overlap.  A take made void
+ * goes on reading what was its data, which became room when the tail
+ * moved: until it ends no producer gets any room (stream->take_void), and
+ * its end tells the producers.  The buffer itself stays for the pin's
+ * life, and the pins stay while their helper runs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

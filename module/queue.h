@@ -22,7 +22,7 @@
 /*
  * A side of a queue reserved for a copy without its lock: where the copy
  * goes in the buffer as it was, and what must not have changed for it to
- * count (see the top).
+ * count (queue.c, "Copies without the lock").
  */
 struct ks_span {
 	u8 *buf;
@@ -54,7 +54,7 @@ static inline u32 ks_queue_used(const struct ks_stream *q)
 /*
  * Room in whole frames: size and used are whole frames.  None while a
  * producer copies into the room, nor while a void take still copies out of
- * it (see the top).
+ * it (queue.c, "Copies without the lock").
  */
 static inline u32 ks_queue_space(const struct ks_stream *q)
 {

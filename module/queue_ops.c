@@ -4,6 +4,25 @@
  * and the feed of connected IN pins, on the queue of queue.c.  stream.c is
  * the user side of the same queue; nothing here calls it.
  */
+
+/**
+ * DOC: Connected pins
+ *
+ * A connection (link.c, docs/graphs.md) copies nothing: the OUT pin's
+ * queue feeds the IN pin.  The helpers that take data from a pin
+ * (ks_pin_queue_read(), _move(), _transform(), _discard()) take from a
+ * connected IN pin's own queue first (what a user wrote before it was
+ * connected) and then straight from its feed, while the OUT pin runs and
+ * the IN pin is in PAUSE or RUN; the IN pin's positions and counts go on
+ * as if the frames had passed through it.  Such a helper holds the feed's
+ * lock with its own, all in address order, so a chain or a loop of
+ * connections cannot deadlock.  Every helper that adds data, takes data,
+ * discards or marks an end kicks the pin's connection, if it has one, and
+ * so does a state change or a reset: a kick only queues the connection's
+ * work, under SRCU, so it may come from under any lock of ours or a
+ * provider's.  A take tells the feed's provider of room only once half
+ * the feed's buffer is free (ks_queue_worth_refilling()).
+ */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bug.h>
@@ -18,7 +37,7 @@
 #include "queue.h"
 
 /*
- * The most a helper copies without the lock at once (see the top): a
+ * The most a helper copies without the lock at once (see queue.c): a
  * quarter of a 1 MiB buffer, all of a small one, so that the taker of a
  * large one starts while its producer goes on.  Smaller parts cost more
  * in wake-ups than they gain in overlap (make bench, chain_vs_userspace
@@ -231,7 +250,7 @@ static u32 reserve_room(struct ks_stream *q, size_t len, struct ks_span *s)
 
 /*
  * The copy into the room @s is done: it is queued, or void if the head
- * moved meanwhile or a reset began (see the top).  Returns whether it was
+ * moved meanwhile or a reset began (see queue.c).  Returns whether it was
  * queued.
  */
 static bool commit_room(struct ks_stream *q, const struct ks_span *s)
@@ -322,7 +341,7 @@ static u32 read_locked(struct ks_stream *q, void *data, size_t len)
 {
 	u32 n;
 
-	/* Another taker copies from the tail (see the top). */
+	/* Another taker copies from the tail (see queue.c). */
 	if (q->taking)
 		return 0;
 	n = min_t(size_t, rounddown(len, q->frame), ks_queue_used(q));
@@ -410,7 +429,7 @@ struct ks_move {
 /*
  * Under the locks: the end-of-stream marks at @from's tail go to @to at
  * once (*@news is set); then up to a step of data, within one packet, is
- * reserved in both queues for a copy without the locks (see the top).
+ * reserved in both queues for a copy without the locks (see queue.c).
  * Returns its bytes: 0 when nothing can go.
  */
 static u32 move_reserve(struct ks_stream *to, struct ks_stream *from,
@@ -455,7 +474,7 @@ static u32 move_reserve(struct ks_stream *to, struct ks_stream *from,
  * The copy of @m is done and the locks are held again: it counts, unless
  * the caller no longer wants it (!@want) or either side moved meanwhile,
  * and then nothing of it is seen.  Returns whether it counted; *@held is
- * set if @from's side was void and held back room (see the top).
+ * set if @from's side was void and held back room (see queue.c).
  */
 static bool move_commit(struct ks_stream *to, struct ks_stream *from,
 			const struct ks_move *m, bool want, bool *held)

@@ -1,30 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ksfilter: streaming on a pin fd (SPEC 7).
+ * ksfilter: streaming on a pin fd (SPEC 7).  This is the user side of the
+ * queue of queue.c (and queue_ops.c); calls go from here to there only.
+ */
+
+/**
+ * DOC: Streaming on a pin fd
  *
- * Every pin has a queue (struct ks_stream): a cyclic byte buffer and a
- * small ring of packets.  For a dataflow IN pin the user fills it
- * (write(2), KS_IOCTL_WRITE_STREAM, or mmap and the POSITION property) and
- * the provider empties it; for an OUT pin the provider fills it and the
- * user empties it.  The provider learns that there is data, or room, from
- * its process() callback, and moves data with the ks_pin_queue_*() helpers
- * below: the core knows nothing of what a filter does with the data.
+ * The user's side of a pin's queue (queue.c, "The queue"): read(2) and
+ * write(2), the stream headers of KS_IOCTL_WRITE_STREAM and READ_STREAM,
+ * KS_IOCTL_RESET_STATE, poll, mmap, and the POSITION and BUFFER properties
+ * of KSPROPSETID_KSFILTER_STREAM.  The lock order is queue.c's.
  *
- * Behaviours the contract leaves open, chosen here:
- *  - A frame is the format's block_align for a WAVEFORMATEX format, else
- *    its sample_size, else one byte.  All data moves in whole frames.
- *  - The buffer holds 100 ms of audio (avg_bytes_per_sec / 10), at least
- *    64 KiB and at most 4 MiB, in whole frames; other formats get 64 KiB.
- *    The user may choose its size instead (BUFFER set, 64 KiB to 4 MiB)
- *    until the pin first leaves STOP: a throughput chain wants deep
- *    queues, a live one short ones.
- *    It is allocated when the pin first leaves STOP (at creation for a
- *    LOOPED_STREAMING pin, which may be mapped), charged to the memory
- *    cgroup of the task that does so (ENOMEM beyond its memory.max, and
- *    the pin stays in STOP or is not created), and kept for the pin's
- *    life; a format set later keeps the allocation, in whole frames of the
- *    new format, and discards what was queued.  A frame larger than
- *    the buffer: reads and writes EINVAL.
+ * Behaviours the contract leaves open, chosen here (the queue's are in
+ * queue.c, "The queue"):
  *  - read(2) on an OUT pin, write(2) on an IN pin; the other way round is
  *    EINVAL (a pin opened for both on the wrong side).  A read or write of
  *    0 bytes returns 0, as read(2) and write(2) do.  Errors are decided
@@ -45,8 +34,7 @@
  *    reader that reaches it is told once (read(2) returns 0, READ_STREAM a
  *    header with ENDOFSTREAM and data_used 0), and again on every read for
  *    as long as nothing follows the mark.
- *  - STOP discards the queue and restarts the positions at 0.
- *    KSRESET_BEGIN discards the queue (positions go on) and fails every
+ *  - KSRESET_BEGIN discards the queue (positions go on) and fails every
  *    call, blocked or new, with ECANCELED until KSRESET_END; a provider
  *    moving data into a queue in reset discards it.  A blocked call that
  *    sleeps through a STOP (or a new format) fails with EBADFD, and one
@@ -59,53 +47,6 @@
  *    buffer from offset 0, shared.  As for any file, mapping needs the fd
  *    open for reading, and writable mapping needs it open for writing: a
  *    Render client creates its pin with KS_GENERIC_READ | KS_GENERIC_WRITE.
- *
- * Lock order:
- *	filter->gate (rw_semaphore, read)
- *	  pin->lock (mutex)
- *	    provider locks (e.g. the loopback's)
- *	      stream->lock (mutex); up to three: in address order
- * No user memory is touched with a lock of ours held (see "User copies
- * without the lock" below), and no ksfilter lock is taken under mmap_lock: mmap needs none,
- * since the buffer is fixed for the pin's life, and no fault handler of
- * ours exists (the mapping is populated at mmap time).  The provider's
- * process() is called with the filter entered and no other lock of ours
- * held; waits happen with no lock held.
- *
- * Copies without the lock.  The helpers that produce into a queue or move
- * between queues (ks_pin_queue_produce(), _write(), _move(), _transform())
- * copy without the queues' locks, so that a queue's producer and its taker
- * copy at the same time, each on its own side of the buffer, and a chain
- * of filters works as a pipeline.  Under the lock such a helper reserves
- * up to KS_STREAM_STEP bytes: room at the head (stream->producing) or data
- * at the tail (stream->taking), and notes the buffer's geometry and the
- * side's sequence number.  It copies, takes the lock again and commits:
- * the head or the tail moves on, unless something else moved it meanwhile
- * (a discard, a reset, STOP, a new format, POSITION all count in
- * head_seq or tail_seq), in which case the copy is void and nothing of it
- * is seen; a void production counts as queued and discarded, as the
- * discard would have done.  While a side is reserved, every other producer
- * sees no room and every other taker no data (they wait, or get 0, and are
- * woken by the commit), so two copies never overlap.  A take made void
- * goes on reading what was its data, which became room when the tail
- * moved: until it ends no producer gets any room (stream->take_void), and
- * its end tells the producers.  The buffer itself stays for the pin's
- * life, and the pins stay while their helper runs.
- *
- * Connected pins (link.c, docs/graphs.md).  A connection copies nothing:
- * the OUT pin's queue feeds the IN pin.  The helpers that take data from a
- * pin (ks_pin_queue_read(), _move(), _transform(), _discard()) take from a
- * connected IN pin's own queue first (what a user wrote before it was
- * connected) and then straight from its feed, while the OUT pin runs and
- * the IN pin is in PAUSE or RUN; the IN pin's positions and counts go on
- * as if the frames had passed through it.  Such a helper holds the feed's
- * lock with its own, all in address order, so a chain or a loop of
- * connections cannot deadlock.  Every helper that adds data, takes data,
- * discards or marks an end kicks the pin's connection, if it has one, and
- * so does a state change or a reset: a kick only queues the connection's
- * work, under SRCU, so it may come from under any lock of ours or a
- * provider's.  A take tells the feed's provider of room only once half
- * the feed's buffer is free (ks_queue_worth_refilling()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -180,8 +121,8 @@ static int io_changed(const struct ks_stream *q, const struct ks_io *io)
  * queue's lock held: a fault that user space stalls (userfaultfd, a FUSE
  * mapping) would hold everyone who needs the lock, unregistration among
  * them, which steps the pin down to STOP.  A read or write reserves its
- * part of the queue as the helpers do ("Copies without the lock" at the
- * top): the data at the tail (stream->taking) or the room at the head
+ * part of the queue as the helpers do (queue.c, "Copies without the
+ * lock"): the data at the tail (stream->taking) or the room at the head
  * (stream->producing), copies with the lock dropped, takes it again and
  * commits.  A commit counts only if nothing moved that side meanwhile and
  * the call's checks still hold (io_changed()); otherwise nothing of the
@@ -475,7 +416,7 @@ static ssize_t read_loop(struct ks_pin *pin, const struct ks_io *io,
 			mutex_lock(&q->lock);
 			seq = q->tail_seq;
 			ret = io_changed(q, io);
-			/* Another taker copies from the tail (see the top). */
+			/* Another taker copies from the tail (see queue.c). */
 			if (!ret)
 				ret = q->taking ? -EAGAIN : take(q, arg);
 			/* Only a take of ours was in flight while it moved. */
@@ -895,7 +836,7 @@ int ks_stream_mmap(struct ks_pin *pin, struct vm_area_struct *vma)
 		return -ENODEV;
 	if (vma->vm_pgoff >= q->map_size >> PAGE_SHIFT)
 		return -EINVAL;
-	/* Checks the length; fixed buffer: no lock (see the top). */
+	/* Checks the length; fixed buffer: no lock (see queue.c). */
 	return remap_vmalloc_range(vma, q->buf, vma->vm_pgoff);
 }
 

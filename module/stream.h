@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ksfilter: a pin's stream - its bounded queue of frames, read/write,
- * the stream ioctls, poll and mmap (SPEC 7).  Lock order and the queue's
- * rules are at the top of stream.c.
+ * the stream ioctls, poll and mmap (SPEC 7).  The queue, its rules and the
+ * lock order are at the top of queue.c, the providers' helpers and
+ * connected pins in queue_ops.c, the user side in stream.c.
  */
 #ifndef _KS_STREAM_H
 #define _KS_STREAM_H
@@ -56,12 +57,12 @@ struct ks_stream_packet {
  * @frame: bytes of a frame, at least 1
  * @resetting: between KSRESET_BEGIN and KSRESET_END
  * @producing: a producer has reserved the room at @head and is copying
- *	into it without @lock (stream.c, "Copies without the lock")
+ *	into it without @lock (queue.c, "Copies without the lock")
  * @taking: a taker has reserved the data at @tail likewise
  * @take_void: the data @taking reserved went meanwhile (a discard, a reset,
  *	STOP, a new format, POSITION): the taker's copy, which will not
  *	count, still reads the buffer, so no producer may have any room
- *	until it ends (stream.c, "Copies without the lock")
+ *	until it ends (queue.c, "Copies without the lock")
  * @stops: times the queue went to STOP or took a new format: a read or
  *	write that began before fails with EBADFD (stream.c, "Waiting")
  * @resets: times a reset began: such a call fails with ECANCELED
