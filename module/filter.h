@@ -34,7 +34,7 @@
  *       list and the instance counts.
  *     - the providers' own locks (e.g. loopback.c's), in their callbacks.
  *
- *       - ``stream->lock`` (mutex, stream.c): a queue; up to three at once
+ *       - ``stream->lock`` (mutex, queue.c): a queue; up to three at once
  *         (a pin's queue, its feed and a move's other end), in address
  *         order.
  *

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ksfilter: the INTERFACE table (ks_register_interface(),
- * ks_query_interface()).  Design, lifetime and lock order are at the top of
+ * ks_query_interface()).  Design and lifetime are at the top of
  * iface.c.
  */
 #ifndef _KS_IFACE_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ksfilter: connections between pins (KSPIN_CONNECT.PinToHandle,
- * docs/graphs.md).  Lock order and lifetime rules are at the top of link.c.
+ * docs/graphs.md).  Lifetime rules are at the top of link.c, locks in filter.h.
  */
 #ifndef _KS_LINK_H
 #define _KS_LINK_H

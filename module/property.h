@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ksfilter: KS_IOCTL_PROPERTY on filter and pin fds (SPEC 6).  The rules
- * and the lock order are at the top of property.c.
+ * are at the top of property.c; locks in filter.h.
  */
 #ifndef _KS_PROPERTY_H
 #define _KS_PROPERTY_H

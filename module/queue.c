@@ -35,22 +35,12 @@
  *  - STOP discards the queue and restarts the positions at 0.
  */
 
-/**
- * DOC: Lock order
- *
- * Outermost first::
- *
- *	filter->gate (rw_semaphore, read)
- *	  pin->lock (mutex)
- *	    provider locks (e.g. the loopback's)
- *	      stream->lock (mutex); up to three: in address order
- *
- * No user memory is touched with a lock of ours held (stream.c, "User
- * copies without the lock"), and no ksfilter lock is taken under
- * mmap_lock: mmap needs none, since the buffer is fixed for the pin's
- * life, and no fault handler of ours exists (the mapping is populated at
- * mmap time).  The provider's process() is called with the filter entered
- * and no other lock of ours held; waits happen with no lock held.
+/*
+ * Locks: stream->lock is placed in "DOC: Locking" in filter.h.  No
+ * ksfilter lock is taken under mmap_lock: mmap needs none, since the
+ * buffer is fixed for the pin's life, and no fault handler of ours exists
+ * (the mapping is populated at mmap time).  The provider's process() is
+ * called with the filter entered and no other lock of ours held.
  */
 
 /**

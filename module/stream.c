@@ -10,7 +10,7 @@
  * The user's side of a pin's queue (queue.c, "The queue"): read(2) and
  * write(2), the stream headers of KS_IOCTL_WRITE_STREAM and READ_STREAM,
  * KS_IOCTL_RESET_STATE, poll, mmap, and the POSITION and BUFFER properties
- * of KSPROPSETID_KSFILTER_STREAM.  The lock order is queue.c's.
+ * of KSPROPSETID_KSFILTER_STREAM.  Locks: see "DOC: Locking" in filter.h.
  *
  * Behaviours the contract leaves open, chosen here (the queue's are in
  * queue.c, "The queue"):

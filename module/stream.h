@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ksfilter: a pin's stream - its bounded queue of frames, read/write,
- * the stream ioctls, poll and mmap (SPEC 7).  The queue, its rules and the
- * lock order are at the top of queue.c, the providers' helpers and
- * connected pins in queue_ops.c, the user side in stream.c.
+ * the stream ioctls, poll and mmap (SPEC 7).  The queue and its rules are
+ * at the top of queue.c, the providers' helpers and connected pins in
+ * queue_ops.c, the user side in stream.c; locks in filter.h.
  */
 #ifndef _KS_STREAM_H
 #define _KS_STREAM_H

@@ -21,6 +21,10 @@ cd "$top" || exit 1
 # sections.
 design_docs=(
 	"module/filter.h:Locking"
+	"module/queue.c:The queue"
+	"module/queue.c:Copies without the lock"
+	"module/queue_ops.c:Connected pins"
+	"module/stream.c:Streaming on a pin fd"
 	"module/property.c:Property requests"
 	"module/property.c:Property behaviours chosen here"
 )
