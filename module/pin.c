@@ -245,6 +245,15 @@ void ks_pin_remove(struct ks_pin *pin)
 	mutex_unlock(&filter->lock);
 }
 
+void ks_pin_process(struct ks_pin *pin)
+{
+	const struct ks_pin_ops *ops = pin->desc->ops;
+
+	lockdep_assert_held(&pin->filter->gate);
+	if (ops && ops->process)
+		ops->process(pin);
+}
+
 int ks_pin_accept_format(struct ks_filter *filter, unsigned int pin_id,
 			 const struct ks_dataformat *format)
 {

@@ -123,6 +123,9 @@ int ks_pin_replace_format(struct ks_pin *pin,
 int ks_pin_accept_format(struct ks_filter *filter, unsigned int pin_id,
 			 const struct ks_dataformat *format);
 
+/* Tell the provider there is data or room (process()); filter entered. */
+void ks_pin_process(struct ks_pin *pin);
+
 void ks_pin_get(struct ks_pin *pin);
 void ks_pin_put(struct ks_pin *pin);
 

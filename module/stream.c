@@ -303,8 +303,7 @@ static int take_header(struct ks_stream *q, const struct ks_io *io,
 
 /* ---- waiting ---- */
 
-/* May a call go on?  0, or the error it fails with (see the top). */
-static int io_error(struct ks_pin *pin)
+int ks_stream_io_error(struct ks_pin *pin)
 {
 	if (READ_ONCE(pin->filter->dead))
 		return -ENODEV;
@@ -348,7 +347,7 @@ static int wait_readable(struct ks_pin *pin)
 	if (signal_pending(current))
 		return -ERESTARTSYS;
 	return wait_event_interruptible(pin->wait,
-					io_error(pin) || readable(pin));
+					ks_stream_io_error(pin) || readable(pin));
 }
 
 /* The same for a write of @bytes and @pkts packets. */
@@ -356,25 +355,15 @@ static int wait_writable(struct ks_pin *pin, u32 bytes, unsigned int pkts)
 {
 	if (signal_pending(current))
 		return -ERESTARTSYS;
-	return wait_event_interruptible(pin->wait, io_error(pin) ||
+	return wait_event_interruptible(pin->wait, ks_stream_io_error(pin) ||
 					writable(pin, bytes, pkts));
-}
-
-/* Tell the provider there is data or room; the filter is entered. */
-static void process_entered(struct ks_pin *pin)
-{
-	const struct ks_pin_ops *ops = pin->desc->ops;
-
-	lockdep_assert_held(&pin->filter->gate);
-	if (ops && ops->process)
-		ops->process(pin);
 }
 
 static void kick(struct ks_pin *pin)
 {
 	if (ks_filter_enter(pin->filter))
 		return;
-	process_entered(pin);
+	ks_pin_process(pin);
 	ks_filter_leave(pin->filter);
 }
 
@@ -409,7 +398,7 @@ static ssize_t read_loop(struct ks_pin *pin, const struct ks_io *io,
 	ssize_t ret;
 
 	for (;;) {
-		ret = io_error(pin);
+		ret = ks_stream_io_error(pin);
 		if (ret)
 			return ret;
 		if (READ_ONCE(pin->state) == KSSTATE_RUN) {
@@ -505,7 +494,7 @@ ssize_t ks_stream_write(struct ks_pin *pin, const char __user *buf,
 	if (count % io.frame || (count && !io.size))
 		return -EINVAL;
 	for (;;) {
-		ret = io_error(pin);
+		ret = ks_stream_io_error(pin);
 		if (ret || done == count)
 			break;
 		mutex_lock(&q->lock);
@@ -596,7 +585,7 @@ static int write_header(struct ks_pin *pin, const struct ks_io *io,
 	int ret;
 
 	do {
-		ret = io_error(pin);
+		ret = ks_stream_io_error(pin);
 		if (ret)
 			return ret;
 		mutex_lock(&q->lock);
@@ -806,7 +795,7 @@ long ks_stream_ioctl(struct ks_pin *pin, struct file *file, unsigned int cmd,
 	return -ENOTTY;
 }
 
-/* ---- state, poll, mmap, fdinfo ---- */
+/* ---- state, poll, fdinfo ---- */
 
 __poll_t ks_stream_poll(struct ks_pin *pin)
 {
@@ -826,20 +815,6 @@ __poll_t ks_stream_poll(struct ks_pin *pin)
 	return 0;
 }
 
-int ks_stream_mmap(struct ks_pin *pin, struct vm_area_struct *vma)
-{
-	struct ks_stream *q = &pin->stream;
-
-	if (READ_ONCE(pin->filter->dead))
-		return -ENODEV;
-	if (!q->looped)
-		return -ENODEV;
-	if (vma->vm_pgoff >= q->map_size >> PAGE_SHIFT)
-		return -EINVAL;
-	/* Checks the length; fixed buffer: no lock (see queue.c). */
-	return remap_vmalloc_range(vma, q->buf, vma->vm_pgoff);
-}
-
 void ks_stream_show_fdinfo(struct seq_file *m, struct ks_pin *pin)
 {
 	struct ks_stream *q = &pin->stream;
@@ -856,100 +831,4 @@ void ks_stream_show_fdinfo(struct seq_file *m, struct ks_pin *pin)
 	seq_printf(m, "ks-bytes-dropped:\t%llu\n", q->dropped);
 	seq_printf(m, "ks-reset:\t%s\n", q->resetting ? "begun" : "no");
 	mutex_unlock(&q->lock);
-}
-
-/* ---- KSPROPSETID_KSFILTER_STREAM ---- */
-
-void ks_stream_get_position(struct ks_pin *pin, struct ks_audio_position *pos)
-{
-	struct ks_stream *q = &pin->stream;
-
-	mutex_lock(&q->lock);
-	pos->play_offset = q->tail;
-	pos->write_offset = q->head;
-	mutex_unlock(&q->lock);
-}
-
-/* The client wrote bytes into its mapping, up to @off. */
-static int set_write_offset(struct ks_stream *q, u64 off)
-{
-	if (off < q->head || off - q->tail > q->size ||
-	    (u32)(off - q->head) % q->frame)
-		return -EINVAL;
-	ks_queue_advance_head(q, off - q->head);
-	q->head_seq++;
-	return 0;
-}
-
-/* The client read bytes from its mapping, up to @off. */
-static int set_play_offset(struct ks_stream *q, u64 off)
-{
-	if (off < q->tail || off > q->head || (u32)(off - q->tail) % q->frame)
-		return -EINVAL;
-	ks_queue_advance_tail(q, off - q->tail);
-	ks_queue_tail_moved(q);
-	return 0;
-}
-
-int ks_stream_set_position(struct ks_pin *pin,
-			   const struct ks_audio_position *pos)
-{
-	struct ks_stream *q = &pin->stream;
-	int ret;
-
-	lockdep_assert_held(&pin->filter->gate);
-	if (ks_pin_connected(pin))
-		return -EISCONN;
-	if (!q->looped)
-		return -EOPNOTSUPP;
-	ret = io_error(pin);
-	if (ret)
-		return ret;
-	mutex_lock(&q->lock);
-	if (pin->dataflow == KSPIN_DATAFLOW_IN)
-		ret = set_write_offset(q, pos->write_offset);
-	else
-		ret = set_play_offset(q, pos->play_offset);
-	mutex_unlock(&q->lock);
-	if (!ret)
-		process_entered(pin);
-	return ret;
-}
-
-void ks_stream_get_buffer(struct ks_pin *pin, struct ks_stream_buffer *buf)
-{
-	struct ks_stream *q = &pin->stream;
-
-	mutex_lock(&q->lock);
-	buf->size = q->size;
-	buf->frame_size = q->frame;
-	buf->map_size = q->looped ? q->map_size : 0;
-	buf->reserved = 0;
-	mutex_unlock(&q->lock);
-}
-
-/*
- * The buffer is allocated when the pin first leaves STOP and kept for its
- * life (see ks_stream_acquire()); until then its size is the user's to
- * choose.  A LOOPED_STREAMING pin's is allocated with the pin.
- */
-int ks_stream_set_buffer(struct ks_pin *pin, u32 size)
-{
-	struct ks_stream *q = &pin->stream;
-	int ret = 0;
-
-	if (q->looped)
-		return -EOPNOTSUPP;
-	if (size < KS_STREAM_MIN_BYTES || size > KS_STREAM_MAX_BYTES)
-		return -EINVAL;
-	mutex_lock(&q->lock);
-	if (q->buf || READ_ONCE(pin->state) != KSSTATE_STOP) {
-		ret = -EBUSY;
-	} else {
-		q->map_size = PAGE_ALIGN(size);
-		q->size = rounddown(q->map_size, q->frame);
-		q->sized = true;
-	}
-	mutex_unlock(&q->lock);
-	return ret;
 }

@@ -132,6 +132,14 @@ ssize_t ks_stream_read(struct ks_pin *pin, char __user *buf, size_t count,
 ssize_t ks_stream_write(struct ks_pin *pin, const char __user *buf,
 			size_t count, bool nonblock);
 __poll_t ks_stream_poll(struct ks_pin *pin);
+
+/*
+ * May a read, a write or a POSITION set on @pin go on?  0, or the error
+ * it fails with (ENODEV, EISCONN, ECANCELED, EBADFD: stream.c's DOC).
+ */
+int ks_stream_io_error(struct ks_pin *pin);
+
+/* The mapped buffer (stream_map.c). */
 int ks_stream_mmap(struct ks_pin *pin, struct vm_area_struct *vma);
 void ks_stream_show_fdinfo(struct seq_file *m, struct ks_pin *pin);
 
@@ -146,7 +154,7 @@ long ks_stream_ioctl(struct ks_pin *pin, struct file *file, unsigned int cmd,
  */
 bool ks_stream_link_drop(struct ks_pin *out, struct ks_pin *in);
 
-/* KSPROPSETID_KSFILTER_STREAM; the filter is entered. */
+/* KSPROPSETID_KSFILTER_STREAM (stream_map.c); the filter is entered. */
 void ks_stream_get_position(struct ks_pin *pin, struct ks_audio_position *pos);
 int ks_stream_set_position(struct ks_pin *pin,
 			   const struct ks_audio_position *pos);
