@@ -16,6 +16,8 @@
 #define KSCTL_REFUSED	1	/* the kernel refused, or a device is missing */
 #define KSCTL_USAGE	2
 
+/* ---- the program's name and the stop signals (ksctl-util.c) ---- */
+
 extern const char *ksctl_prog;
 
 /*
@@ -25,6 +27,8 @@ extern const char *ksctl_prog;
  */
 extern volatile sig_atomic_t ksctl_stop_requested;
 void ksctl_catch_stop_signals(void);
+
+/* ---- the commands, which main() (ksctl.c) dispatches to ---- */
 
 int ksctl_list(int argc, char **argv);
 int ksctl_connect(int argc, char **argv);
