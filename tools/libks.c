@@ -12,16 +12,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "libks.h"
+#include "libks-internal.h"
 
 #define SYSFS_CLASS "/sys/class/ksfilter"
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static int fail(int err)
-{
-	errno = err;
-	return -err;
-}
 
 /* ---- filters ---- */
 
@@ -195,11 +188,6 @@ const char *ks_reason_hint(uint32_t reason)
 }
 
 /* ---- formats ---- */
-
-static const struct ks_guid guid_audio = KSDATAFORMAT_TYPE_AUDIO;
-static const struct ks_guid guid_pcm = KSDATAFORMAT_SUBTYPE_PCM;
-static const struct ks_guid guid_float = KSDATAFORMAT_SUBTYPE_IEEE_FLOAT;
-static const struct ks_guid guid_wfx = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX;
 
 static void fill_dataformat(struct ks_dataformat *df, uint32_t size,
 			    enum ks_sample_type type, uint32_t block_align)
@@ -404,7 +392,6 @@ void ks_connect_set_interface(struct ks_pin_connect *c, uint32_t id)
 
 /* ---- properties ---- */
 
-static const struct ks_guid set_pin = KSPROPSETID_PIN;
 static const struct ks_guid set_connection = KSPROPSETID_CONNECTION;
 static const struct ks_guid set_general = KSPROPSETID_GENERAL;
 static const struct ks_guid set_topology = KSPROPSETID_TOPOLOGY;
@@ -802,11 +789,6 @@ struct ks_guid *ks_set_support(int fd, uint32_t *count)
 }
 
 /* ---- data intersection ---- */
-
-static uint32_t align8(uint32_t v)
-{
-	return (v + 7) & ~7u;
-}
 
 struct ks_multiple_item *ks_list_build(const struct ks_dataformat *const *items,
 				       unsigned int count)
