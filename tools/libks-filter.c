@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * libks: KsCreatePin, DeviceIoControl-style properties and format helpers
- * over the ksfilter ioctls.
+ * libks: filters, listed and found by name in sysfs and opened, their
+ * version, and pins created on them (KsCreatePin) from a connect request,
+ * alone or connected to a peer's pin.
  */
 #include <dirent.h>
 #include <errno.h>
