@@ -12,7 +12,7 @@
 #include <linux/wait.h>
 #include <linux/ksfilter.h>
 
-#include "stream.h"
+#include "queue.h"
 
 struct file;
 struct ks_filter;

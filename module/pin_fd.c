@@ -35,6 +35,7 @@
 #include "pin.h"
 #include "pin_fd.h"
 #include "property.h"
+#include "stream.h"
 
 /* The ks_create_pin.flags a caller may pass. */
 #define KS_PIN_FLAGS	(O_CLOEXEC | O_NONBLOCK)

@@ -78,7 +78,7 @@
 #include "format.h"
 #include "link.h"
 #include "pin.h"
-#include "queue.h"
+#include "queue_internal.h"
 
 /* The buffer holds 1/KS_STREAM_PER_SEC second of audio. */
 #define KS_STREAM_PER_SEC	10

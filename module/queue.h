@@ -1,133 +1,132 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ksfilter: what the user side of a pin's queue (stream.c) and the
- * providers' helpers (queue_ops.c) share with the queue itself (queue.c).
- * Internal: providers see include/linux/ksfilter.h, the rest of the module
- * stream.h.
+ * ksfilter: a pin's queue of frames, the object under its stream: what a
+ * pin embeds and what the rest of the core does with it (queue.c, the
+ * providers' helpers and connected pins in queue_ops.c).  The queue's
+ * rules are its DOC: sections; locks in filter.h.
  */
 #ifndef _KS_QUEUE_H
 #define _KS_QUEUE_H
 
-#include <linux/math64.h>
-#include <linux/minmax.h>
-#include <linux/sizes.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/ks.h>
 
-#include "stream.h"
+struct ks_pin;
 
-#define KS_STREAM_MIN_BYTES	SZ_64K
-#define KS_STREAM_MAX_BYTES	SZ_4M
-#define KS_STREAM_EOS		KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM
+/* Packets (stream-header metadata) a queue holds at once; a power of 2. */
+#define KS_STREAM_PACKETS	64
 
-/*
- * A side of a queue reserved for a copy without its lock: where the copy
- * goes in the buffer as it was, and what must not have changed for it to
- * count (queue.c, "Copies without the lock").
+/**
+ * struct ks_stream_packet - what a written stream header said about its data
+ * @start: stream offset of its first byte
+ * @length: bytes; 0 for an end-of-stream mark
+ * @flags: the KSSTREAM_HEADER_OPTIONSF_* it carries
+ * @type_specific_flags: as written
+ * @seen: an end-of-stream mark a reader has been told about
+ * @time: presentation time, as written
+ * @duration: as written
  */
-struct ks_span {
-	u8 *buf;
-	u32 size;
-	u64 off;
-	u32 len;
-	unsigned int seq;
+struct ks_stream_packet {
+	u64 start;
+	u32 length;
+	u32 flags;
+	u32 type_specific_flags;
+	bool seen;
+	struct ks_time time;
+	s64 duration;
 };
 
 /**
- * struct ks_chunk - the next piece a reader may take
- * @len: bytes up to the next packet boundary
- * @meta: the packet starting at the tail, whose metadata goes with it
- * @eos: an end-of-stream mark the reader must be told about is at the tail
+ * struct ks_stream - a pin's queue: a cyclic byte buffer and its packets
+ * @lock: protects everything below; @pages, @buf, @map_size and @looped
+ *	are fixed for the pin's life once the buffer is allocated
+ * @pages: the buffer's pages
+ * @buf: the cyclic buffer, @pages mapped for mmap (VM_USERMAP), @map_size
+ *	bytes
+ * @map_size: bytes allocated, page aligned
+ * @looped: created with KSINTERFACE_STANDARD_LOOPED_STREAMING: mmap(2)
+ * @sized: @map_size was set by the user (BUFFER), not from the format
+ * @size: the cyclic buffer's size in use, whole frames, at most @map_size;
+ *	0 when a frame does not fit
+ * @frame: bytes of a frame, at least 1
+ * @resetting: between KSRESET_BEGIN and KSRESET_END
+ * @producing: a producer has reserved the room at @head and is copying
+ *	into it without @lock (queue.c, "Copies without the lock")
+ * @taking: a taker has reserved the data at @tail likewise
+ * @take_void: the data @taking reserved went meanwhile (a discard, a reset,
+ *	STOP, a new format, POSITION): the taker's copy, which will not
+ *	count, still reads the buffer, so no producer may have any room
+ *	until it ends (queue.c, "Copies without the lock")
+ * @stops: times the queue went to STOP or took a new format: a read or
+ *	write that began before fails with EBADFD (stream.c, "Waiting")
+ * @resets: times a reset began: such a call fails with ECANCELED
+ * @head_seq: counts moves of @head that were not a producer's own (STOP,
+ *	a new format, POSITION): a reservation made before one is void
+ * @tail_seq: the same for @tail (discards, resets, STOP, POSITION)
+ * @head: stream offset where the next byte goes (write_offset)
+ * @tail: stream offset of the next byte to take (play_offset)
+ * @pkt_head: running index of the next packet slot to fill
+ * @pkt_tail: running index of the oldest packet
+ * @bytes_in: bytes ever queued
+ * @bytes_out: bytes ever taken out by a reader or a provider
+ * @dropped: bytes ever discarded (reset, STOP, or by the provider)
+ * @pkt: the packets, in stream order
+ *
+ * @head, @tail, @pkt_head, @pkt_tail, @resetting, @producing, @taking
+ * and @take_void
+ * are written under @lock and read without it, with READ_ONCE(), only to
+ * decide whether to wait; whatever is decided on them is checked again
+ * under @lock.
  */
-struct ks_chunk {
-	u32 len;
-	const struct ks_stream_packet *meta;
-	bool eos;
+struct ks_stream {
+	struct mutex lock;	/* all but pages, buf, map_size, looped */
+	struct page **pages;
+	u8 *buf;
+	u32 map_size;
+	bool looped;
+	bool sized;
+	u32 size;
+	u32 frame;
+	bool resetting;
+	bool producing;
+	bool taking;
+	bool take_void;
+	unsigned int stops;
+	unsigned int resets;
+	unsigned int head_seq;
+	unsigned int tail_seq;
+	u64 head;
+	u64 tail;
+	unsigned int pkt_head;
+	unsigned int pkt_tail;
+	u64 bytes_in;
+	u64 bytes_out;
+	u64 dropped;
+	struct ks_stream_packet *pkt;	/* KS_STREAM_PACKETS, with the buffer */
 };
 
-/* ---- the cyclic buffer ---- */
+/* The queue of a new pin, sized from its format at creation.  0 or -ENOMEM. */
+int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,
+		   bool looped);
+void ks_stream_destroy(struct ks_stream *q);
+/* STOP -> ACQUIRE: allocate the buffer if it is not there yet. */
+int ks_stream_acquire(struct ks_stream *q);
 
-static inline u32 ks_queue_used(const struct ks_stream *q)
-{
-	return q->head - q->tail;
-}
+/* A new format (pin->lock held, KSSTATE_STOP): frame and size follow it. */
+void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt);
+
+/* The pin has just stepped to @state (pin->lock held). */
+void ks_stream_state_changed(struct ks_pin *pin, unsigned int state);
+
+/* The filter was unregistered, or the pin closed: wake every waiter. */
+void ks_stream_wake(struct ks_pin *pin);
 
 /*
- * Room in whole frames: size and used are whole frames.  None while a
- * producer copies into the room, nor while a void take still copies out of
- * it (queue.c, "Copies without the lock").
+ * A connection whose IN pin @in is in a reset (link.c): nobody may have
+ * what @out queued, so it goes.  Returns whether anything went; kicks no
+ * connection.
  */
-static inline u32 ks_queue_space(const struct ks_stream *q)
-{
-	if (!q->buf || q->producing || q->take_void)
-		return 0;
-	return q->size - ks_queue_used(q);
-}
-
-/* A cyclic buffer of @size bytes at stream offset @off; the run of @len. */
-static inline u8 *ks_queue_buf_at(u8 *buf, u32 size, u64 off, size_t len,
-				  size_t *run)
-{
-	u32 pos;
-
-	div_u64_rem(off, size, &pos);
-	*run = min_t(size_t, len, size - pos);
-	return buf + pos;
-}
-
-static inline void ks_queue_span_set(struct ks_span *s,
-				     const struct ks_stream *q, u64 off,
-				     u32 len, unsigned int seq)
-{
-	s->buf = q->buf;
-	s->size = q->size;
-	s->off = off;
-	s->len = len;
-	s->seq = seq;
-}
-
-/* The span at @done bytes into it, and how much of @len is contiguous. */
-static inline u8 *ks_queue_span_at(const struct ks_span *s, u32 done,
-				   size_t len, size_t *run)
-{
-	return ks_queue_buf_at(s->buf, s->size, s->off + done, len, run);
-}
-
-/* ---- packets ---- */
-
-static inline struct ks_stream_packet *ks_queue_pkt_oldest(struct ks_stream *q)
-{
-	if (q->pkt_tail == q->pkt_head)
-		return NULL;
-	return &q->pkt[q->pkt_tail % KS_STREAM_PACKETS];
-}
-
-static inline unsigned int ks_queue_pkt_room(const struct ks_stream *q)
-{
-	/* No buffer yet (STOP): no room for anything. */
-	return q->pkt ? KS_STREAM_PACKETS - (q->pkt_head - q->pkt_tail) : 0;
-}
-
-static inline void ks_queue_pkt_drop(struct ks_stream *q)
-{
-	WRITE_ONCE(q->pkt_tail, q->pkt_tail + 1);
-}
-
-struct ks_stream_packet *ks_queue_pkt_add(struct ks_stream *q, u32 length);
-void ks_queue_next_chunk(struct ks_stream *q, struct ks_chunk *c);
-void ks_queue_take_eos(struct ks_stream *q);
-
-/* ---- moving the offsets ---- */
-
-void ks_queue_advance_head(struct ks_stream *q, u32 n);
-void ks_queue_advance_tail(struct ks_stream *q, u32 n);
-void ks_queue_tail_moved(struct ks_stream *q);
-void ks_queue_flush(struct ks_stream *q);
-void ks_queue_take_reserve(struct ks_stream *q, struct ks_span *s, u32 n);
-bool ks_queue_take_release(struct ks_stream *q);
-
-/* ---- waking ---- */
-
-void ks_queue_wake(struct ks_pin *pin);
-bool ks_queue_worth_refilling(const struct ks_stream *q);
+bool ks_stream_link_drop(struct ks_pin *out, struct ks_pin *in);
 
 #endif /* _KS_QUEUE_H */

@@ -34,7 +34,7 @@
 
 #include "link.h"
 #include "pin.h"
-#include "queue.h"
+#include "queue_internal.h"
 
 /*
  * The most a helper copies without the lock at once (see queue.c): a

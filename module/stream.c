@@ -63,7 +63,7 @@
 #include "filter.h"
 #include "link.h"
 #include "pin.h"
-#include "queue.h"
+#include "queue_internal.h"
 #include "stream.h"
 
 /* The options flags a packet carries from its writer to its reader. */

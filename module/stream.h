@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ksfilter: a pin's stream - its bounded queue of frames, read/write,
- * the stream ioctls, poll and mmap (SPEC 7).  The queue and its rules are
- * at the top of queue.c, the providers' helpers and connected pins in
- * queue_ops.c, the user side in stream.c; locks in filter.h.
+ * ksfilter: the user side of a pin's stream (SPEC 7): read/write, the
+ * stream ioctls and poll (stream.c), mmap and POSITION/BUFFER
+ * (stream_map.c).  The queue itself is queue.h's; locks in filter.h.
  */
 #ifndef _KS_STREAM_H
 #define _KS_STREAM_H
 
 #include <linux/compiler.h>
 #include <linux/fs.h>
-#include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/types.h>
 #include <linux/ks.h>
@@ -18,114 +16,6 @@
 struct ks_pin;
 struct seq_file;
 struct vm_area_struct;
-
-/* Packets (stream-header metadata) a queue holds at once; a power of 2. */
-#define KS_STREAM_PACKETS	64
-
-/**
- * struct ks_stream_packet - what a written stream header said about its data
- * @start: stream offset of its first byte
- * @length: bytes; 0 for an end-of-stream mark
- * @flags: the KSSTREAM_HEADER_OPTIONSF_* it carries
- * @type_specific_flags: as written
- * @seen: an end-of-stream mark a reader has been told about
- * @time: presentation time, as written
- * @duration: as written
- */
-struct ks_stream_packet {
-	u64 start;
-	u32 length;
-	u32 flags;
-	u32 type_specific_flags;
-	bool seen;
-	struct ks_time time;
-	s64 duration;
-};
-
-/**
- * struct ks_stream - a pin's queue: a cyclic byte buffer and its packets
- * @lock: protects everything below; @pages, @buf, @map_size and @looped
- *	are fixed for the pin's life once the buffer is allocated
- * @pages: the buffer's pages
- * @buf: the cyclic buffer, @pages mapped for mmap (VM_USERMAP), @map_size
- *	bytes
- * @map_size: bytes allocated, page aligned
- * @looped: created with KSINTERFACE_STANDARD_LOOPED_STREAMING: mmap(2)
- * @sized: @map_size was set by the user (BUFFER), not from the format
- * @size: the cyclic buffer's size in use, whole frames, at most @map_size;
- *	0 when a frame does not fit
- * @frame: bytes of a frame, at least 1
- * @resetting: between KSRESET_BEGIN and KSRESET_END
- * @producing: a producer has reserved the room at @head and is copying
- *	into it without @lock (queue.c, "Copies without the lock")
- * @taking: a taker has reserved the data at @tail likewise
- * @take_void: the data @taking reserved went meanwhile (a discard, a reset,
- *	STOP, a new format, POSITION): the taker's copy, which will not
- *	count, still reads the buffer, so no producer may have any room
- *	until it ends (queue.c, "Copies without the lock")
- * @stops: times the queue went to STOP or took a new format: a read or
- *	write that began before fails with EBADFD (stream.c, "Waiting")
- * @resets: times a reset began: such a call fails with ECANCELED
- * @head_seq: counts moves of @head that were not a producer's own (STOP,
- *	a new format, POSITION): a reservation made before one is void
- * @tail_seq: the same for @tail (discards, resets, STOP, POSITION)
- * @head: stream offset where the next byte goes (write_offset)
- * @tail: stream offset of the next byte to take (play_offset)
- * @pkt_head: running index of the next packet slot to fill
- * @pkt_tail: running index of the oldest packet
- * @bytes_in: bytes ever queued
- * @bytes_out: bytes ever taken out by a reader or a provider
- * @dropped: bytes ever discarded (reset, STOP, or by the provider)
- * @pkt: the packets, in stream order
- *
- * @head, @tail, @pkt_head, @pkt_tail, @resetting, @producing, @taking
- * and @take_void
- * are written under @lock and read without it, with READ_ONCE(), only to
- * decide whether to wait; whatever is decided on them is checked again
- * under @lock.
- */
-struct ks_stream {
-	struct mutex lock;	/* all but pages, buf, map_size, looped */
-	struct page **pages;
-	u8 *buf;
-	u32 map_size;
-	bool looped;
-	bool sized;
-	u32 size;
-	u32 frame;
-	bool resetting;
-	bool producing;
-	bool taking;
-	bool take_void;
-	unsigned int stops;
-	unsigned int resets;
-	unsigned int head_seq;
-	unsigned int tail_seq;
-	u64 head;
-	u64 tail;
-	unsigned int pkt_head;
-	unsigned int pkt_tail;
-	u64 bytes_in;
-	u64 bytes_out;
-	u64 dropped;
-	struct ks_stream_packet *pkt;	/* KS_STREAM_PACKETS, with the buffer */
-};
-
-/* The queue of a new pin, sized from its format at creation.  0 or -ENOMEM. */
-int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,
-		   bool looped);
-void ks_stream_destroy(struct ks_stream *q);
-/* STOP -> ACQUIRE: allocate the buffer if it is not there yet. */
-int ks_stream_acquire(struct ks_stream *q);
-
-/* A new format (pin->lock held, KSSTATE_STOP): frame and size follow it. */
-void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt);
-
-/* The pin has just stepped to @state (pin->lock held). */
-void ks_stream_state_changed(struct ks_pin *pin, unsigned int state);
-
-/* The filter was unregistered, or the pin closed: wake every waiter. */
-void ks_stream_wake(struct ks_pin *pin);
 
 ssize_t ks_stream_read(struct ks_pin *pin, char __user *buf, size_t count,
 		       bool nonblock);
@@ -146,13 +36,6 @@ void ks_stream_show_fdinfo(struct seq_file *m, struct ks_pin *pin);
 /* KS_IOCTL_WRITE_STREAM, KS_IOCTL_READ_STREAM, KS_IOCTL_RESET_STATE. */
 long ks_stream_ioctl(struct ks_pin *pin, struct file *file, unsigned int cmd,
 		     void __user *arg);
-
-/*
- * A connection whose IN pin @in is in a reset (link.c): nobody may have
- * what @out queued, so it goes.  Returns whether anything went; kicks no
- * connection.
- */
-bool ks_stream_link_drop(struct ks_pin *out, struct ks_pin *in);
 
 /* KSPROPSETID_KSFILTER_STREAM (stream_map.c); the filter is entered. */
 void ks_stream_get_position(struct ks_pin *pin, struct ks_audio_position *pos);

@@ -13,7 +13,7 @@
 
 #include "filter.h"
 #include "pin.h"
-#include "queue.h"
+#include "queue_internal.h"
 #include "stream.h"
 
 /* ---- mmap ---- */
