@@ -176,6 +176,70 @@ struct ks_stream_header {
 	__u32 reserved;
 } __attribute__((aligned(8)));
 
+/* KSTOPOLOGY_CONNECTION: an edge of a filter's topology. */
+struct ks_topology_connection {
+	__u32 from_node;	/* a node id, or KSFILTER_NODE for a pin */
+	__u32 from_node_pin;	/* the node's pin, or the filter's pin id */
+	__u32 to_node;
+	__u32 to_node_pin;
+};
+
+/* KSP_NODE and KSNODEPROPERTY: a property of a topology node. */
+struct ks_p_node {
+	struct ks_identifier property;	/* flags has KSPROPERTY_TYPE_TOPOLOGY */
+	__u32 node_id;
+	__u32 reserved;
+} __attribute__((aligned(8)));
+
+/* KSNODEPROPERTY_AUDIO_CHANNEL */
+struct ks_node_property_audio_channel {
+	struct ks_p_node node_property;
+	__s32 channel;
+	__u32 reserved;
+} __attribute__((aligned(8)));
+
+/* KSAUDIO_CHANNEL_CONFIG */
+struct ks_audio_channel_config {
+	__s32 active_speaker_positions;	/* SPEAKER_* bits, as channel_mask */
+};
+
+/*
+ * KSPROPERTY_DESCRIPTION: the value of a BASICSUPPORT request, followed by
+ * members_list_count ks_property_membersheader, each followed by its
+ * members; description_size counts all of it.
+ */
+struct ks_property_description {
+	__u32 access_flags;		/* KSPROPERTY_TYPE_* the property takes */
+	__u32 description_size;
+	struct ks_identifier prop_type_set;	/* KSPROPTYPESETID_GENERAL, KS_VT_* */
+	__u32 members_list_count;
+	__u32 reserved;
+} __attribute__((aligned(8)));
+
+/* KSPROPERTY_MEMBERSHEADER: followed by members_count members. */
+struct ks_property_membersheader {
+	__u32 members_flags;		/* KSPROPERTY_MEMBER_RANGES ... VALUES */
+	__u32 members_size;		/* bytes of one member */
+	__u32 members_count;
+	__u32 flags;			/* KSPROPERTY_MEMBER_FLAG_* */
+};
+
+/*
+ * KSPROPERTY_BOUNDS_LONG.  A union in Windows: UnsignedMinimum and
+ * UnsignedMaximum are the same bytes read as __u32.
+ */
+struct ks_property_bounds_long {
+	__s32 signed_minimum;
+	__s32 signed_maximum;
+};
+
+/* KSPROPERTY_STEPPING_LONG */
+struct ks_property_stepping_long {
+	__u32 stepping_delta;
+	__u32 reserved;
+	struct ks_property_bounds_long bounds;
+};
+
 /* ---- GUIDs ---- */
 
 #define KS_GUID_NULL KS_GUID_INIT(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -220,6 +284,12 @@ struct ks_stream_header {
 	0x9A, 0xA7, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
 #define KSPROPSETID_TOPOLOGY KS_GUID_INIT(0x720D4AC0, 0x7533, 0x11D0, \
 	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
+#define KSPROPSETID_AUDIO KS_GUID_INIT(0x45FFAAA0, 0x6E1B, 0x11D0, \
+	0xBC, 0xF2, 0x44, 0x45, 0x53, 0x54, 0x00, 0x00)
+
+/* The type set of a ks_property_description: its id is a KS_VT_* value. */
+#define KSPROPTYPESETID_GENERAL KS_GUID_INIT(0x97E99BA0, 0xBDEA, 0x11CF, \
+	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
 
 #define KSNAME_PIN KS_GUID_INIT(0x146F1A80, 0x4791, 0x11D0, \
 	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
@@ -230,6 +300,34 @@ struct ks_stream_header {
 	0xA3, 0xB9, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
 #define KSCATEGORY_RENDER KS_GUID_INIT(0x65E8773E, 0x8F56, 0x11D0, \
 	0xA3, 0xB9, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
+#define KSCATEGORY_TOPOLOGY KS_GUID_INIT(0xDDA54A40, 0x1E4C, 0x11D1, \
+	0xA0, 0x50, 0x40, 0x57, 0x05, 0xC1, 0x00, 0x00)
+
+/* Topology node types (KSPROPERTY_TOPOLOGY_NODES). */
+#define KSNODETYPE_DAC KS_GUID_INIT(0x507AE360, 0xC554, 0x11D0, \
+	0x8A, 0x2B, 0x00, 0xA0, 0xC9, 0x25, 0x5A, 0xC1)
+#define KSNODETYPE_ADC KS_GUID_INIT(0x4D837FE0, 0xC555, 0x11D0, \
+	0x8A, 0x2B, 0x00, 0xA0, 0xC9, 0x25, 0x5A, 0xC1)
+#define KSNODETYPE_MUX KS_GUID_INIT(0x2CEAF780, 0xC556, 0x11D0, \
+	0x8A, 0x2B, 0x00, 0xA0, 0xC9, 0x25, 0x5A, 0xC1)
+#define KSNODETYPE_SUM KS_GUID_INIT(0xDA441A60, 0xC556, 0x11D0, \
+	0x8A, 0x2B, 0x00, 0xA0, 0xC9, 0x25, 0x5A, 0xC1)
+#define KSNODETYPE_MUTE KS_GUID_INIT(0x02B223C0, 0xC557, 0x11D0, \
+	0x8A, 0x2B, 0x00, 0xA0, 0xC9, 0x25, 0x5A, 0xC1)
+#define KSNODETYPE_VOLUME KS_GUID_INIT(0x3A5ACC00, 0xC557, 0x11D0, \
+	0x8A, 0x2B, 0x00, 0xA0, 0xC9, 0x25, 0x5A, 0xC1)
+
+/* Connector categories of bridge pins (KSPROPERTY_PIN_CATEGORY). */
+#define KSNODETYPE_MICROPHONE KS_GUID_INIT(0xDFF21BE1, 0xF70F, 0x11D0, \
+	0xB9, 0x17, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
+#define KSNODETYPE_SPEAKER KS_GUID_INIT(0xDFF21CE1, 0xF70F, 0x11D0, \
+	0xB9, 0x17, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
+#define KSNODETYPE_HEADPHONES KS_GUID_INIT(0xDFF21CE2, 0xF70F, 0x11D0, \
+	0xB9, 0x17, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
+#define KSNODETYPE_LINE_CONNECTOR KS_GUID_INIT(0xDFF21FE3, 0xF70F, 0x11D0, \
+	0xB9, 0x17, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
+#define KSNODETYPE_LEGACY_AUDIO_CONNECTOR KS_GUID_INIT(0xDFF21FE4, 0xF70F, 0x11D0, \
+	0xB9, 0x17, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96)
 
 /* ---- enumerations and flags ---- */
 
@@ -251,6 +349,8 @@ struct ks_stream_header {
 #define KSPROPERTY_TYPE_SET		0x00000002
 #define KSPROPERTY_TYPE_SETSUPPORT	0x00000100
 #define KSPROPERTY_TYPE_BASICSUPPORT	0x00000200
+/* ORed with the above: the request is a ks_p_node for one node. */
+#define KSPROPERTY_TYPE_TOPOLOGY	0x10000000
 
 #define KSPROPERTY_PIN_CINSTANCES		0
 #define KSPROPERTY_PIN_CTYPES			1
@@ -275,6 +375,31 @@ struct ks_stream_header {
 
 #define KSPROPERTY_GENERAL_COMPONENTID		0
 #define KSPROPERTY_TOPOLOGY_CATEGORIES		0
+#define KSPROPERTY_TOPOLOGY_NODES		1
+#define KSPROPERTY_TOPOLOGY_CONNECTIONS		2
+#define KSPROPERTY_TOPOLOGY_NAME		3
+
+/* ks_topology_connection's node of a filter's own pin. */
+#define KSFILTER_NODE			0xFFFFFFFF
+
+#define KSPROPERTY_AUDIO_CHANNEL_CONFIG		3	/* ks_audio_channel_config */
+#define KSPROPERTY_AUDIO_VOLUMELEVEL		4	/* per channel: __s32, 1/65536 dB */
+#define KSPROPERTY_AUDIO_POSITION		5	/* ks_audio_position */
+#define KSPROPERTY_AUDIO_MUX_SOURCE		12	/* __u32: the MUX's input pin */
+#define KSPROPERTY_AUDIO_MUTE			13	/* per channel: BOOL, __u32 */
+
+/* VARENUM types of KSPROPTYPESETID_GENERAL (Windows' VT_*). */
+#define KS_VT_I4			3
+#define KS_VT_BOOL			11
+#define KS_VT_UI4			19
+
+#define KSPROPERTY_MEMBER_RANGES		1
+#define KSPROPERTY_MEMBER_STEPPEDRANGES		2
+#define KSPROPERTY_MEMBER_VALUES		3
+
+#define KSPROPERTY_MEMBER_FLAG_DEFAULT			0x00000001
+#define KSPROPERTY_MEMBER_FLAG_BASICSUPPORT_MULTICHANNEL	0x00000002
+#define KSPROPERTY_MEMBER_FLAG_BASICSUPPORT_UNIFORM	0x00000004
 
 #define KSPRIORITY_LOW			0x00000001
 #define KSPRIORITY_NORMAL		0x40000000
@@ -540,6 +665,32 @@ __KS_ABI_OFF(ks_stream_header, frame_extent, 32);
 __KS_ABI_OFF(ks_stream_header, data_used, 36);
 __KS_ABI_OFF(ks_stream_header, data, 40);
 __KS_ABI_OFF(ks_stream_header, options_flags, 48);
+__KS_ABI_SIZE(ks_topology_connection, 16);
+__KS_ABI_OFF(ks_topology_connection, from_node_pin, 4);
+__KS_ABI_OFF(ks_topology_connection, to_node, 8);
+__KS_ABI_OFF(ks_topology_connection, to_node_pin, 12);
+__KS_ABI_SIZE(ks_p_node, 32);
+__KS_ABI_ASSERT(__alignof__(struct ks_p_node) == 8);
+__KS_ABI_OFF(ks_p_node, node_id, 24);
+__KS_ABI_OFF(ks_p_node, reserved, 28);
+__KS_ABI_SIZE(ks_node_property_audio_channel, 40);
+__KS_ABI_OFF(ks_node_property_audio_channel, channel, 32);
+__KS_ABI_OFF(ks_node_property_audio_channel, reserved, 36);
+__KS_ABI_SIZE(ks_audio_channel_config, 4);
+__KS_ABI_SIZE(ks_property_description, 40);
+__KS_ABI_ASSERT(__alignof__(struct ks_property_description) == 8);
+__KS_ABI_OFF(ks_property_description, description_size, 4);
+__KS_ABI_OFF(ks_property_description, prop_type_set, 8);
+__KS_ABI_OFF(ks_property_description, members_list_count, 32);
+__KS_ABI_OFF(ks_property_description, reserved, 36);
+__KS_ABI_SIZE(ks_property_membersheader, 16);
+__KS_ABI_OFF(ks_property_membersheader, members_size, 4);
+__KS_ABI_OFF(ks_property_membersheader, members_count, 8);
+__KS_ABI_OFF(ks_property_membersheader, flags, 12);
+__KS_ABI_SIZE(ks_property_bounds_long, 8);
+__KS_ABI_OFF(ks_property_bounds_long, signed_maximum, 4);
+__KS_ABI_SIZE(ks_property_stepping_long, 16);
+__KS_ABI_OFF(ks_property_stepping_long, bounds, 8);
 __KS_ABI_SIZE(ks_audio_position, 16);
 __KS_ABI_OFF(ks_audio_position, write_offset, 8);
 __KS_ABI_SIZE(ks_stream_buffer, 16);
