@@ -327,6 +327,70 @@ static int obj_cinst(void)
 	return same_bytes("cinst", &c, sizeof(c));
 }
 
+static int obj_vol(void)
+{
+	struct ks_node_property_audio_channel v = {
+		.node_property = {
+			.property = { KSPROPSETID_AUDIO,
+				      KSPROPERTY_AUDIO_VOLUMELEVEL,
+				      KSPROPERTY_TYPE_GET |
+				      KSPROPERTY_TYPE_TOPOLOGY },
+			.node_id = 2,
+		},
+		.channel = 1,
+	};
+
+	return same_bytes("vol", &v, sizeof(v));
+}
+
+static int obj_tconn(void)
+{
+	struct {
+		struct ks_multiple_item header;
+		struct ks_topology_connection connection[2];
+	} l = {
+		{ sizeof(l), 2 },
+		{
+			{ KSFILTER_NODE, 0, 0, 1 },
+			{ 0, 0, KSFILTER_NODE, 1 },
+		},
+	};
+
+	return same_bytes("tconn", &l, sizeof(l));
+}
+
+static int obj_desc(void)
+{
+	struct {
+		struct ks_property_description description;
+		struct ks_property_membersheader members_header;
+		struct ks_property_stepping_long stepped_range;
+	} d = {
+		.description = {
+			.access_flags = KSPROPERTY_TYPE_BASICSUPPORT |
+					KSPROPERTY_TYPE_GET |
+					KSPROPERTY_TYPE_SET,
+			.description_size = sizeof(d),
+			.prop_type_set = { KSPROPTYPESETID_GENERAL, KS_VT_I4, 0 },
+			.members_list_count = 1,
+		},
+		.members_header = {
+			.members_flags = KSPROPERTY_MEMBER_STEPPEDRANGES,
+			.members_size = sizeof(struct ks_property_stepping_long),
+			.members_count = 1,
+			.flags = KSPROPERTY_MEMBER_FLAG_BASICSUPPORT_UNIFORM,
+		},
+		.stepped_range = {
+			.stepping_delta = 0x8000,	/* 0.5 dB */
+			.bounds = { -96 * 65536, 0 },
+		},
+	};
+
+	if (sizeof(d) != 72)
+		printf("# the answer is %zu bytes, not 72\n", sizeof(d));
+	return sizeof(d) == 72 && same_bytes("desc", &d, sizeof(d));
+}
+
 /*
  * KsCreatePin's request as the SDK builds it, against a pin whose data range
  * is the SDK-built KSDATARANGE_AUDIO: module/connect.c must accept it.

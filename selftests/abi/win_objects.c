@@ -31,6 +31,19 @@ typedef struct {
 } win_attribute_list;
 #pragma pack(pop)
 
+/* KSPROPERTY_TOPOLOGY_CONNECTIONS' value. */
+typedef struct {
+	KSMULTIPLE_ITEM Header;
+	KSTOPOLOGY_CONNECTION Connection[2];
+} win_topology_connections;
+
+/* A BASICSUPPORT answer with one stepped range, natural alignment. */
+typedef struct {
+	KSPROPERTY_DESCRIPTION Description;
+	KSPROPERTY_MEMBERSHEADER MembersHeader;
+	KSPROPERTY_STEPPING_LONG SteppedRange;
+} win_stepped_description;
+
 #include "abi_list.h"
 
 #define OBJ(name) __attribute__((section(".k_" #name), used)) const
@@ -169,3 +182,52 @@ OBJ(attrs) win_attribute_list attrs = {
 };
 
 OBJ(cinst) KSPIN_CINSTANCES cinst = { 1, 0 };
+
+/* The VOLUMELEVEL of node 2's channel 1, as a topology request. */
+OBJ(vol) KSNODEPROPERTY_AUDIO_CHANNEL vol = {
+	.NodeProperty = {
+		.Property = {
+			.Set = GUID_OF(KSPROPSETID_Audio),
+			.Id = KSPROPERTY_AUDIO_VOLUMELEVEL,
+			.Flags = KSPROPERTY_TYPE_GET | KSPROPERTY_TYPE_TOPOLOGY,
+		},
+		.NodeId = 2,
+	},
+	.Channel = 1,
+};
+
+/* Filter pin 0 into node 0 (a volume), node 0 out to filter pin 1. */
+OBJ(tconn) win_topology_connections tconn = {
+	.Header = { sizeof(win_topology_connections), 2 },
+	.Connection = {
+		{ KSFILTER_NODE, 0, 0, 1 },
+		{ 0, 0, KSFILTER_NODE, 1 },
+	},
+};
+
+/* VOLUMELEVEL's BASICSUPPORT: -96 dB to 0 dB by 0.5 dB, all channels. */
+OBJ(desc) win_stepped_description desc = {
+	.Description = {
+		.AccessFlags = KSPROPERTY_TYPE_BASICSUPPORT |
+			       KSPROPERTY_TYPE_GET | KSPROPERTY_TYPE_SET,
+		.DescriptionSize = sizeof(win_stepped_description),
+		.PropTypeSet = {
+			.Set = GUID_OF(KSPROPTYPESETID_General),
+			.Id = VT_I4,
+		},
+		.MembersListCount = 1,
+	},
+	.MembersHeader = {
+		.MembersFlags = KSPROPERTY_MEMBER_STEPPEDRANGES,
+		.MembersSize = sizeof(KSPROPERTY_STEPPING_LONG),
+		.MembersCount = 1,
+		.Flags = KSPROPERTY_MEMBER_FLAG_BASICSUPPORT_UNIFORM,
+	},
+	.SteppedRange = {
+		.SteppingDelta = 0x8000,
+		.Bounds = {
+			.SignedMinimum = -96 * 65536,
+			.SignedMaximum = 0,
+		},
+	},
+};
