@@ -24,7 +24,7 @@ struct ks_guid {
 #define KS_GUID_INIT(d1, d2, d3, b0, b1, b2, b3, b4, b5, b6, b7)	\
 	{ (d1), (d2), (d3), { (b0), (b1), (b2), (b3), (b4), (b5), (b6), (b7) } }
 
-/* KSIDENTIFIER, and so KSPIN_INTERFACE, KSPIN_MEDIUM and KSPROPERTY. */
+/* KSIDENTIFIER, and so KSPIN_INTERFACE, KSPIN_MEDIUM, KSPROPERTY, KSEVENT. */
 struct ks_identifier {
 	struct ks_guid set;
 	__u32 id;
@@ -240,6 +240,44 @@ struct ks_property_stepping_long {
 	struct ks_property_bounds_long bounds;
 };
 
+/*
+ * KSEVENTDATA, x64 layout: how an enabled event is signalled.  A union in
+ * Windows, after notification_type: EventHandle (Event at 8, Reserved[2]
+ * at 16) or SemaphoreHandle (Semaphore at 8, Reserved at 16, Adjustment
+ * at 20).
+ */
+struct ks_event_data {
+	__u32 notification_type;	/* KSEVENTF_*_HANDLE */
+	__u32 padding;			/* ignored: Windows' HANDLE alignment */
+	__u64 handle;			/* Event or Semaphore */
+	__u32 semaphore_reserved;	/* SemaphoreHandle.Reserved */
+	__s32 adjustment;		/* SemaphoreHandle.Adjustment */
+	__u64 reserved;			/* EventHandle.Reserved[1] */
+} __attribute__((aligned(8)));
+
+/* LOOPEDSTREAMING_POSITION_EVENT_DATA */
+struct ks_loopedstreaming_position_event_data {
+	struct ks_event_data event_data;
+	__u64 position;			/* byte position that fires the event */
+} __attribute__((aligned(8)));
+
+/* KSCLOCK_CREATE */
+struct ks_clock_create {
+	__u32 create_flags;
+};
+
+/* KSCORRELATED_TIME: a clock's time and the system time, 100 ns units. */
+struct ks_correlated_time {
+	__s64 time;
+	__s64 system_time;
+} __attribute__((aligned(8)));
+
+/* KSRESOLUTION: a clock's granularity and error, 100 ns units. */
+struct ks_resolution {
+	__s64 granularity;
+	__s64 error;
+} __attribute__((aligned(8)));
+
 /* ---- GUIDs ---- */
 
 #define KS_GUID_NULL KS_GUID_INIT(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -287,11 +325,21 @@ struct ks_property_stepping_long {
 #define KSPROPSETID_AUDIO KS_GUID_INIT(0x45FFAAA0, 0x6E1B, 0x11D0, \
 	0xBC, 0xF2, 0x44, 0x45, 0x53, 0x54, 0x00, 0x00)
 
+#define KSPROPSETID_CLOCK KS_GUID_INIT(0xDF12A4C0, 0xAC17, 0x11CF, \
+	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
+
+#define KSEVENTSETID_CONNECTION KS_GUID_INIT(0x7F4BCBE0, 0x9EA5, 0x11CF, \
+	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
+#define KSEVENTSETID_LOOPEDSTREAMING KS_GUID_INIT(0x4682B940, 0xC6EF, 0x11D0, \
+	0x96, 0xD8, 0x00, 0xAA, 0x00, 0x51, 0xE5, 0x1D)
+
 /* The type set of a ks_property_description: its id is a KS_VT_* value. */
 #define KSPROPTYPESETID_GENERAL KS_GUID_INIT(0x97E99BA0, 0xBDEA, 0x11CF, \
 	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
 
 #define KSNAME_PIN KS_GUID_INIT(0x146F1A80, 0x4791, 0x11D0, \
+	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
+#define KSNAME_CLOCK KS_GUID_INIT(0x53172480, 0x4791, 0x11D0, \
 	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
 
 #define KSCATEGORY_AUDIO KS_GUID_INIT(0x6994AD04, 0x93EF, 0x11D0, \
@@ -400,6 +448,32 @@ struct ks_property_stepping_long {
 #define KSPROPERTY_MEMBER_FLAG_DEFAULT			0x00000001
 #define KSPROPERTY_MEMBER_FLAG_BASICSUPPORT_MULTICHANNEL	0x00000002
 #define KSPROPERTY_MEMBER_FLAG_BASICSUPPORT_UNIFORM	0x00000004
+
+#define KSPROPERTY_CLOCK_TIME			0
+#define KSPROPERTY_CLOCK_PHYSICALTIME		1
+#define KSPROPERTY_CLOCK_CORRELATEDTIME		2
+#define KSPROPERTY_CLOCK_CORRELATEDPHYSICALTIME	3
+#define KSPROPERTY_CLOCK_RESOLUTION		4
+#define KSPROPERTY_CLOCK_STATE			5
+
+#define KSEVENTF_EVENT_HANDLE		0x00000001
+#define KSEVENTF_SEMAPHORE_HANDLE	0x00000002
+
+#define KSEVENT_TYPE_ENABLE		0x00000001
+#define KSEVENT_TYPE_ONESHOT		0x00000002
+#define KSEVENT_TYPE_ENABLEBUFFERED	0x00000004
+#define KSEVENT_TYPE_SETSUPPORT		0x00000100
+#define KSEVENT_TYPE_BASICSUPPORT	0x00000200
+#define KSEVENT_TYPE_QUERYBUFFER	0x00000400
+#define KSEVENT_TYPE_TOPOLOGY		0x10000000
+
+#define KSEVENT_CONNECTION_POSITIONUPDATE	0
+#define KSEVENT_CONNECTION_DATADISCONTINUITY	1
+#define KSEVENT_CONNECTION_TIMEDISCONTINUITY	2
+#define KSEVENT_CONNECTION_PRIORITY		3
+#define KSEVENT_CONNECTION_ENDOFSTREAM		4
+
+#define KSEVENT_LOOPEDSTREAMING_POSITION	0
 
 #define KSPRIORITY_LOW			0x00000001
 #define KSPRIORITY_NORMAL		0x40000000
@@ -691,6 +765,19 @@ __KS_ABI_SIZE(ks_property_bounds_long, 8);
 __KS_ABI_OFF(ks_property_bounds_long, signed_maximum, 4);
 __KS_ABI_SIZE(ks_property_stepping_long, 16);
 __KS_ABI_OFF(ks_property_stepping_long, bounds, 8);
+__KS_ABI_SIZE(ks_event_data, 32);
+__KS_ABI_ASSERT(__alignof__(struct ks_event_data) == 8);
+__KS_ABI_OFF(ks_event_data, handle, 8);
+__KS_ABI_OFF(ks_event_data, semaphore_reserved, 16);
+__KS_ABI_OFF(ks_event_data, adjustment, 20);
+__KS_ABI_OFF(ks_event_data, reserved, 24);
+__KS_ABI_SIZE(ks_loopedstreaming_position_event_data, 40);
+__KS_ABI_OFF(ks_loopedstreaming_position_event_data, position, 32);
+__KS_ABI_SIZE(ks_clock_create, 4);
+__KS_ABI_SIZE(ks_correlated_time, 16);
+__KS_ABI_OFF(ks_correlated_time, system_time, 8);
+__KS_ABI_SIZE(ks_resolution, 16);
+__KS_ABI_OFF(ks_resolution, error, 8);
 __KS_ABI_SIZE(ks_audio_position, 16);
 __KS_ABI_OFF(ks_audio_position, write_offset, 8);
 __KS_ABI_SIZE(ks_stream_buffer, 16);
