@@ -391,6 +391,28 @@ static int obj_desc(void)
 	return sizeof(d) == 72 && same_bytes("desc", &d, sizeof(d));
 }
 
+static int obj_evt(void)
+{
+	struct {
+		struct ks_identifier event;
+		struct ks_loopedstreaming_position_event_data data;
+	} e = {
+		.event = { KSEVENTSETID_LOOPEDSTREAMING,
+			   KSEVENT_LOOPEDSTREAMING_POSITION,
+			   KSEVENT_TYPE_ENABLE },
+		.data = {
+			.event_data = {
+				.notification_type = KSEVENTF_SEMAPHORE_HANDLE,
+				.handle = 0x5678,
+				.adjustment = 1,
+			},
+			.position = 0x10000,
+		},
+	};
+
+	return same_bytes("evt", &e, sizeof(e));
+}
+
 /*
  * KsCreatePin's request as the SDK builds it, against a pin whose data range
  * is the SDK-built KSDATARANGE_AUDIO: module/connect.c must accept it.

@@ -44,6 +44,12 @@ typedef struct {
 	KSPROPERTY_STEPPING_LONG SteppedRange;
 } win_stepped_description;
 
+/* The enable request of a looped-streaming position event. */
+typedef struct {
+	KSEVENT Event;
+	LOOPEDSTREAMING_POSITION_EVENT_DATA Data;
+} win_position_event;
+
 #include "abi_list.h"
 
 #define OBJ(name) __attribute__((section(".k_" #name), used)) const
@@ -229,5 +235,25 @@ OBJ(desc) win_stepped_description desc = {
 			.SignedMinimum = -96 * 65536,
 			.SignedMaximum = 0,
 		},
+	},
+};
+
+/* Release one count of a semaphore once 64 KiB have been played. */
+OBJ(evt) win_position_event evt = {
+	.Event = {
+		.Set = GUID_OF(KSEVENTSETID_LoopedStreaming),
+		.Id = KSEVENT_LOOPEDSTREAMING_POSITION,
+		.Flags = KSEVENT_TYPE_ENABLE,
+	},
+	.Data = {
+		.KsEventData = {
+			.NotificationType = KSEVENTF_SEMAPHORE_HANDLE,
+			.SemaphoreHandle = {
+				.Semaphore = (HANDLE)0x5678,
+				.Reserved = 0,
+				.Adjustment = 1,
+			},
+		},
+		.Position = 0x10000,
 	},
 };
