@@ -36,7 +36,9 @@
 
 #include "debugfs.h"
 #include "filter.h"
+#include "node.h"
 #include "pin.h"
+#include "topology.h"
 
 /* The longest physical-connection peer name a pin descriptor may give. */
 #define KS_NAME_MAX		256
@@ -52,7 +54,9 @@ static void filter_free(struct kref *ref)
 	struct ks_filter *filter = container_of(ref, struct ks_filter, ref);
 
 	WARN_ON(!list_empty(&filter->pins));
+	mutex_destroy(&filter->controls_lock);
 	mutex_destroy(&filter->lock);
+	kfree(filter->values);
 	kfree(filter->name);
 	kfree(filter);
 	atomic_dec(&ks_stats.filters);
@@ -195,6 +199,10 @@ static bool desc_valid(const struct ks_filter_descriptor *desc)
 			return false;
 		}
 	}
+	if (ks_check_topology(desc)) {
+		pr_err("%s: invalid topology\n", desc->name);
+		return false;
+	}
 	return true;
 }
 
@@ -210,21 +218,28 @@ struct ks_filter *ks_filter_new(const struct ks_filter_descriptor *desc,
 	if (!filter)
 		return ERR_PTR(-ENOMEM);
 	filter->name = kstrdup(desc->name, GFP_KERNEL);
-	if (!filter->name) {
-		kfree(filter);
-		return ERR_PTR(-ENOMEM);
-	}
+	if (!filter->name)
+		goto err_free_filter;
+	filter->desc = desc;
+	if (ks_filter_nodes_init(filter))
+		goto err_free_name;
 	kref_init(&filter->ref);
 	init_rwsem(&filter->gate);
 	mutex_init(&filter->lock);
+	mutex_init(&filter->controls_lock);
 	INIT_LIST_HEAD(&filter->pins);
 	init_waitqueue_head(&filter->wait);
-	filter->desc = desc;
 	filter->context = context;
 	filter->owner = desc->owner;
 	filter->pins_count = desc->pins_count;
 	atomic_inc(&ks_stats.filters);
 	return filter;
+
+err_free_name:
+	kfree(filter->name);
+err_free_filter:
+	kfree(filter);
+	return ERR_PTR(-ENOMEM);
 }
 
 /* Not killable: the provider is going away whatever happens. */

@@ -38,6 +38,10 @@
  *         (a pin's queue, its feed and a move's other end), in address
  *         order.
  *
+ *   - ``filter->controls_lock`` (mutex, node.c): a node control SET; held
+ *     around the provider's set_control(), so the providers' own locks
+ *     come under it.  Never taken with ``pin->lock``.
+ *
  *   - ``ks_links_lock`` (mutex, link.c): pin->link, was_connected, unlinked
  *     and unlinking; taken under the gate (creation, unregistration) or
  *     alone, and never together with ``pin->lock`` or a queue's lock.
@@ -80,6 +84,9 @@ struct device;
  * @minor: N of /dev/ksfilterN
  * @dev: the class device, until unregistration
  * @wait: poll waiters on filter fds (woken when the filter dies)
+ * @values: the values of the nodes' controls (node.c), or NULL for none
+ * @controls_lock: held around the provider's set_control() and the store
+ *	of the value it accepted, so both see SETs in one order
  * @instances: live instances per pin type
  */
 struct ks_filter {
@@ -98,6 +105,8 @@ struct ks_filter {
 	unsigned int minor;
 	struct device *dev;
 	wait_queue_head_t wait;
+	s32 *values;
+	struct mutex controls_lock;	/* the provider's set_control, @values */
 	unsigned int instances[];
 };
 

@@ -12,6 +12,7 @@
 #include <linux/ksfilter.h>
 
 struct ks_filter;
+struct ks_node_control;
 struct ks_pin;
 
 /* Requests and values up to this size are kept on the stack. */
@@ -28,6 +29,8 @@ struct ks_pin;
  * @value: a GET's value, zeroed before the handler fills it
  * @value_size: bytes at @value
  * @list: @value is a KSMULTIPLE_ITEM (answers sized-list queries)
+ * @described: @value is a BASICSUPPORT description, which answers a
+ *	shorter `out` with its first 40 or 4 bytes (ks_value_describe())
  * @returned: what goes back in ks_ioctl_buffers.returned
  * @small: storage for a small @value
  */
@@ -41,6 +44,7 @@ struct ks_prop_call {
 	void *value;
 	u32 value_size;
 	bool list;
+	bool described;
 	u32 returned;
 	u64 small[KS_PROP_INLINE / sizeof(u64)];
 };
@@ -52,6 +56,10 @@ struct ks_prop_call {
  * @set_size: bytes a SET reads from `out`, at least
  * @get: GET handler, or NULL
  * @set: SET handler, or NULL
+ * @describe: BASICSUPPORT handler, or NULL for the description the core
+ *	makes of @get, @set and @vt
+ * @vt: the value's type (KS_VT_*) in a BASICSUPPORT description, or 0
+ *	for a structure
  */
 struct ks_prop_item {
 	u32 id;
@@ -59,6 +67,8 @@ struct ks_prop_item {
 	u32 set_size;
 	int (*get)(struct ks_prop_call *call);
 	int (*set)(struct ks_prop_call *call);
+	int (*describe)(struct ks_prop_call *call);
+	u32 vt;
 };
 
 struct ks_prop_set {
@@ -75,10 +85,17 @@ struct ks_prop_table {
 /* A table entry for a property that only answers GET. */
 #define PROP_GET(_id, _in, _get) \
 	{ .id = (_id), .in_size = (_in), .get = (_get) }
+/* The same, for a __u32 value. */
+#define PROP_GET_U32(_id, _in, _get) \
+	{ .id = (_id), .in_size = (_in), .get = (_get), .vt = KS_VT_UI4 }
 
-/* The sets filter fds and pin fds answer. */
+/*
+ * The sets filter fds and pin fds answer, and those of a node, which both
+ * answer with KSPROPERTY_TYPE_TOPOLOGY (property_node.c).
+ */
 extern const struct ks_prop_table ks_filter_props;
 extern const struct ks_prop_table ks_pin_props;
+extern const struct ks_prop_table ks_node_props;
 
 /*
  * A GET's value.  ks_value_alloc() gives a zeroed buffer of @size bytes,
@@ -92,6 +109,16 @@ int ks_value_copy(struct ks_prop_call *call, const void *src, u32 size);
 int ks_value_u32(struct ks_prop_call *call, u32 val);
 struct ks_multiple_item *ks_value_list(struct ks_prop_call *call, u64 size,
 				       u32 count);
+
+/* An ASCII string as a NUL-terminated UTF-16LE value. */
+int ks_value_utf16(struct ks_prop_call *call, const char *ascii);
+
+/*
+ * BASICSUPPORT's value: a KSPROPERTY_DESCRIPTION with @access and @vt,
+ * then @c's stepped ranges if @c is not NULL (topology.c ks_describe()).
+ */
+int ks_value_describe(struct ks_prop_call *call, u32 access, u32 vt,
+		      const struct ks_node_control *c);
 
 /*
  * A format for pin type @pin_id, as a creation checks it (rows 11 and 12):

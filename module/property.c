@@ -69,6 +69,7 @@
 #include "pin.h"
 #include "prop.h"
 #include "property.h"
+#include "topology.h"
 
 /* Bytes of `in`, and of a SET's value, a request may bring. */
 #define KS_PROP_BUF_MAX		65536
@@ -86,6 +87,7 @@ void ks_value_free(struct ks_prop_call *call)
 	call->value = NULL;
 	call->value_size = 0;
 	call->list = false;
+	call->described = false;
 }
 
 /* A zeroed value buffer of @size bytes, replacing any earlier one. */
@@ -140,6 +142,34 @@ struct ks_multiple_item *ks_value_list(struct ks_prop_call *call, u64 size,
 	return list;
 }
 
+int ks_value_utf16(struct ks_prop_call *call, const char *ascii)
+{
+	size_t len = strlen(ascii), i;
+	__le16 *wide;
+
+	if (WARN_ON_ONCE(len >= U32_MAX / sizeof(*wide)))
+		return -ENOMEM;
+	wide = ks_value_alloc(call, (len + 1) * sizeof(*wide));
+	if (!wide)
+		return -ENOMEM;
+	for (i = 0; i < len; i++)
+		wide[i] = cpu_to_le16((u8)ascii[i]);
+	return 0;
+}
+
+int ks_value_describe(struct ks_prop_call *call, u32 access, u32 vt,
+		      const struct ks_node_control *c)
+{
+	u32 size = ks_describe(access, vt, c, NULL, 0);
+	void *v = ks_value_alloc(call, size);
+
+	if (!v)
+		return -ENOMEM;
+	ks_describe(access, vt, c, v, size);
+	call->described = true;
+	return 0;
+}
+
 /* ---- the core ---- */
 
 static const struct ks_prop_set *find_set(const struct ks_prop_table *t,
@@ -186,12 +216,34 @@ static int set_support(const struct ks_prop_table *t,
 	return 0;
 }
 
-/* BASICSUPPORT: the KSPROPERTY_TYPE_GET/SET bits the item offers. */
+/* Run the handler with the filter entered: it may read the descriptor. */
+static int run_handler(struct ks_prop_call *call,
+		       int (*handler)(struct ks_prop_call *call))
+{
+	int ret;
+
+	ret = ks_filter_enter(call->filter);
+	if (ret)
+		return ret;
+	ret = handler(call);
+	ks_filter_leave(call->filter);
+	return ret;
+}
+
+/*
+ * BASICSUPPORT: the item's description, or by default a description of
+ * the KSPROPERTY_TYPE_GET/SET bits the item offers and its value's type.
+ * Its first 4 bytes are those bits, which is what a 4-byte `out` gets.
+ */
 static int basic_support(const struct ks_prop_item *item,
 			 struct ks_prop_call *call)
 {
-	return ks_value_u32(call, (item->get ? KSPROPERTY_TYPE_GET : 0) |
-			       (item->set ? KSPROPERTY_TYPE_SET : 0));
+	if (item->describe)
+		return run_handler(call, item->describe);
+	return ks_value_describe(call,
+				 (item->get ? KSPROPERTY_TYPE_GET : 0) |
+				 (item->set ? KSPROPERTY_TYPE_SET : 0),
+				 item->vt, NULL);
 }
 
 /*
@@ -229,6 +281,19 @@ static int copy_set_value(struct ks_prop_call *call,
 }
 
 /*
+ * What a BASICSUPPORT `out` of @size bytes, too small for the whole
+ * description, gets of it, as Windows' audio drivers answer: the
+ * KSPROPERTY_DESCRIPTION alone (its description_size says how much there
+ * is), or just its access flags; nothing below 4 bytes.
+ */
+static u32 described_part(u32 size)
+{
+	if (size >= sizeof(struct ks_property_description))
+		return sizeof(struct ks_property_description);
+	return size >= sizeof(u32) ? sizeof(u32) : U32_MAX;
+}
+
+/*
  * Copy a GET's value to `out`: all of it; for a KSMULTIPLE_ITEM and an
  * `out` of 4 or 8 bytes its size or its header (Windows' sized-list
  * queries); otherwise EOVERFLOW with the size needed.
@@ -238,10 +303,12 @@ static int copy_value(struct ks_prop_call *call,
 {
 	u32 n = call->value_size;
 
+	if (io->out_size < n && call->described)
+		n = described_part(io->out_size);
 	if (io->out_size < n) {
 		if (!call->list || (io->out_size != sizeof(u32) &&
 				    io->out_size != sizeof(struct ks_multiple_item))) {
-			call->returned = n;
+			call->returned = call->value_size;
 			return -EOVERFLOW;
 		}
 		n = io->out_size;
@@ -250,20 +317,6 @@ static int copy_value(struct ks_prop_call *call,
 		return -EFAULT;
 	call->returned = n;
 	return 0;
-}
-
-/* Run the handler with the filter entered: it may read the descriptor. */
-static int run_handler(struct ks_prop_call *call,
-		       int (*handler)(struct ks_prop_call *call))
-{
-	int ret;
-
-	ret = ks_filter_enter(call->filter);
-	if (ret)
-		return ret;
-	ret = handler(call);
-	ks_filter_leave(call->filter);
-	return ret;
 }
 
 /*
@@ -291,28 +344,36 @@ static int dispatch(const struct ks_prop_table *t, struct ks_prop_call *call,
 		    const struct ks_ioctl_buffers *io)
 {
 	const struct ks_identifier *prop = call->prop;
-	const struct ks_prop_set *set = find_set(t, &prop->set);
+	u32 op = prop->flags & ~KSPROPERTY_TYPE_TOPOLOGY;
+	const struct ks_prop_set *set;
 	const struct ks_prop_item *item;
 	int (*handler)(struct ks_prop_call *call);
 	int ret;
 
-	if (prop->flags == KSPROPERTY_TYPE_SETSUPPORT) {
+	/* A node's property, on either fd: KSP_NODE names the node. */
+	if (prop->flags & KSPROPERTY_TYPE_TOPOLOGY) {
+		if (call->in_size < sizeof(struct ks_p_node))
+			return -EINVAL;
+		t = &ks_node_props;
+	}
+	set = find_set(t, &prop->set);
+	if (op == KSPROPERTY_TYPE_SETSUPPORT) {
 		ret = set_support(t, set, call);
 		goto out;
 	}
 	item = set ? find_item(set, prop->id) : NULL;
 	if (!item)
 		return -ENOENT;
-	if (prop->flags == KSPROPERTY_TYPE_BASICSUPPORT) {
+	if (op == KSPROPERTY_TYPE_BASICSUPPORT) {
 		ret = basic_support(item, call);
 		goto out;
 	}
-	handler = prop->flags == KSPROPERTY_TYPE_GET ? item->get : item->set;
+	handler = op == KSPROPERTY_TYPE_GET ? item->get : item->set;
 	if (!handler)
 		return -EOPNOTSUPP;
 	if (call->in_size < item->in_size)
 		return -EINVAL;
-	if (prop->flags == KSPROPERTY_TYPE_SET)
+	if (op == KSPROPERTY_TYPE_SET)
 		return do_set(call, item, io);
 	ret = run_handler(call, handler);
 out:
@@ -345,8 +406,8 @@ static int property(const struct ks_prop_table *t, struct ks_prop_call *call,
 	}
 	call->prop = in;
 	call->in_size = io->in_size;
-	flags = call->prop->flags;
-	/* Exactly one operation, and nothing else. */
+	/* Exactly one operation, and nothing else but the node flag. */
+	flags = call->prop->flags & ~KSPROPERTY_TYPE_TOPOLOGY;
 	if ((flags & ~KS_PROP_TYPES) || hweight32(flags) != 1)
 		ret = -EINVAL;
 	else

@@ -242,8 +242,6 @@ static int get_category(struct ks_prop_call *call)
 static int get_name(struct ks_prop_call *call)
 {
 	const struct ks_pin_descriptor *pin;
-	__le16 *wide;
-	size_t len, i;
 	u32 id;
 
 	pin = pin_of(call, &id);
@@ -251,15 +249,7 @@ static int get_name(struct ks_prop_call *call)
 		return -EINVAL;
 	if (!pin->name)
 		return -ENOENT;
-	len = strlen(pin->name);
-	if (WARN_ON_ONCE(len >= U32_MAX / sizeof(*wide)))
-		return -ENOMEM;
-	wide = ks_value_alloc(call, (len + 1) * sizeof(*wide));
-	if (!wide)
-		return -ENOMEM;
-	for (i = 0; i < len; i++)
-		wide[i] = cpu_to_le16((u8)pin->name[i]);
-	return 0;
+	return ks_value_utf16(call, pin->name);
 }
 
 /*
@@ -399,10 +389,10 @@ static const struct ks_prop_item pin_items[] = {
 	PROP_GET(KSPROPERTY_PIN_CINSTANCES, sizeof(struct ks_p_pin),
 		 get_cinstances),
 	/* CTYPES names no pin: a plain KSPROPERTY. */
-	PROP_GET(KSPROPERTY_PIN_CTYPES, sizeof(struct ks_identifier),
-		 get_ctypes),
-	PROP_GET(KSPROPERTY_PIN_DATAFLOW, sizeof(struct ks_p_pin),
-		 get_dataflow),
+	PROP_GET_U32(KSPROPERTY_PIN_CTYPES, sizeof(struct ks_identifier),
+		     get_ctypes),
+	PROP_GET_U32(KSPROPERTY_PIN_DATAFLOW, sizeof(struct ks_p_pin),
+		     get_dataflow),
 	PROP_GET(KSPROPERTY_PIN_DATARANGES, sizeof(struct ks_p_pin),
 		 get_dataranges),
 	PROP_GET(KSPROPERTY_PIN_DATAINTERSECTION,
@@ -411,12 +401,12 @@ static const struct ks_prop_item pin_items[] = {
 	PROP_GET(KSPROPERTY_PIN_INTERFACES, sizeof(struct ks_p_pin),
 		 get_interfaces),
 	PROP_GET(KSPROPERTY_PIN_MEDIUMS, sizeof(struct ks_p_pin), get_mediums),
-	PROP_GET(KSPROPERTY_PIN_COMMUNICATION, sizeof(struct ks_p_pin),
-		 get_communication),
+	PROP_GET_U32(KSPROPERTY_PIN_COMMUNICATION, sizeof(struct ks_p_pin),
+		     get_communication),
 	PROP_GET(KSPROPERTY_PIN_GLOBALCINSTANCES, sizeof(struct ks_p_pin),
 		 get_cinstances),
-	PROP_GET(KSPROPERTY_PIN_NECESSARYINSTANCES, sizeof(struct ks_p_pin),
-		 get_necessaryinstances),
+	PROP_GET_U32(KSPROPERTY_PIN_NECESSARYINSTANCES, sizeof(struct ks_p_pin),
+		     get_necessaryinstances),
 	PROP_GET(KSPROPERTY_PIN_PHYSICALCONNECTION, sizeof(struct ks_p_pin),
 		 get_physicalconnection),
 	PROP_GET(KSPROPERTY_PIN_CATEGORY, sizeof(struct ks_p_pin),
@@ -460,6 +450,57 @@ static int get_categories(struct ks_prop_call *call)
 	return 0;
 }
 
+/* KSPROPERTY_TOPOLOGY_NODES: the node types, in node id order. */
+static int get_nodes(struct ks_prop_call *call)
+{
+	const struct ks_filter_descriptor *desc = call->filter->desc;
+	struct ks_multiple_item *list;
+	struct ks_guid *types;
+	unsigned int i;
+
+	list = ks_value_list(call, sizeof(*list) +
+			     (u64)desc->nodes_count * sizeof(*types),
+			     desc->nodes_count);
+	if (!list)
+		return -ENOMEM;
+	types = (void *)(list + 1);
+	for (i = 0; i < desc->nodes_count; i++)
+		types[i] = *desc->nodes[i].type;
+	return 0;
+}
+
+static int get_connections(struct ks_prop_call *call)
+{
+	const struct ks_filter_descriptor *desc = call->filter->desc;
+	const size_t each = sizeof(*desc->connections);
+	struct ks_multiple_item *list;
+
+	list = ks_value_list(call,
+			     sizeof(*list) + (u64)desc->connections_count * each,
+			     desc->connections_count);
+	if (!list)
+		return -ENOMEM;
+	if (desc->connections_count)
+		memcpy(list + 1, desc->connections,
+		       desc->connections_count * each);
+	return 0;
+}
+
+/* KSP_NODE names the node: EINVAL beyond the filter's, ENOENT unnamed. */
+static int get_node_name(struct ks_prop_call *call)
+{
+	const struct ks_filter_descriptor *desc = call->filter->desc;
+	const struct ks_p_node *p = (const void *)call->prop;
+	u32 id = p->node_id;
+
+	if (id >= desc->nodes_count)
+		return -EINVAL;
+	id = array_index_nospec(id, desc->nodes_count);
+	if (!desc->nodes[id].name)
+		return -ENOENT;
+	return ks_value_utf16(call, desc->nodes[id].name);
+}
+
 static const struct ks_prop_item general_items[] = {
 	PROP_GET(KSPROPERTY_GENERAL_COMPONENTID, sizeof(struct ks_identifier),
 		 get_componentid),
@@ -468,6 +509,12 @@ static const struct ks_prop_item general_items[] = {
 static const struct ks_prop_item topology_items[] = {
 	PROP_GET(KSPROPERTY_TOPOLOGY_CATEGORIES, sizeof(struct ks_identifier),
 		 get_categories),
+	PROP_GET(KSPROPERTY_TOPOLOGY_NODES, sizeof(struct ks_identifier),
+		 get_nodes),
+	PROP_GET(KSPROPERTY_TOPOLOGY_CONNECTIONS, sizeof(struct ks_identifier),
+		 get_connections),
+	PROP_GET(KSPROPERTY_TOPOLOGY_NAME, sizeof(struct ks_p_node),
+		 get_node_name),
 };
 
 static const struct ks_prop_set filter_sets[] = {

@@ -143,6 +143,7 @@ static const struct ks_prop_item connection_items[] = {
 		.set_size = sizeof(u32),
 		.get = get_state,
 		.set = set_state,
+		.vt = KS_VT_UI4,
 	},
 	{
 		.id = KSPROPERTY_CONNECTION_PRIORITY,
@@ -220,11 +221,26 @@ static const struct ks_prop_item stream_items[] = {
 	},
 };
 
+/*
+ * KSPROPERTY_AUDIO_POSITION: Windows' name for the same offsets as
+ * KSFILTER_STREAM's POSITION, with the same rules (docs/abi.md).
+ */
+static const struct ks_prop_item audio_items[] = {
+	{
+		.id = KSPROPERTY_AUDIO_POSITION,
+		.in_size = sizeof(struct ks_identifier),
+		.set_size = sizeof(struct ks_audio_position),
+		.get = get_position,
+		.set = set_position,
+	},
+};
+
 static const struct ks_prop_set pin_sets[] = {
 	{ KSPROPSETID_CONNECTION, connection_items,
 	  ARRAY_SIZE(connection_items) },
 	{ KSPROPSETID_KSFILTER_STREAM, stream_items,
 	  ARRAY_SIZE(stream_items) },
+	{ KSPROPSETID_AUDIO, audio_items, ARRAY_SIZE(audio_items) },
 };
 
 const struct ks_prop_table ks_pin_props = {

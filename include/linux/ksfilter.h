@@ -118,6 +118,62 @@ struct ks_pin_descriptor {
 };
 
 /**
+ * struct ks_node_control - a standard control of a node (KSPROPSETID_Audio)
+ * @id: KSPROPERTY_AUDIO_VOLUMELEVEL, KSPROPERTY_AUDIO_MUTE or
+ *	KSPROPERTY_AUDIO_MUX_SOURCE
+ * @channels: channels with a value of their own (VOLUMELEVEL, MUTE), 1
+ *	for MUX_SOURCE; at most KS_NODE_CHANNELS_MAX
+ * @minimum: the lowest value: 1/65536 dB for VOLUMELEVEL, 0 for the others
+ * @maximum: the highest: 1/65536 dB for VOLUMELEVEL, 1 for MUTE, the last
+ *	input's index for MUX_SOURCE
+ * @step: VOLUMELEVEL's stepping delta in 1/65536 dB (a SET is rounded to
+ *	a multiple of it, then clamped to the range), 1 for the others
+ * @initial: every channel's value at registration, in the range
+ *
+ * The core keeps the values, answers GET, SET and BASICSUPPORT (with
+ * Windows' stepped-range description) and lets the provider read them
+ * with ks_node_control_value().  Declare them with KS_VOLUME_CONTROL(),
+ * KS_MUTE_CONTROL() and KS_MUX_CONTROL().
+ */
+struct ks_node_control {
+	__u32 id;
+	__u32 channels;
+	__s32 minimum;
+	__s32 maximum;
+	__u32 step;
+	__s32 initial;
+};
+
+/* Channels a control may have: KSAUDIO_SPEAKER_7POINT1's and more. */
+#define KS_NODE_CHANNELS_MAX	32
+
+#define KS_VOLUME_CONTROL(_channels, _min, _max, _step, _initial)	\
+	{ .id = KSPROPERTY_AUDIO_VOLUMELEVEL, .channels = (_channels),	\
+	  .minimum = (_min), .maximum = (_max), .step = (_step),	\
+	  .initial = (_initial) }
+#define KS_MUTE_CONTROL(_channels, _initial)				\
+	{ .id = KSPROPERTY_AUDIO_MUTE, .channels = (_channels),		\
+	  .minimum = 0, .maximum = 1, .step = 1, .initial = (_initial) }
+#define KS_MUX_CONTROL(_inputs, _initial)				\
+	{ .id = KSPROPERTY_AUDIO_MUX_SOURCE, .channels = 1,		\
+	  .minimum = 0, .maximum = (_inputs) - 1, .step = 1,		\
+	  .initial = (_initial) }
+
+/**
+ * struct ks_node_descriptor - a node of a filter's topology
+ * @type: KSNODETYPE_* (KSPROPERTY_TOPOLOGY_NODES)
+ * @name: KSPROPERTY_TOPOLOGY_NAME, ASCII, or NULL
+ * @controls: its controls, at most one of each id
+ * @controls_count: entries in @controls
+ */
+struct ks_node_descriptor {
+	const struct ks_guid *type;
+	const char *name;
+	const struct ks_node_control *controls;
+	unsigned int controls_count;
+};
+
+/**
  * struct ks_filter_descriptor - a filter (KSFILTER_DESCRIPTOR)
  * @name: shown in /sys/class/ksfilter/ksfilterN/name
  * @owner: THIS_MODULE; pinned while any fd of the filter is open
@@ -126,6 +182,15 @@ struct ks_pin_descriptor {
  * @pins: the pin types, indexed by pin id
  * @pins_count: entries in @pins
  * @component_id: KSPROPERTY_GENERAL_COMPONENTID, or NULL
+ * @nodes: the topology's nodes, indexed by node id
+ * @nodes_count: entries in @nodes
+ * @connections: the topology's connections (KSPROPERTY_TOPOLOGY_CONNECTIONS);
+ *	KSFILTER_NODE as a node means the filter, and its node pin is then a
+ *	pin id
+ * @connections_count: entries in @connections
+ * @set_control: NULL, or called when a client sets a node control, before
+ *	the value is kept: the filter is entered; return 0 or a negative
+ *	errno, which the SET returns (the value then stays as it was)
  */
 struct ks_filter_descriptor {
 	const char *name;
@@ -135,6 +200,12 @@ struct ks_filter_descriptor {
 	const struct ks_pin_descriptor *pins;
 	unsigned int pins_count;
 	const struct ks_componentid *component_id;
+	const struct ks_node_descriptor *nodes;
+	unsigned int nodes_count;
+	const struct ks_topology_connection *connections;
+	unsigned int connections_count;
+	int (*set_control)(struct ks_filter *filter, unsigned int node,
+			   __u32 id, unsigned int channel, __s32 value);
 };
 
 #ifdef __KERNEL__
@@ -168,6 +239,22 @@ struct ks_filter *ks_filter_register(const struct ks_filter_descriptor *desc,
  * filter's own pin callbacks.
  */
 void ks_filter_unregister(struct ks_filter *filter);
+
+/**
+ * ks_node_control_value() - a node control's value now
+ * @filter: the filter
+ * @node: the node id
+ * @id: the control (KSPROPERTY_AUDIO_VOLUMELEVEL, _MUTE, _MUX_SOURCE)
+ * @channel: the channel, from 0
+ *
+ * Lock-free, for the data path: a SET that runs meanwhile is seen at once
+ * or at the next call.
+ *
+ * Return: the value; 0 for a node, control or channel the filter does not
+ * have (a provider's mistake, warned about once).
+ */
+__s32 ks_node_control_value(struct ks_filter *filter, unsigned int node,
+			    __u32 id, unsigned int channel);
 
 /**
  * ks_filter_context() - the provider's context of a filter

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksfilter: the values of a filter's node controls (KSPROPSETID_Audio).
+ *
+ * A filter's nodes and their controls are constant data of its descriptor
+ * (topology.c checks them at registration); the values are the filter
+ * object's, one per control and channel, in node order.  A client's SET
+ * goes to the provider first (set_control), then is kept, both under
+ * filter->controls_lock, so that the provider sees SETs in the order
+ * their values are kept.  The data path reads them without a lock.  Locks:
+ * see "DOC: Locking" in filter.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "filter.h"
+#include "node.h"
+#include "topology.h"
+
+int ks_filter_nodes_init(struct ks_filter *filter)
+{
+	const struct ks_filter_descriptor *desc = filter->desc;
+	unsigned int n = ks_topology_values(desc), i, c, ch;
+	s32 *v;
+
+	if (!n)
+		return 0;
+	v = kcalloc(n, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	filter->values = v;
+	for (i = 0; i < desc->nodes_count; i++) {
+		const struct ks_node_descriptor *node = &desc->nodes[i];
+
+		for (c = 0; c < node->controls_count; c++) {
+			for (ch = 0; ch < node->controls[c].channels; ch++)
+				*v++ = node->controls[c].initial;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Node @node's control @id on the filter, and its first value; NULL with
+ * -EINVAL (no such node) or -ENOENT (no such control on it) in *@err.
+ * The descriptor is read: the filter is registered.
+ */
+static const struct ks_node_control *find(struct ks_filter *filter,
+					  unsigned int node, u32 id,
+					  s32 **values, int *err)
+{
+	const struct ks_filter_descriptor *desc = filter->desc;
+	const struct ks_node_control *c;
+	unsigned int off;
+
+	if (node >= desc->nodes_count) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	c = ks_node_find_control(&desc->nodes[node], id, &off);
+	if (!c) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	*values = filter->values + ks_node_first_value(desc, node) + off;
+	return c;
+}
+
+int ks_node_get(struct ks_filter *filter, unsigned int node, u32 id,
+		u32 channel, s32 *value)
+{
+	const struct ks_node_control *c;
+	s32 *v;
+	int err;
+
+	lockdep_assert_held(&filter->gate);
+	c = find(filter, node, id, &v, &err);
+	if (!c)
+		return err;
+	/* All channels at once reads the first, as Windows drivers do. */
+	if (channel == KS_NODE_ALL_CHANNELS)
+		channel = 0;
+	if (channel >= c->channels)
+		return -EINVAL;
+	*value = READ_ONCE(v[channel]);
+	return 0;
+}
+
+int ks_node_set(struct ks_filter *filter, unsigned int node, u32 id,
+		u32 channel, s32 value)
+{
+	const struct ks_filter_descriptor *desc = filter->desc;
+	const struct ks_node_control *c;
+	unsigned int first, last, ch;
+	s32 kept, *v;
+	int ret;
+
+	lockdep_assert_held(&filter->gate);
+	c = find(filter, node, id, &v, &ret);
+	if (!c)
+		return ret;
+	if (channel == KS_NODE_ALL_CHANNELS) {
+		first = 0;
+		last = c->channels - 1;
+	} else if (channel < c->channels) {
+		first = channel;
+		last = channel;
+	} else {
+		return -EINVAL;
+	}
+	ret = ks_control_normalize(c, value, &kept);
+	if (ret)
+		return ret;
+	mutex_lock(&filter->controls_lock);
+	for (ch = first; ch <= last; ch++) {
+		if (desc->set_control)
+			ret = desc->set_control(filter, node, id, ch, kept);
+		if (ret)
+			break;
+		WRITE_ONCE(v[ch], kept);
+	}
+	mutex_unlock(&filter->controls_lock);
+	return ret;
+}
+
+const struct ks_node_control *ks_node_control(struct ks_filter *filter,
+					      unsigned int node, u32 id,
+					      int *err)
+{
+	s32 *v;
+
+	lockdep_assert_held(&filter->gate);
+	return find(filter, node, id, &v, err);
+}
+
+s32 ks_node_control_value(struct ks_filter *filter, unsigned int node,
+			  u32 id, unsigned int channel)
+{
+	const struct ks_node_control *c;
+	s32 *v;
+	int err;
+
+	c = find(filter, node, id, &v, &err);
+	if (WARN_ON_ONCE(!c || channel >= c->channels))
+		return 0;
+	return READ_ONCE(v[channel]);
+}
+EXPORT_SYMBOL_GPL(ks_node_control_value);
