@@ -12,17 +12,20 @@
  * state: the reference a consumer holds keeps ksfilter loaded, which the
  * table does for every provider, so the provider callbacks have nothing
  * to count.  Version 2 adds the queue helpers, the transport between
- * connected pins of different modules (docs/graphs.md), and version 3
- * ks_pin_queue_produce(); versions 1 and 2 are still published for
- * consumers built against them.
+ * connected pins of different modules (docs/graphs.md), version 3
+ * ks_pin_queue_produce() and version 4 topologies (node controls); versions
+ * 1 to 3 are still published for consumers built against them.
  *
  * No locks of its own: publication happens at module init and exit.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/ksfilter.h>
 
+#include "filter.h"
 #include "iface.h"
 
 static struct ks_filter *factory_register(void *context,
@@ -30,6 +33,33 @@ static struct ks_filter *factory_register(void *context,
 					  void *filter_context)
 {
 	return ks_filter_register(desc, filter_context);
+}
+
+/*
+ * A consumer of versions 1 to 3 was built when a filter descriptor ended
+ * at component_id: what it passes is copied into a whole descriptor with
+ * no topology, which the filter keeps until it is freed.
+ */
+static struct ks_filter *factory_register_v3(void *context,
+					     const struct ks_filter_descriptor *desc,
+					     void *filter_context)
+{
+	struct ks_filter_descriptor *copy;
+	struct ks_filter *filter;
+
+	if (!desc)
+		return ERR_PTR(-EINVAL);
+	copy = kzalloc(sizeof(*copy), GFP_KERNEL);
+	if (!copy)
+		return ERR_PTR(-ENOMEM);
+	memcpy(copy, desc, KS_FILTER_DESCRIPTOR_V3_SIZE);
+	filter = ks_filter_register(copy, filter_context);
+	if (IS_ERR(filter)) {
+		kfree(copy);
+		return filter;
+	}
+	ks_filter_own_descriptor(filter, copy);
+	return filter;
 }
 
 static void factory_unregister(void *context, struct ks_filter *filter)
@@ -137,6 +167,20 @@ static size_t factory_queue_produce(void *context, struct ks_pin *pin,
 	return ks_pin_queue_produce(pin, len, fn, arg);
 }
 
+static s32 factory_node_control_value(void *context, struct ks_filter *filter,
+				      unsigned int node, u32 id,
+				      unsigned int channel)
+{
+	return ks_node_control_value(filter, node, id, channel);
+}
+
+static int factory_node_control_set(void *context, struct ks_filter *filter,
+				    unsigned int node, u32 id,
+				    unsigned int channel, s32 value)
+{
+	return ks_node_control_set(filter, node, id, channel, value);
+}
+
 /* Nothing to count: see the top of the file. */
 static void factory_reference(void *context)
 {
@@ -173,6 +217,8 @@ static const struct ks_filter_factory_interface factory = {
 	.queue_end_of_stream = factory_queue_end_of_stream,
 	.pin_connected = factory_pin_connected,
 	.queue_produce = factory_queue_produce,
+	.node_control_value = factory_node_control_value,
+	.node_control_set = factory_node_control_set,
 };
 
 /*
@@ -186,6 +232,7 @@ static const struct {
 } factory_old[] = {
 	{ 1, KS_FILTER_FACTORY_V1_SIZE },
 	{ 2, KS_FILTER_FACTORY_V2_SIZE },
+	{ 3, KS_FILTER_FACTORY_V3_SIZE },
 };
 
 static void unregister_old(unsigned int n)
@@ -204,6 +251,7 @@ int ks_factory_init(void)
 	unsigned int i;
 	int ret;
 
+	old.filter_register = factory_register_v3;
 	for (i = 0; i < ARRAY_SIZE(factory_old); i++) {
 		old.header.version = factory_old[i].version;
 		old.header.size = factory_old[i].size;

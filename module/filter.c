@@ -57,6 +57,7 @@ static void filter_free(struct kref *ref)
 	mutex_destroy(&filter->controls_lock);
 	mutex_destroy(&filter->lock);
 	kfree(filter->values);
+	kfree(filter->own_desc);
 	kfree(filter->name);
 	kfree(filter);
 	atomic_dec(&ks_stats.filters);
@@ -260,6 +261,12 @@ void ks_filter_kill(struct ks_filter *filter)
 	unpin_owner(filter);
 	mutex_unlock(&filter->lock);
 	wake_up_poll(&filter->wait, EPOLLERR | EPOLLHUP);
+}
+
+void ks_filter_own_descriptor(struct ks_filter *filter,
+			      struct ks_filter_descriptor *desc)
+{
+	filter->own_desc = desc;
 }
 
 void *ks_filter_context(const struct ks_filter *filter)

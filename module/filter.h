@@ -85,6 +85,8 @@ struct device;
  * @dev: the class device, until unregistration
  * @wait: poll waiters on filter fds (woken when the filter dies)
  * @values: the values of the nodes' controls (node.c), or NULL for none
+ * @own_desc: a copy of the provider's descriptor that the filter frees
+ *	(ks_filter_own_descriptor()), or NULL
  * @controls_lock: held around the provider's set_control() and the store
  *	of the value it accepted, so both see SETs in one order
  * @instances: live instances per pin type
@@ -106,6 +108,7 @@ struct ks_filter {
 	struct device *dev;
 	wait_queue_head_t wait;
 	s32 *values;
+	struct ks_filter_descriptor *own_desc;
 	struct mutex controls_lock;	/* the provider's set_control, @values */
 	unsigned int instances[];
 };
@@ -122,6 +125,10 @@ struct ks_filter *ks_filter_new(const struct ks_filter_descriptor *desc,
  * returns no callback of it runs or will run, and its module is unpinned.
  */
 void ks_filter_kill(struct ks_filter *filter);
+
+/* @desc, @filter's descriptor, is freed with @filter. */
+void ks_filter_own_descriptor(struct ks_filter *filter,
+			      struct ks_filter_descriptor *desc);
 
 struct ks_filter *ks_filter_get(struct ks_filter *filter);
 void ks_filter_put(struct ks_filter *filter);

@@ -88,8 +88,12 @@ int ks_node_get(struct ks_filter *filter, unsigned int node, u32 id,
 	return 0;
 }
 
-int ks_node_set(struct ks_filter *filter, unsigned int node, u32 id,
-		u32 channel, s32 value)
+/*
+ * Keep @value for @channel (or every channel) of node @node's control @id,
+ * telling the provider first if @tell.
+ */
+static int set_value(struct ks_filter *filter, unsigned int node, u32 id,
+		     u32 channel, s32 value, bool tell)
 {
 	const struct ks_filter_descriptor *desc = filter->desc;
 	const struct ks_node_control *c;
@@ -97,7 +101,6 @@ int ks_node_set(struct ks_filter *filter, unsigned int node, u32 id,
 	s32 kept, *v;
 	int ret;
 
-	lockdep_assert_held(&filter->gate);
 	c = find(filter, node, id, &v, &ret);
 	if (!c)
 		return ret;
@@ -115,7 +118,7 @@ int ks_node_set(struct ks_filter *filter, unsigned int node, u32 id,
 		return ret;
 	mutex_lock(&filter->controls_lock);
 	for (ch = first; ch <= last; ch++) {
-		if (desc->set_control)
+		if (tell && desc->set_control)
 			ret = desc->set_control(filter, node, id, ch, kept);
 		if (ret)
 			break;
@@ -123,6 +126,13 @@ int ks_node_set(struct ks_filter *filter, unsigned int node, u32 id,
 	}
 	mutex_unlock(&filter->controls_lock);
 	return ret;
+}
+
+int ks_node_set(struct ks_filter *filter, unsigned int node, u32 id,
+		u32 channel, s32 value)
+{
+	lockdep_assert_held(&filter->gate);
+	return set_value(filter, node, id, channel, value, true);
 }
 
 const struct ks_node_control *ks_node_control(struct ks_filter *filter,
@@ -148,3 +158,10 @@ s32 ks_node_control_value(struct ks_filter *filter, unsigned int node,
 	return READ_ONCE(v[channel]);
 }
 EXPORT_SYMBOL_GPL(ks_node_control_value);
+
+int ks_node_control_set(struct ks_filter *filter, unsigned int node, u32 id,
+			unsigned int channel, s32 value)
+{
+	return set_value(filter, node, id, channel, value, false);
+}
+EXPORT_SYMBOL_GPL(ks_node_control_set);

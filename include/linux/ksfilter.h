@@ -257,6 +257,23 @@ __s32 ks_node_control_value(struct ks_filter *filter, unsigned int node,
 			    __u32 id, unsigned int channel);
 
 /**
+ * ks_node_control_set() - the provider sets a node control's value
+ * @filter: the filter
+ * @node: the node id
+ * @id: the control (KSPROPERTY_AUDIO_VOLUMELEVEL, _MUTE, _MUX_SOURCE)
+ * @channel: the channel, from 0, or 0xFFFFFFFF for every channel
+ * @value: the value, kept as a client's SET keeps it (rounded, clamped)
+ *
+ * For a change that comes from the device itself (a knob, a jack); the
+ * filter's set_control() is not called.  May sleep.
+ *
+ * Return: 0, -EINVAL for a node, a channel or a mux input the filter does
+ * not have, -ENOENT for a control the node does not have.
+ */
+int ks_node_control_set(struct ks_filter *filter, unsigned int node,
+			__u32 id, unsigned int channel, __s32 value);
+
+/**
  * ks_filter_context() - the provider's context of a filter
  * @filter: a registered filter
  *
@@ -554,7 +571,7 @@ int ks_query_interface(const guid_t *type, u16 size, u16 version,
  */
 #define KS_INTERFACE_FILTER_FACTORY GUID_INIT(0x3DEB4AEA, 0x896A, 0x4C25, \
 	0x8C, 0x23, 0x2A, 0x00, 0x02, 0x4A, 0x7B, 0x63)
-#define KS_FILTER_FACTORY_VERSION 3
+#define KS_FILTER_FACTORY_VERSION 4
 
 /**
  * struct ks_filter_factory_interface - the filter API as an interface
@@ -579,12 +596,18 @@ int ks_query_interface(const guid_t *type, u16 size, u16 version,
  * @queue_end_of_stream: ks_pin_queue_end_of_stream()
  * @pin_connected: ks_pin_connected()
  * @queue_produce: ks_pin_queue_produce() (version 3)
+ * @node_control_value: ks_node_control_value() (version 4)
+ * @node_control_set: ks_node_control_set() (version 4)
  *
  * Version 2 adds the queue helpers: the transport between connected pins
  * of different modules (docs/graphs.md).  Version 3 adds @queue_produce.
- * Versions 1 (the table up to @pin_set_context, KS_FILTER_FACTORY_V1_SIZE
- * bytes) and 2 (up to @pin_connected, KS_FILTER_FACTORY_V2_SIZE bytes) are
- * still published.
+ * Version 4 adds @node_control_value and @node_control_set, and takes descriptors with a
+ * topology (struct ks_filter_descriptor up to @set_control).  Versions 1
+ * (the table up to @pin_set_context, KS_FILTER_FACTORY_V1_SIZE bytes), 2
+ * (up to @pin_connected, KS_FILTER_FACTORY_V2_SIZE bytes) and 3 (up to
+ * @queue_produce, KS_FILTER_FACTORY_V3_SIZE bytes) are still published;
+ * their @filter_register reads a descriptor only up to @component_id
+ * (KS_FILTER_DESCRIPTOR_V3_SIZE bytes), as it was when they were built.
  *
  * Query it with ks_query_interface(&type, sizeof(iface),
  * KS_FILTER_FACTORY_VERSION, &iface.header, NULL); the reference taken
@@ -624,6 +647,12 @@ struct ks_filter_factory_interface {
 	size_t (*queue_produce)(void *context, struct ks_pin *pin, size_t len,
 				void (*fn)(void *arg, void *dst, size_t len),
 				void *arg);
+	__s32 (*node_control_value)(void *context, struct ks_filter *filter,
+				    unsigned int node, __u32 id,
+				    unsigned int channel);
+	int (*node_control_set)(void *context, struct ks_filter *filter,
+				unsigned int node, __u32 id,
+				unsigned int channel, __s32 value);
 };
 
 /* The size of version 1 of the filter-factory table, before the helpers. */
@@ -632,6 +661,12 @@ struct ks_filter_factory_interface {
 /* The size of version 2, before ks_pin_queue_produce(). */
 #define KS_FILTER_FACTORY_V2_SIZE \
 	offsetof(struct ks_filter_factory_interface, queue_produce)
+/* The size of version 3, before ks_node_control_value(). */
+#define KS_FILTER_FACTORY_V3_SIZE \
+	offsetof(struct ks_filter_factory_interface, node_control_value)
+/* A filter descriptor as versions 1 to 3 of the table know it. */
+#define KS_FILTER_DESCRIPTOR_V3_SIZE \
+	offsetof(struct ks_filter_descriptor, nodes)
 
 #endif /* __KERNEL__ */
 

@@ -55,16 +55,107 @@ static inline __s16 ks_chain_sample(__u64 frame, unsigned int channel)
 	return (__s16)(__u16)(frame * 37 + channel * 4099);
 }
 
-/* What ks-gain makes of @sample at @percent: scaled, truncated, clamped. */
-static inline __s16 ks_chain_gain(__s16 sample, unsigned int percent)
+/*
+ * ks-gain's volume node (KSNODETYPE_VOLUME, node 0): a VOLUMELEVEL per
+ * channel, in 1/65536 dB, from -96 dB (silence) to +12 dB, in steps of
+ * 1/65536 dB.  The conversions below are integer arithmetic, so that the
+ * module and the tests agree to the bit.
+ */
+#define GAIN_NODE_VOLUME	0
+#define GAIN_VOLUME_MIN		(-96 * 65536)
+#define GAIN_VOLUME_MAX		(12 * 65536)
+
+/*
+ * The linear gain of @level, in 1/65536: 2^(level * log2(10) / 20), the
+ * octaves rounded to 1/65536, then 2 to their fraction from a table of
+ * 2^(2^-k) in 1/2^30; 0 at GAIN_VOLUME_MIN and below.
+ */
+static inline __u32 ks_chain_volume_gain(__s32 level)
 {
-	__s32 v = (__s32)sample * (__s32)percent / 100;
+	static const __u32 pow2[16] = {
+		1518500250, 1276901417, 1170923762, 1121280436, 1097253708,
+		1085434106, 1079572136, 1076653033, 1075196443, 1074468888,
+		1074105294, 1073923544, 1073832680, 1073787251, 1073764537,
+		1073753181,
+	};
+	/* log2(10) / 20 in 1/2^32. */
+	__s64 oct = ((__s64)level * 713378626 + (1LL << 31)) >> 32;
+	__s64 whole = oct >> 16;
+	__u64 r = 1ULL << 30;
+	unsigned int k;
+
+	if (level <= GAIN_VOLUME_MIN)
+		return 0;
+	for (k = 0; k < 16; k++) {
+		if (oct & (0x8000 >> k))
+			r = (r * pow2[k] + (1U << 29)) >> 30;
+	}
+	/* r is 2^fraction in 1/2^30: shift to 1/65536 and by whole octaves. */
+	if (whole >= 14)
+		return (__u32)(r << (whole - 14));
+	if (whole <= -30)
+		return 0;
+	return (__u32)((r + (1ULL << (13 - whole))) >> (14 - whole));
+}
+
+/* log2(@x) in 1/65536, its fraction bits truncated; @x > 0. */
+static inline __s64 ks_chain_log2(unsigned int x)
+{
+	unsigned int whole = 0, b;
+	__u64 y;
+	__s64 lg;
+
+	while (x >> (whole + 1))
+		whole++;
+	y = ((__u64)x << 30) >> whole;
+	lg = (__s64)whole << 16;
+	for (b = 16; b--;) {
+		y = (y * y) >> 30;
+		if (y >= (2ULL << 30)) {
+			y >>= 1;
+			lg |= 1LL << b;
+		}
+	}
+	return lg;
+}
+
+/*
+ * The level of @percent (100 is 0 dB): 20 log10(percent / 100) in 1/65536
+ * dB, within the node's range; 0 percent is its minimum, silence.
+ */
+static inline __s32 ks_chain_percent_level(unsigned int percent)
+{
+	__s64 level;
+
+	if (!percent)
+		return GAIN_VOLUME_MIN;
+	/* 20 log10(2) dB an octave, in 1/65536 dB. */
+	level = (ks_chain_log2(percent) - ks_chain_log2(100)) * 394566;
+	level = level >= 0 ? (level + 32768) >> 16 : -((-level + 32768) >> 16);
+	if (level < GAIN_VOLUME_MIN)
+		return GAIN_VOLUME_MIN;
+	if (level > GAIN_VOLUME_MAX)
+		return GAIN_VOLUME_MAX;
+	return (__s32)level;
+}
+
+/* @sample through a gain of @gain/65536: rounded down, clamped. */
+static inline __s16 ks_chain_apply(__s16 sample, __u32 gain)
+{
+	__s64 v = ((__s64)sample * gain) >> 16;
 
 	if (v > 32767)
 		return 32767;
 	if (v < -32768)
 		return -32768;
 	return (__s16)v;
+}
+
+/* What ks-gain makes of @sample with every channel at @percent. */
+static inline __s16 ks_chain_gain(__s16 sample, unsigned int percent)
+{
+	return ks_chain_apply(sample,
+			      ks_chain_volume_gain(ks_chain_percent_level(percent)));
 }
 
 #ifdef __KERNEL__

@@ -27,8 +27,16 @@
  *
  * Module parameters (/sys/module/ks_gain/parameters/):
  *   filters (uint, 0444, 1-4, default 1): how many filters to register.
- *   gain_percent (uint, 0644, 0-400, default 50): the gain of every
- *	filter, read once per move, so a change applies to the next data.
+ *   gain_percent (uint, 0644, 0-400, default 50): the volume of every
+ *	filter's every channel, as a percentage of the amplitude: its level
+ *	at load, and again whenever it is written (as a knob on the device
+ *	would set it).
+ *
+ * Topology: In (pin 0) -> node 0, a KSNODETYPE_VOLUME named "Volume" ->
+ * Out (pin 1).  Its VOLUMELEVEL, per channel of up to 8, from -96 dB
+ * (silence) to +12 dB in steps of 1/65536 dB, is the gain: clients set it
+ * with KSPROPERTY_AUDIO_VOLUMELEVEL on the node, and each move reads it
+ * (ks-chain.h turns levels into gains in integer arithmetic).
  *
  * The data path, through the pin operations and the factory's queue
  * helpers, modelled on ks-loopback's (module/loopback.c): while In and Out
@@ -86,9 +94,20 @@ static const struct kernel_param_ops filters_ops = {
 module_param_cb(filters, &filters_ops, &filters, 0444);
 MODULE_PARM_DESC(filters, "Filters to register (1-4): ks-gain, ks-gain-1, ...");
 
+/* Registration and the parameter's setting of the levels, in turn. */
+static DEFINE_MUTEX(gain_mutex);
+static void gain_set_levels(unsigned int percent);
+
 static int gain_percent_set(const char *val, const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, 0, GAIN_MAX_PERCENT);
+	int ret;
+
+	mutex_lock(&gain_mutex);
+	ret = param_set_uint_minmax(val, kp, 0, GAIN_MAX_PERCENT);
+	if (!ret)
+		gain_set_levels(gain_percent);
+	mutex_unlock(&gain_mutex);
+	return ret;
 }
 
 static const struct kernel_param_ops gain_percent_ops = {
@@ -108,6 +127,8 @@ static struct ks_filter_factory_interface factory;
  * @pins: the open In and Out pins, NULL when there is none
  * @filter: the registered filter, NULL when it is not
  * @desc: its descriptor, which differs from filter to filter by name
+ * @volume: its volume node's control, which starts at gain_percent's level
+ * @node: its volume node
  * @name: its name
  */
 struct gain {
@@ -116,6 +137,8 @@ struct gain {
 	struct ks_pin *pins[GAIN_PINS];
 	struct ks_filter *filter;
 	struct ks_filter_descriptor desc;
+	struct ks_node_control volume;
+	struct ks_node_descriptor node;
 	char name[GAIN_NAME_LEN];
 };
 
@@ -149,21 +172,48 @@ static bool same_format(const struct ks_pin *a, const struct ks_pin *b)
 	       !memcmp(fa, fb, fa->format_size);
 }
 
+/* The gain of each channel of a move, read from the node once per move. */
+struct gains {
+	unsigned int channels;
+	u32 gain[KS_CHAIN_MAX_CHANNELS];
+};
+
 /*
  * The transform: @len bytes of little-endian s16 samples (whole frames)
- * through ks_chain_gain() at *@arg percent.  A frame is an even number of
- * bytes and the queues hold whole frames, so the samples are aligned.
+ * through ks_chain_apply() at their channel's gain.  A frame is an even
+ * number of bytes and the queues hold whole frames, so the samples are
+ * aligned and a run starts at a frame's first channel.
  */
 static void apply_gain(void *arg, void *dst, const void *src, size_t len)
 {
-	unsigned int percent = *(const unsigned int *)arg;
+	const struct gains *gs = arg;
 	const __le16 *s = src;
 	__le16 *d = dst;
 	size_t i;
 
 	for (i = 0; i < len / sizeof(*s); i++)
-		d[i] = cpu_to_le16((u16)ks_chain_gain((s16)le16_to_cpu(s[i]),
-						      percent));
+		d[i] = cpu_to_le16((u16)ks_chain_apply((s16)le16_to_cpu(s[i]),
+						       gs->gain[i % gs->channels]));
+}
+
+/* In's channels (the checks let in 1 to 8) and their gains now. */
+static void read_gains(struct gain *g, struct ks_pin *in, struct gains *gs)
+{
+	void *ctx = factory.header.context;
+	const struct ks_dataformat_waveformatex *wf =
+		(const void *)factory.pin_format(ctx, in);
+	unsigned int c;
+	s32 level;
+
+	gs->channels = clamp_t(unsigned int, wf->wave_format.channels, 1,
+			       KS_CHAIN_MAX_CHANNELS);
+	for (c = 0; c < gs->channels; c++) {
+		level = factory.node_control_value(ctx, g->filter,
+						   GAIN_NODE_VOLUME,
+						   KSPROPERTY_AUDIO_VOLUMELEVEL,
+						   c);
+		gs->gain[c] = ks_chain_volume_gain(level);
+	}
 }
 
 /*
@@ -175,16 +225,16 @@ static void pump(struct gain *g, unsigned int in_state, unsigned int out_state)
 {
 	struct ks_pin *in = g->pins[GAIN_PIN_IN];
 	struct ks_pin *out = g->pins[GAIN_PIN_OUT];
-	unsigned int percent;
+	struct gains gs;
 
 	lockdep_assert_held(&g->lock);
 	if (!in || in_state != KSSTATE_RUN)
 		return;
 	if (!out || out_state != KSSTATE_RUN || !same_format(in, out))
 		return;
-	percent = READ_ONCE(gain_percent);
+	read_gains(g, in, &gs);
 	factory.queue_transform(factory.header.context, in, out, apply_gain,
-				&percent);
+				&gs);
 }
 
 /* A round of pump() with the pins' states now; @g->lock held. */
@@ -342,8 +392,16 @@ static const struct ks_guid gain_categories[] = {
 	KSCATEGORY_AUDIO,
 };
 
+static const struct ks_guid gain_volume_type = KSNODETYPE_VOLUME;
+
+/* In -> the volume node's input (node pin 1), its output (0) -> Out. */
+static const struct ks_topology_connection gain_connections[] = {
+	{ KSFILTER_NODE, GAIN_PIN_IN, GAIN_NODE_VOLUME, 1 },
+	{ GAIN_NODE_VOLUME, 0, KSFILTER_NODE, GAIN_PIN_OUT },
+};
+
 /*
- * The factory, version 2 at least: a version 1 core has no queue helpers
+ * The factory, version 4 at least: an earlier core has no node controls
  * (the rest of our copy would be NULL), so refuse to load on it.
  */
 static int gain_get_factory(void)
@@ -356,7 +414,7 @@ static int gain_get_factory(void)
 				 NULL);
 	if (ret)
 		return ret;
-	if (factory.header.version < 2) {
+	if (factory.header.version < 4) {
 		factory.header.interface_dereference(factory.header.context);
 		return -EPROTONOSUPPORT;
 	}
@@ -372,6 +430,16 @@ static int gain_register(struct gain *g, unsigned int i)
 		snprintf(g->name, sizeof(g->name), GAIN_NAME "-%u", i);
 	else
 		strscpy(g->name, GAIN_NAME, sizeof(g->name));
+	g->volume = (struct ks_node_control)
+		KS_VOLUME_CONTROL(KS_CHAIN_MAX_CHANNELS, GAIN_VOLUME_MIN,
+				  GAIN_VOLUME_MAX, 1,
+				  ks_chain_percent_level(gain_percent));
+	g->node = (struct ks_node_descriptor){
+		.type = &gain_volume_type,
+		.name = "Volume",
+		.controls = &g->volume,
+		.controls_count = 1,
+	};
 	g->desc = (struct ks_filter_descriptor){
 		.name = g->name,
 		.owner = THIS_MODULE,
@@ -379,12 +447,33 @@ static int gain_register(struct gain *g, unsigned int i)
 		.categories_count = ARRAY_SIZE(gain_categories),
 		.pins = i ? gain_pins_other : gain_pins_first,
 		.pins_count = GAIN_PINS,
+		.nodes = &g->node,
+		.nodes_count = 1,
+		.connections = gain_connections,
+		.connections_count = ARRAY_SIZE(gain_connections),
 	};
 	filter = factory.filter_register(factory.header.context, &g->desc, g);
 	if (IS_ERR(filter))
 		return PTR_ERR(filter);
 	g->filter = filter;
 	return 0;
+}
+
+/* gain_percent was written: every channel of every filter to its level. */
+static void gain_set_levels(unsigned int percent)
+{
+	void *ctx = factory.header.context;
+	unsigned int i;
+
+	lockdep_assert_held(&gain_mutex);
+	for (i = 0; i < GAIN_MAX_FILTERS; i++) {
+		if (gains[i].filter)
+			factory.node_control_set(ctx, gains[i].filter,
+						 GAIN_NODE_VOLUME,
+						 KSPROPERTY_AUDIO_VOLUMELEVEL,
+						 0xFFFFFFFF,
+						 ks_chain_percent_level(percent));
+	}
 }
 
 /* Unregistering closes the filter's open pins, which use @g: it goes last. */
@@ -403,18 +492,21 @@ static int __init gain_init(void)
 	ret = gain_get_factory();
 	if (ret)
 		return ret;
+	mutex_lock(&gain_mutex);
 	for (i = 0; i < filters; i++) {
 		mutex_init(&gains[i].lock);
 		ret = gain_register(&gains[i], i);
 		if (ret)
 			goto err_unregister;
 	}
+	mutex_unlock(&gain_mutex);
 	return 0;
 
 err_unregister:
 	mutex_destroy(&gains[i].lock);
 	while (i--)
 		gain_unregister(&gains[i]);
+	mutex_unlock(&gain_mutex);
 	factory.header.interface_dereference(factory.header.context);
 	return ret;
 }
@@ -423,8 +515,10 @@ static void __exit gain_exit(void)
 {
 	unsigned int i = filters;
 
+	mutex_lock(&gain_mutex);
 	while (i--)
 		gain_unregister(&gains[i]);
+	mutex_unlock(&gain_mutex);
 	factory.header.interface_dereference(factory.header.context);
 }
 
