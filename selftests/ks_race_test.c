@@ -214,7 +214,7 @@ static void pause_us(unsigned int us)
 
 /* ---- modules and parameters ---- */
 
-static int load_module(const char *file, const char *params)
+static int load_ko(const char *file, const char *params)
 {
 	char path[256];
 	int fd, ret;
@@ -226,11 +226,6 @@ static int load_module(const char *file, const char *params)
 	ret = syscall(SYS_finit_module, fd, params, 0) < 0 ? -errno : 0;
 	close(fd);
 	return ret;
-}
-
-static int unload_module(const char *name)
-{
-	return syscall(SYS_delete_module, name, O_NONBLOCK) < 0 ? -errno : 0;
 }
 
 static bool module_loaded(const char *name)
@@ -681,7 +676,7 @@ static void tone_registered(void)
 
 static int tone_load(void)
 {
-	int ret = load_module("ks-tonegen", "");
+	int ret = load_ko("ks-tonegen", "");
 
 	count(OP_LOAD, ret);
 	if (!ret)
@@ -811,7 +806,7 @@ FIXTURE_TEARDOWN(race)
 	unload_module(PROVIDER);
 	/* Leave ks-tonegen as it was. */
 	if (self->tone_was_loaded && !module_loaded(TONEGEN_MODNAME))
-		load_module("ks-tonegen", "");
+		load_ko("ks-tonegen", "");
 	if (self->tone_was_loaded)
 		write_param(TONEGEN_MODNAME, "registered", "1");
 	else
@@ -832,7 +827,7 @@ TEST_F_TIMEOUT(race, tonegen_churn, 300)
 	long i;
 
 	if (!module_loaded(TONEGEN_MODNAME))
-		ASSERT_EQ(0, load_module("ks-tonegen", ""));
+		ASSERT_EQ(0, load_ko("ks-tonegen", ""));
 	ASSERT_EQ(0, write_param(TONEGEN_MODNAME, "registered", "1"));
 	tone_registered();
 	ASSERT_LE(0, atomic_load(&tone_idx));
@@ -878,7 +873,7 @@ static void *consumer_thread(void *arg)
 	int ret, i = 0;
 
 	while (!atomic_load(&stop)) {
-		ret = load_module("ks-iface-consumer", "");
+		ret = load_ko("ks-iface-consumer", "");
 		count(OP_CONSUMER_LOAD, ret);
 		if (ret) {
 			pause_us(500);
@@ -927,7 +922,7 @@ static void *provider_thread(void *arg)
 	while (now() < c->until ||
 	       ((c->provider_unloads < RACE_MIN_UNLOADS ||
 		 !atomic_load(&c->consumer_loads)) && now() < c->limit)) {
-		count(OP_PROVIDER_LOAD, load_module("ks-iface-provider", ""));
+		count(OP_PROVIDER_LOAD, load_ko("ks-iface-provider", ""));
 		pause_us(20000);
 		if (round++ % 2) {
 			count(OP_PROVIDER_PUBLISH,

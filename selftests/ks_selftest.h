@@ -2,7 +2,7 @@
 /*
  * Helpers shared by the ksfilter kselftests: finding filters, building
  * KS_IOCTL_CREATE_PIN requests byte by byte, reading fdinfo, sysfs and the
- * debugfs counters.
+ * debugfs counters, loading and unloading the sample modules.
  *
  * The tests issue KS_IOCTL_CREATE_PIN themselves (not through libks) so that
  * every field of struct ks_create_pin is under their control; libks only
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -283,6 +284,90 @@ static inline long stats_counter(const char *name)
 	}
 	fclose(f);
 	return value;
+}
+
+/*
+ * finit_module of @file (in module_dir()) with @params: 0, also when it is
+ * loaded already, or -errno.
+ */
+static inline int load_module(const char *file, const char *params)
+{
+	char path[256];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/%s", module_dir(), file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0);
+	ret = ret < 0 && errno != EEXIST ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* delete_module of @name, without waiting: 0 or -errno. */
+static inline int unload_module(const char *name)
+{
+	return syscall(SYS_delete_module, name, O_NONBLOCK) < 0 ? -errno : 0;
+}
+
+/*
+ * Unload @name, retrying for a second while it is busy: the last
+ * references of closed pins may be dropped a little after close().
+ */
+static inline int unload_module_wait(const char *name)
+{
+	int i, ret = unload_module(name);
+
+	for (i = 0; i < 100 && (ret == -EWOULDBLOCK || ret == -EBUSY); i++) {
+		usleep(10000);
+		ret = unload_module(name);
+	}
+	return ret;
+}
+
+/* Write @value to the file @path (a module parameter); 0 or -errno. */
+static inline int write_file(const char *path, const char *value)
+{
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, strlen(value)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* The number in the file @path (Y/N as 1/0), or -1. */
+static inline long read_number(const char *path)
+{
+	char buf[32];
+
+	if (read_line(path, buf, sizeof(buf)) || !buf[0])
+		return -1;
+	if (buf[0] == 'Y')
+		return 1;
+	if (buf[0] == 'N')
+		return 0;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * The index of filter @filter, loading @file (from module_dir()) with
+ * @params first when it is missing; -ENOENT when it cannot be loaded.
+ */
+static inline int chain_index(const char *filter, const char *file,
+			      const char *params)
+{
+	int idx = ks_find_filter(filter);
+
+	if (idx >= 0)
+		return idx;
+	if (load_module(file, params) < 0)
+		return -ENOENT;
+	return ks_find_filter(filter);
 }
 
 #endif /* _KS_SELFTEST_H */
