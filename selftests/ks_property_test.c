@@ -480,7 +480,10 @@ TEST_F(loop, flags_not_exactly_one_op_einval)
 		KSPROPERTY_TYPE_GET | KSPROPERTY_TYPE_SET,
 		KSPROPERTY_TYPE_GET | KSPROPERTY_TYPE_BASICSUPPORT,
 		KSPROPERTY_TYPE_SETSUPPORT | KSPROPERTY_TYPE_BASICSUPPORT,
-		KSPROPERTY_TYPE_GET | 0x10000000,	/* Windows' TOPOLOGY */
+		/* KSPROPERTY_TYPE_TOPOLOGY goes with exactly one op too. */
+		KSPROPERTY_TYPE_TOPOLOGY,
+		KSPROPERTY_TYPE_TOPOLOGY | KSPROPERTY_TYPE_GET |
+			KSPROPERTY_TYPE_SET,
 		0x4,					/* no such op */
 		0x80000000,
 	};
@@ -578,7 +581,8 @@ TEST_F(loop, unknown_id_enoent)
 	{
 		struct ks_identifier g = kprop(&set_general, 1,
 					       KSPROPERTY_TYPE_GET);
-		struct ks_identifier t = kprop(&set_topology, 1,
+		/* 1-3 are NODES, CONNECTIONS and NAME. */
+		struct ks_identifier t = kprop(&set_topology, 4,
 					       KSPROPERTY_TYPE_GET);
 
 		EXPECT_EQ(-ENOENT, prop_ioctl(self->filter, &g, sizeof(g), out,
@@ -1027,10 +1031,17 @@ TEST_F(loop, basicsupport_unknown_enoent_and_size_rules)
 	EXPECT_EQ(0, prop_ioctl(self->filter, &p, sizeof(p), &types,
 				sizeof(types), NULL));
 	EXPECT_EQ((uint32_t)KSPROPERTY_TYPE_GET, types);
+	/*
+	 * A size query learns the whole KSPROPERTY_DESCRIPTION's size, as
+	 * from Windows; a 4-byte out still gets the access flags alone.
+	 */
 	p.property.id = KSPROPERTY_PIN_DATAFLOW;
 	EXPECT_EQ(-EOVERFLOW, prop_ioctl(self->filter, &p, sizeof(p), NULL, 0,
 					 &got));
-	EXPECT_EQ(4u, got);
+	EXPECT_EQ(sizeof(struct ks_property_description), got);
+	EXPECT_EQ(-EOVERFLOW, prop_ioctl(self->filter, &p, sizeof(p), &types,
+					 3, &got));
+	EXPECT_EQ(sizeof(struct ks_property_description), got);
 }
 
 /* The SETSUPPORT answer of @fd: the array of GUIDs, *count of them. */
