@@ -10,6 +10,7 @@
  * pins.c, built with the unit tests' builders from our uapi header; with
  * ABI_BUILD_DIR (selftests/abi/build), also the Windows-SDK-built request
  * (conn.bin), range (range.bin) and attribute list (attrs.bin) from mingw.
+ * OUTDIR/topology: descriptors in fuzz_topology.c's encoding.
  * OUTDIR/ks.dict: the GUIDs and magic numbers, in libFuzzer's format.
  */
 #include <fcntl.h>
@@ -323,9 +324,78 @@ static void dictionary(void)
 	fclose(f);
 }
 
+/*
+ * topology: fuzz_topology.c's header, nodes, controls (raw, mode 1) and
+ * connections: ks-gain's VOLUME node, a volume+mute, mux and sum chain,
+ * and a filter without nodes.
+ */
+static u8 *tb_put32(u8 *p, u32 v)
+{
+	memcpy(p, &v, 4);
+	return p + 4;
+}
+
+static u8 *tb_control(u8 *p, u8 id, u8 channels, s32 min, s32 max, u32 step,
+		      s32 initial)
+{
+	*p++ = id;
+	*p++ = channels;
+	*p++ = 1;
+	p = tb_put32(p, (u32)min);
+	p = tb_put32(p, (u32)max);
+	p = tb_put32(p, step);
+	return tb_put32(p, (u32)initial);
+}
+
+static u8 *tb_conn(u8 *p, u8 from, u8 from_pin, u8 to, u8 to_pin)
+{
+	*p++ = from;
+	*p++ = from_pin;
+	*p++ = to;
+	*p++ = to_pin;
+	return p;
+}
+
+static void topology_seeds(void)
+{
+	static u8 tb[512];
+	u8 *p;
+
+	/* ks-gain: In -> VOLUME "Volume" (8 ch, -96..+12 dB) -> Out */
+	p = tb;
+	*p++ = 2; *p++ = 1; *p++ = 2; *p++ = 0;
+	*p++ = 0x01 | 0x02 | (1 << 3);
+	p = tb_control(p, 0, 8, -96 * 65536, 12 * 65536, 1, -394566);
+	p = tb_conn(p, 0x80, 0, 0, 1);
+	p = tb_conn(p, 0, 0, 0x80, 1);
+	put("topology", "gain", tb, (size_t)(p - tb), NULL, 0);
+
+	/* volume + mute -> mux of 3 -> sum, pin 0 to pin 1 */
+	p = tb;
+	*p++ = 2; *p++ = 3; *p++ = 4; *p++ = 0;
+	*p++ = 0x01 | 0x02 | (2 << 3);
+	p = tb_control(p, 0, 2, -96 * 65536, 12 * 65536, 32768, 0);
+	p = tb_control(p, 1, 2, 0, 1, 1, 1);
+	*p++ = 0x01 | (1 << 3);
+	p = tb_control(p, 2, 1, 0, 2, 1, 1);
+	*p++ = 0x01;
+	p = tb_conn(p, 0x80, 0, 0, 1);
+	p = tb_conn(p, 0, 0, 1, 1);
+	p = tb_conn(p, 1, 0, 2, 1);
+	p = tb_conn(p, 2, 0, 0x80, 1);
+	put("topology", "chain", tb, (size_t)(p - tb), NULL, 0);
+
+	/* No nodes, no connections. */
+	memset(tb, 0, 4);
+	tb[0] = 2;
+	put("topology", "empty", tb, 4, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
-	static const char *const dirs[] = { "connect", "format", "intersect" };
+	static const char *const dirs[] = {
+		"connect", "format", "intersect", "topology",
+	};
 	char path[4096];
 	size_t i;
 
@@ -344,6 +414,7 @@ int main(int argc, char **argv)
 	connect_seeds();
 	format_seeds();
 	intersect_seeds();
+	topology_seeds();
 	dictionary();
 	return 0;
 }
