@@ -26,7 +26,9 @@
  *    RESET_STATE, READ_STREAM, WRITE_STREAM, read, write, poll, mmap,
  *    sets or clears O_NONBLOCK, creates a pin naming it as peer;
  *    KS_IOCTL_PROPERTY of every set, id and flag with valid and mutated
- *    values on pin and filter fds; unknown ioctls;
+ *    values on pin and filter fds, node requests (KSPROPERTY_TYPE_TOPOLOGY,
+ *    KSPROPSETID_Audio controls of random nodes and channels, values in
+ *    and out of range); unknown ioctls;
  *  - closes fds other threads are using.  fd numbers get reused, so a
  *    call may reach another file than the one its thread picked, as in
  *    any program with that bug;
@@ -638,6 +640,7 @@ static const struct ks_guid prop_sets[] = {
 	KSPROPSETID_KSFILTER_STREAM,
 	KS_GUID_NULL,
 	KSDATAFORMAT_TYPE_AUDIO,
+	KSPROPSETID_AUDIO,
 };
 
 /* A format of @mask, mostly the first: peers must agree byte for byte. */
@@ -906,6 +909,42 @@ static void do_create_mutated(void)
 	}
 }
 
+/*
+ * `in` for a node's property (KSPROPERTY_TYPE_TOPOLOGY): a
+ * KSNODEPROPERTY_AUDIO_CHANNEL, mostly for a KSPROPSETID_Audio control of
+ * node 0-2 (ks-gain's filters have node 0) and channel 0-9 or all.
+ */
+static uint32_t build_node_in(uint8_t *in, uint32_t *id_out)
+{
+	struct ks_node_property_audio_channel *p = (void *)in;
+	static const uint32_t ops[] = {
+		KSPROPERTY_TYPE_GET, KSPROPERTY_TYPE_SET,
+		KSPROPERTY_TYPE_BASICSUPPORT, KSPROPERTY_TYPE_SETSUPPORT,
+	};
+	static const uint32_t ids[] = {
+		KSPROPERTY_AUDIO_VOLUMELEVEL, KSPROPERTY_AUDIO_MUTE,
+		KSPROPERTY_AUDIO_MUX_SOURCE, KSPROPERTY_AUDIO_POSITION,
+		KSPROPERTY_AUDIO_CHANNEL_CONFIG,
+	};
+	uint32_t size = sizeof(*p), id;
+
+	memset(in, 0, 512);
+	p->node_property.property.set = chance(80) ? prop_sets[ARRAY_SIZE(prop_sets) - 1] :
+					prop_sets[below(ARRAY_SIZE(prop_sets))];
+	id = chance(90) ? ids[below(ARRAY_SIZE(ids))] : (uint32_t)next();
+	p->node_property.property.id = id;
+	p->node_property.property.flags = KSPROPERTY_TYPE_TOPOLOGY |
+		(chance(95) ? ops[below(chance(70) ? 2 : 4)] : (uint32_t)next());
+	p->node_property.node_id = chance(80) ? below(3) : (uint32_t)next();
+	p->node_property.reserved = chance(95) ? 0 : (uint32_t)next();
+	p->channel = chance(70) ? (int32_t)below(10) :
+		     chance(50) ? -1 : (int32_t)next();
+	*id_out = id;
+	if (chance(20))
+		size = below(sizeof(*p) + 16);
+	return size;
+}
+
 /* `in` for a property: KSPROPERTY, instance data; returns its size. */
 static uint32_t build_prop_in(uint8_t *in, bool pin_fd, uint32_t *id_out)
 {
@@ -972,11 +1011,23 @@ static void property(int fd, bool pin_fd)
 
 	if (chance(3))
 		fd = any_fd();
-	in_size = build_prop_in(in, pin_fd, &id);
+	in_size = chance(20) ? build_node_in(in, &id) :
+			       build_prop_in(in, pin_fd, &id);
 	flags = ((struct ks_identifier *)in)->flags;
 	memset(out, 0, 512);
 	out_size = below(2) ? below(16) * 4 : below(300);
-	if (flags == KSPROPERTY_TYPE_SET) {
+	if (flags == (KSPROPERTY_TYPE_SET | KSPROPERTY_TYPE_TOPOLOGY)) {
+		/* A node control's value: in range, at its ends, beyond. */
+		static const int32_t values[] = {
+			0, 1, -1, 2, -96 * 65536, 12 * 65536, 20 * 65536,
+			-200 * 65536, INT32_MIN, INT32_MAX,
+		};
+		int32_t v = chance(80) ? values[below(ARRAY_SIZE(values))] :
+					 (int32_t)next();
+
+		memcpy(out, &v, 4);
+		out_size = chance(90) ? 4 : below(9);
+	} else if (flags == KSPROPERTY_TYPE_SET) {
 		if (pin_fd && id == KSPROPERTY_CONNECTION_STATE) {
 			uint32_t s = chance(90) ? states[below(4)] : (uint32_t)next();
 
