@@ -455,6 +455,86 @@ int ks_create_pin_connected(int filter_fd, uint32_t pin_id,
 			    int peer_fd, uint32_t access, uint32_t flags,
 			    uint32_t *reason);
 
+/* ---- topology: nodes, connections, node controls ---- */
+
+/*
+ * KSPROPSETID_Topology / KSPROPERTY_TOPOLOGY_NODES: an allocated
+ * KSMULTIPLE_ITEM of the node types (ks_guid, KSNODETYPE_*) in node id
+ * order (see ks_list_guids()); an empty list for a filter without nodes.
+ * NULL with errno set.
+ */
+struct ks_multiple_item *ks_topology_nodes(int filter_fd);
+
+/*
+ * KSPROPERTY_TOPOLOGY_CONNECTIONS: an allocated KSMULTIPLE_ITEM of struct
+ * ks_topology_connection (see ks_list_connections()).  An end whose node
+ * is KSFILTER_NODE is the filter's pin whose id is the end's node pin.
+ */
+struct ks_multiple_item *ks_topology_connections(int filter_fd);
+
+/* The connections of a CONNECTIONS list; *@count of them. */
+const struct ks_topology_connection *
+ks_list_connections(const struct ks_multiple_item *list, uint32_t *count);
+
+/*
+ * KSPROPERTY_TOPOLOGY_NAME of node @node_id, converted to UTF-8 into @buf
+ * as ks_pin_name() does.  -EINVAL: no such node; -ENOENT: it has no name.
+ */
+int ks_node_name(int filter_fd, uint32_t node_id, char *buf, size_t size);
+
+/*
+ * GET and SET of a node control (KSPROPERTY_TYPE_TOPOLOGY, KSPROPSETID_Audio):
+ * @control is KSPROPERTY_AUDIO_VOLUMELEVEL (1/65536 dB), _MUTE (0 or 1) or
+ * _MUX_SOURCE (an input index; it has no channels and @channel is
+ * ignored).  @fd is a filter or pin fd.  A SET with @channel
+ * KS_NODE_ALL_CHANNELS sets every channel; a GET with it reads channel 0.
+ * -EINVAL: no such node, or a channel past the node's last; -ENOENT: the
+ * node has no such control.  The kernel rounds a volume to its step and
+ * clamps it to its range: GET it back to learn what was kept.
+ */
+#define KS_NODE_ALL_CHANNELS	0xFFFFFFFFu
+int ks_node_get(int fd, uint32_t node_id, uint32_t control, uint32_t channel,
+		int32_t *value);
+int ks_node_set(int fd, uint32_t node_id, uint32_t control, uint32_t channel,
+		int32_t value);
+
+/* A channel's range in a node control's description. */
+struct ks_node_range {
+	int32_t minimum, maximum;	/* 1/65536 dB for a volume */
+	uint32_t step;			/* stepping delta; 1 for plain ranges */
+};
+
+/*
+ * A node control's BASICSUPPORT answer (KSPROPERTY_DESCRIPTION), parsed:
+ * the KSPROPERTY_TYPE_* it takes, its value type (KS_VT_*, 0 when not
+ * KSPROPTYPESETID_GENERAL) and the ranges of its (stepped) range list:
+ * one per channel when @multichannel, else one for every channel (or none).
+ */
+struct ks_node_description {
+	uint32_t access;
+	uint32_t vt;
+	bool multichannel;
+	uint32_t ranges_count;
+	struct ks_node_range ranges[];
+};
+
+/*
+ * BASICSUPPORT of node @node_id's @control: the allocated, parsed
+ * description, or NULL with errno set (ENOENT: the node has no such
+ * control; EINVAL: no such node; EPROTO: a malformed description).
+ */
+struct ks_node_description *ks_node_describe(int fd, uint32_t node_id,
+					     uint32_t control);
+
+/*
+ * The channels of a node control: the description's range count when it
+ * has one range per channel, else counted as Windows clients count them,
+ * by GETs of channel 0, 1, ... until -EINVAL.  1 for MUX_SOURCE.  Returns
+ * the count or -errno (that of the first GET: -EINVAL no such node,
+ * -ENOENT no such control).
+ */
+int ks_node_channels(int fd, uint32_t node_id, uint32_t control);
+
 #ifdef __cplusplus
 }
 #endif
