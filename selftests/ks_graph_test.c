@@ -2408,6 +2408,203 @@ TEST_F_TIMEOUT(graph, ksctl_graph_connect_with_deep_buffers, 120)
 	EXPECT_EQ(2, run_ksctl("graph --buffer 1M", out, sizeof(out)));
 }
 
+/* Does `dot` (Graphviz) take @text?  1 yes, 0 no, -1 no dot here. */
+static int dot_accepts(const char *text)
+{
+	const char *dot = NULL;
+	FILE *f;
+
+	if (!access("/usr/bin/dot", X_OK))
+		dot = "/usr/bin/dot -Tsvg -o /dev/null";
+	else if (!access("/usr/local/bin/dot", X_OK))
+		dot = "/usr/local/bin/dot -Tsvg -o /dev/null";
+	if (!dot)
+		return -1;
+	f = popen(dot, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return pclose(f) == 0;
+}
+
+/* Braces and brackets balance outside quoted strings, quotes close. */
+static bool dot_balanced(const char *s)
+{
+	int braces = 0, brackets = 0;
+	bool quoted = false;
+
+	for (; *s; s++) {
+		if (quoted) {
+			if (*s == '\\' && s[1])
+				s++;
+			else if (*s == '"')
+				quoted = false;
+			continue;
+		}
+		switch (*s) {
+		case '"': quoted = true; break;
+		case '{': braces++; break;
+		case '}': if (--braces < 0) return false; break;
+		case '[': brackets++; break;
+		case ']': if (--brackets < 0) return false; break;
+		}
+	}
+	return !quoted && !braces && !brackets;
+}
+
+/*
+ * `ksctl graph --dot`: a digraph with a cluster per registered filter,
+ * labelled with its name and device; the chain's physical connection
+ * solid and its potential ones dashed; the same text twice; valid DOT
+ * (Graphviz accepts it where installed, else it balances).
+ */
+TEST_F_TIMEOUT(graph, ksctl_graph_dot_clusters_and_edges, 120)
+{
+	static char out[1 << 16], again[1 << 16];
+	unsigned int idx[64];
+	char want[256], name[128];
+	int n, i, gen, gain, lb, clusters = 0;
+	const char *p;
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_EQ(0, run_ksctl("graph --dot", out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "digraph", 7)) TH_LOG("%s", out);
+	n = ks_list_filters(idx, 64);
+	ASSERT_LT(0, n);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, ks_filter_name(idx[i], name, sizeof(name)));
+		snprintf(want, sizeof(want),
+			 "subgraph cluster_f%u {\n    label=\"%s\\n/dev/ksfilter%u\";",
+			 idx[i], name, idx[i]);
+		EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s not in:\n%s", want, out);
+	}
+	for (p = out; (p = strstr(p, "subgraph cluster_")); p++)
+		clusters++;
+	EXPECT_EQ(n, clusters);
+
+	gen = ks_find_filter(GEN_NAME);
+	gain = ks_find_filter(GAIN_NAME);
+	lb = ks_find_filter(LOOPBACK_NAME);
+	/* ks-gain Out => ks-loopback Render: physical, solid. */
+	snprintf(want, sizeof(want), "f%dp1 -> f%dp0 [label=\"physical\"];", gain, lb);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s not in:\n%s", want, out);
+	/* ks-gen Out -> ks-gain In: potential, dashed. */
+	snprintf(want, sizeof(want),
+		 "f%dp0 -> f%dp0 [style=dashed, label=\"can connect\"];", gen, gain);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s not in:\n%s", want, out);
+	snprintf(want, sizeof(want), "f%dp0 [shape=box, label=\"0 Out\\nOUT both\"];", gen);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s not in:\n%s", want, out);
+
+	EXPECT_TRUE(dot_balanced(out)) TH_LOG("%s", out);
+	i = dot_accepts(out);
+	if (i >= 0)
+		EXPECT_EQ(1, i) TH_LOG("dot -Tsvg refused:\n%s", out);
+
+	/* Deterministic. */
+	ASSERT_EQ(0, run_ksctl("graph --dot", again, sizeof(again)));
+	EXPECT_STREQ(out, again);
+
+	EXPECT_EQ(2, run_ksctl("graph --dot --json", out, sizeof(out)));
+	EXPECT_EQ(2, run_ksctl("graph --dot --connect", out, sizeof(out)));
+}
+
+/*
+ * ks-gain's topology: node 0 a KSNODETYPE_VOLUME named "Volume", 8
+ * channels of -96..+12 dB in steps of 1/65536 dB, between filter pin 0
+ * (In) and filter pin 1 (Out): `ksctl topology` and `ksctl graph --dot`
+ * show it, `ksctl control` reads and sets it (rounded, clamped).  Every
+ * channel's volume is back at what it was at the end.
+ */
+TEST_F_TIMEOUT(graph, ksctl_topology_and_control_of_gain_volume, 120)
+{
+	static char out[1 << 16];
+	char want[256];
+	int32_t v = 1, saved[8];
+	int gain = ks_find_filter(GAIN_NAME);
+	unsigned int ch;
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	for (ch = 0; ch < 8; ch++)
+		ASSERT_EQ(0, ks_node_get(self->gain, 0,
+					 KSPROPERTY_AUDIO_VOLUMELEVEL, ch,
+					 &saved[ch]))
+			TH_LOG("ks-gain has no volume node 0 with 8 channels");
+	ASSERT_EQ(0, run_ksctl("topology ks-gain", out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "1 node, 2 connections")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "node 0: VOLUME \"Volume\"")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "volume: 8 channels, range -96.00..+12.00 dB, "
+			       "step 0.0000153 dB")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "pin 0 (In) -> node 0 (Volume) pin 1"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "node 0 (Volume) pin 0 -> pin 1 (Out)"))
+		TH_LOG("%s", out);
+
+	ASSERT_EQ(0, run_ksctl("topology --json ks-gain", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "\"type_name\": \"VOLUME\"")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"name\": \"KSNODETYPE_VOLUME\""));
+	EXPECT_NE(NULL, strstr(out, "\"control\": \"volume\""));
+	EXPECT_NE(NULL, strstr(out, "\"channels\": 8"));
+	EXPECT_NE(NULL, strstr(out, "\"minimum\": -6291456"));
+	EXPECT_NE(NULL, strstr(out, "\"maximum\": 786432"));
+
+	ASSERT_EQ(0, run_ksctl("graph --dot", out, sizeof(out)));
+	snprintf(want, sizeof(want),
+		 "f%dn0 [shape=ellipse, label=\"node 0: VOLUME\\nVolume\"];", gain);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s not in:\n%s", want, out);
+	snprintf(want, sizeof(want), "f%dp0 -> f%dn0 [headlabel=\"1\"];", gain, gain);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s not in:\n%s", want, out);
+	snprintf(want, sizeof(want), "f%dn0 -> f%dp1 [taillabel=\"0\"];", gain, gain);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s not in:\n%s", want, out);
+
+	/* Read: the range and every channel. */
+	ASSERT_EQ(0, run_ksctl("control ks-gain volume", out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "ks-gain node 0 (Volume) volume, 8 channels: "
+			       "range -96.00..+12.00 dB, step 0.0000153 dB"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "channel 7: ")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "channel 8")) TH_LOG("%s", out);
+
+	/* Set every channel: -6.0206 dB is -394566 in 1/65536 dB. */
+	ASSERT_EQ(0, run_ksctl("control ks-gain volume -6.0206dB", out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "channel 7: -6.02 dB")) TH_LOG("%s", out);
+	ASSERT_EQ(0, ks_node_get(self->gain, 0, KSPROPERTY_AUDIO_VOLUMELEVEL, 5, &v));
+	EXPECT_EQ(-394566, v);
+
+	/* One channel, clamped to the range; the others keep theirs. */
+	ASSERT_EQ(0, run_ksctl("control ks-gain --node 0 volume --channel 3 -- -200",
+			       out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "channel 3: -96.00 dB")) TH_LOG("%s", out);
+	ASSERT_EQ(0, run_ksctl("control ks-gain volume --channel 2", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "channel 2: -6.02 dB")) TH_LOG("%s", out);
+
+	/* Refusals: no channel 8, no node 1, no mute on the volume node. */
+	EXPECT_EQ(1, run_ksctl("control ks-gain volume --channel 8 0", out,
+			       sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "8 channels (0..7)")) TH_LOG("%s", out);
+	EXPECT_EQ(1, run_ksctl("control ks-gain --node 1 volume", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "EINVAL")) TH_LOG("%s", out);
+	EXPECT_EQ(1, run_ksctl("control ks-gain mute", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "has a mute control")) TH_LOG("%s", out);
+	EXPECT_EQ(1, run_ksctl("control ks-gain --node 0 mute on", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "ENOENT")) TH_LOG("%s", out);
+
+	/* Back as it was: the chain tests count on ks-gain's volume. */
+	EXPECT_EQ(0, run_ksctl("control ks-gain volume 0", out, sizeof(out)))
+		TH_LOG("%s", out);
+	for (ch = 0; ch < 8; ch++) {
+		EXPECT_EQ(0, ks_node_set(self->gain, 0,
+					 KSPROPERTY_AUDIO_VOLUMELEVEL, ch,
+					 saved[ch]));
+		ASSERT_EQ(0, ks_node_get(self->gain, 0,
+					 KSPROPERTY_AUDIO_VOLUMELEVEL, ch, &v));
+		EXPECT_EQ(saved[ch], v);
+	}
+}
+
 /* ==== KSPROPERTY_PIN_PHYSICALCONNECTION ==== */
 
 static int physical(int filter, uint32_t pin, uint32_t flags, void *out,

@@ -2580,4 +2580,91 @@ TEST(ksctl_connect_best_format_and_refusal)
 		TH_LOG("%s", out);
 }
 
+/*
+ * ksctl topology of a filter without nodes: says so, exits 0; --json has
+ * the same fields, empty.
+ */
+TEST(ksctl_topology_loopback_no_nodes)
+{
+	static char out[1 << 14];
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	if (ks_find_filter(LOOPBACK_NAME) < 0)
+		SKIP(return, "no " LOOPBACK_NAME " filter");
+	ASSERT_EQ(0, run_ksctl("topology ks-loopback", out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "ks-loopback (/dev/ksfilter"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "no nodes, no connections"))
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, run_ksctl("topology --json ks-loopback", out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_TRUE(json_valid(out)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"filter\": \"ks-loopback\""))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"device\": \"/dev/ksfilter"));
+	EXPECT_NE(NULL, strstr(out, "\"nodes\": []")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"connections\": []")) TH_LOG("%s", out);
+
+	EXPECT_EQ(1, run_ksctl("topology no-such-filter", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "no filter 'no-such-filter'"));
+	EXPECT_EQ(2, run_ksctl("topology", out, sizeof(out)));
+}
+
+/*
+ * ksctl control on a filter without nodes: a clear refusal, exit 1, for
+ * every control and for an explicit --node; bad values and unknown
+ * controls are usage errors (2), refused before the device is asked.
+ */
+TEST(ksctl_control_errors)
+{
+	static char out[1 << 14];
+	const char *no_node[] = {
+		"control ks-loopback volume",
+		"control ks-loopback mute off",
+		"control ks-loopback mux",
+		"control ks-loopback volume -6.02",
+	};
+	const char *bad[] = {
+		"control ks-loopback volume loud",
+		"control ks-loopback volume -6.0x",
+		"control ks-loopback volume 1e400",
+		"control ks-loopback mute maybe",
+		"control ks-loopback mux -1",
+		"control ks-loopback bass",
+		"control ks-loopback",
+		"control ks-loopback volume --channel x",
+		"control ks-loopback mux --channel 0",
+		"control ks-loopback volume --bogus",
+	};
+	unsigned int i;
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	if (ks_find_filter(LOOPBACK_NAME) < 0)
+		SKIP(return, "no " LOOPBACK_NAME " filter");
+	for (i = 0; i < ARRAY_SIZE(no_node); i++) {
+		EXPECT_EQ(1, run_ksctl(no_node[i], out, sizeof(out)))
+			TH_LOG("ksctl %s: %s", no_node[i], out);
+		EXPECT_NE(NULL, strstr(out, "has no topology nodes"))
+			TH_LOG("ksctl %s: %s", no_node[i], out);
+		EXPECT_NE(NULL, strstr(out, "ksctl topology ks-loopback"))
+			TH_LOG("ksctl %s: %s", no_node[i], out);
+	}
+	/* An explicit node: the kernel's EINVAL, and the node count. */
+	EXPECT_EQ(1, run_ksctl("control ks-loopback --node 0 volume", out,
+			       sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "EINVAL")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "has 0 nodes")) TH_LOG("%s", out);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		EXPECT_EQ(2, run_ksctl(bad[i], out, sizeof(out)))
+			TH_LOG("ksctl %s: %s", bad[i], out);
+	EXPECT_EQ(2, run_ksctl("control ks-loopback volume loud", out,
+			       sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "bad volume 'loud'")) TH_LOG("%s", out);
+	EXPECT_EQ(1, run_ksctl("control no-such-filter volume", out,
+			       sizeof(out)));
+}
+
 TEST_HARNESS_MAIN

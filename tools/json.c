@@ -73,6 +73,18 @@ void json_uint(struct json *j, const char *key, unsigned long long value)
 	fprintf(j->out, "%llu", value);
 }
 
+void json_int(struct json *j, const char *key, long long value)
+{
+	item(j, key);
+	fprintf(j->out, "%lld", value);
+}
+
+void json_fixed(struct json *j, const char *key, double value, int decimals)
+{
+	item(j, key);
+	fprintf(j->out, "%.*f", decimals, value);
+}
+
 void json_bool(struct json *j, const char *key, bool value)
 {
 	item(j, key);

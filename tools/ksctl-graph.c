@@ -26,6 +26,14 @@
  *       "from": PIN, "to": PIN,          the declaring pin type and its peer
  *       "connectable": true } ]          also a potential connection
  *
+ * --dot prints the same as a Graphviz digraph: a cluster per filter (its
+ * name and device) holding its pin types (id, name, IN/OUT, communication)
+ * and its topology nodes (type and name) joined by its topology
+ * connections, and between the clusters the physical connections (solid,
+ * "physical") and the other potential ones (dashed, "can connect").  The
+ * output is sorted by filter number, pin and node id, so that the same
+ * filters always give the same text.
+ *
  * PIN is { "filter": "ks-gen", "device": "/dev/ksfilter1", "pin": 0,
  * "name": "Out", "dataflow": "out", "communication": "both" } ("device",
  * "name", "dataflow" and "communication" are null for a physical peer
@@ -94,6 +102,12 @@ struct gpin {
 	char phys_filter[128];
 };
 
+/* A topology node of a filter (--dot). */
+struct gnode {
+	struct ks_guid type;
+	char name[64];
+};
+
 struct gfilter {
 	unsigned int index;
 	char name[128];
@@ -101,6 +115,10 @@ struct gfilter {
 	int fd;
 	unsigned int npins;
 	struct gpin *pins;
+	struct gnode *nodes;		/* KSPROPERTY_TOPOLOGY_NODES */
+	uint32_t nnodes;
+	struct ks_topology_connection *conns;
+	uint32_t nconns;
 };
 
 /* A potential connection, from its OUT pin type to its IN pin type. */
@@ -251,6 +269,43 @@ static void load_pin(struct gfilter *f, struct gpin *p, uint32_t id)
 			ksctl_prog, f->dev, id, strerror(-ret));
 }
 
+/*
+ * The filter's topology nodes and connections; none when it answers no
+ * topology (a module older than it), which only --dot shows.
+ */
+static void load_topology(struct gfilter *f)
+{
+	struct ks_multiple_item *nodes = ks_topology_nodes(f->fd);
+	struct ks_multiple_item *conns = ks_topology_connections(f->fd);
+	const struct ks_topology_connection *cs;
+	const struct ks_guid *types;
+	uint32_t i, n;
+
+	if (nodes) {
+		types = ks_list_guids(nodes, &n);
+		f->nodes = calloc(n ? n : 1, sizeof(*f->nodes));
+		if (f->nodes) {
+			f->nnodes = n;
+			for (i = 0; i < n; i++) {
+				f->nodes[i].type = types[i];
+				if (ks_node_name(f->fd, i, f->nodes[i].name,
+						 sizeof(f->nodes[i].name)))
+					f->nodes[i].name[0] = '\0';
+			}
+		}
+	}
+	if (conns) {
+		cs = ks_list_connections(conns, &n);
+		f->conns = malloc((n ? n : 1) * sizeof(*f->conns));
+		if (f->conns) {
+			memcpy(f->conns, cs, n * sizeof(*cs));
+			f->nconns = n;
+		}
+	}
+	free(nodes);
+	free(conns);
+}
+
 /* Open filter @index (read-write when allowed) and ask its pin types. */
 static int load_filter(struct gfilter *f, unsigned int index)
 {
@@ -286,6 +341,7 @@ static int load_filter(struct gfilter *f, unsigned int index)
 	}
 	for (i = 0; i < f->npins; i++)
 		load_pin(f, &f->pins[i], i);
+	load_topology(f);
 	return 0;
 }
 
@@ -453,6 +509,8 @@ static void graph_free(struct graph *g)
 			free(f->pins[p].ranges);
 		}
 		free(f->pins);
+		free(f->nodes);
+		free(f->conns);
 		if (f->fd >= 0)
 			close(f->fd);
 	}
@@ -618,6 +676,216 @@ static int graph_list(struct graph *g, bool as_json)
 	if (!g->nedges && !g->nphys)
 		printf("no potential connections between the %u registered filter%s\n",
 		       g->nfilters, g->nfilters == 1 ? "" : "s");
+	return KSCTL_OK;
+}
+
+/* ---- ksctl graph --dot ---- */
+
+/* @s as a DOT string: quoted, with '"' and '\\' escaped, newlines as \\n. */
+static void dot_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c >= 0x20)
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* The DOT ids: "f<filter>p<pin>", "f<filter>n<node>". */
+static void dot_pin_id(const struct graph *g, const struct gpin *p, char *buf,
+		       size_t size)
+{
+	(void)g;
+	snprintf(buf, size, "f%up%u", p->f->index, p->id);
+}
+
+static void dot_filter(const struct graph *g, const struct gfilter *f)
+{
+	unsigned int x = f->index, i;
+	char label[512], g1[KS_GUID_STR_LEN];
+
+	(void)g;
+	printf("  subgraph cluster_f%u {\n    label=", x);
+	snprintf(label, sizeof(label), "%s\n%s", f->name, f->dev);
+	dot_str(label);
+	printf(";\n    style=rounded;\n");
+	for (i = 0; i < f->npins; i++) {
+		const struct gpin *p = &f->pins[i];
+
+		if (p->ok)
+			snprintf(label, sizeof(label), "%u%s%s\n%s %s", p->id,
+				 p->name[0] ? " " : "", p->name,
+				 p->dataflow == KSPIN_DATAFLOW_IN ? "IN" :
+				 p->dataflow == KSPIN_DATAFLOW_OUT ? "OUT" : "?",
+				 communication_str(p->comm));
+		else
+			snprintf(label, sizeof(label), "%u%s%s", p->id,
+				 p->name[0] ? " " : "", p->name);
+		printf("    f%up%u [shape=box, label=", x, i);
+		dot_str(label);
+		printf("];\n");
+	}
+	for (i = 0; i < f->nnodes; i++) {
+		const struct gnode *n = &f->nodes[i];
+
+		snprintf(label, sizeof(label), "node %u: %s%s%s", i,
+			 ksctl_node_type_str(&n->type, g1),
+			 n->name[0] ? "\n" : "", n->name);
+		printf("    f%un%u [shape=ellipse, label=", x, i);
+		dot_str(label);
+		printf("];\n");
+	}
+	for (i = 0; i < f->nconns; i++) {
+		const struct ks_topology_connection *k = &f->conns[i];
+		bool from_pin = k->from_node == KSFILTER_NODE;
+		bool to_pin = k->to_node == KSFILTER_NODE;
+
+		printf("    f%u%c%u -> f%u%c%u", x, from_pin ? 'p' : 'n',
+		       from_pin ? k->from_node_pin : k->from_node, x,
+		       to_pin ? 'p' : 'n', to_pin ? k->to_node_pin : k->to_node);
+		if (!from_pin && !to_pin)
+			printf(" [taillabel=\"%u\", headlabel=\"%u\"]",
+			       k->from_node_pin, k->to_node_pin);
+		else if (!from_pin)
+			printf(" [taillabel=\"%u\"]", k->from_node_pin);
+		else if (!to_pin)
+			printf(" [headlabel=\"%u\"]", k->to_node_pin);
+		printf(";\n");
+	}
+	printf("  }\n");
+}
+
+/* Order of pins: by filter number, then pin id. */
+static int pin_cmp(const struct graph *g, const struct gpin *a,
+		   const struct gpin *b)
+{
+	unsigned int fa = a->f->index, fb = b->f->index;
+
+	(void)g;
+	if (fa != fb)
+		return fa < fb ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static const struct graph *sort_graph;
+
+static int edge_cmp(const void *x, const void *y)
+{
+	const struct gedge *a = *(const struct gedge * const *)x;
+	const struct gedge *b = *(const struct gedge * const *)y;
+	int c = pin_cmp(sort_graph, a->out, b->out);
+
+	return c ? c : pin_cmp(sort_graph, a->in, b->in);
+}
+
+/* A physical connection drawn from its OUT end (the declaring pin if neither). */
+static void phys_ends(const struct gphys *ph, const struct gpin **from,
+		      const struct gpin **to)
+{
+	if (ph->peer && ph->from->dataflow != KSPIN_DATAFLOW_OUT) {
+		*from = ph->peer;
+		*to = ph->from;
+	} else {
+		*from = ph->from;
+		*to = ph->peer;
+	}
+}
+
+static int phys_cmp(const void *x, const void *y)
+{
+	const struct gphys *a = *(const struct gphys * const *)x;
+	const struct gphys *b = *(const struct gphys * const *)y;
+	const struct gpin *af, *at, *bf, *bt;
+	int c;
+
+	phys_ends(a, &af, &at);
+	phys_ends(b, &bf, &bt);
+	c = pin_cmp(sort_graph, af, bf);
+	if (c)
+		return c;
+	if (!at || !bt)
+		return !at && !bt ? strcmp(a->from->phys_filter,
+					   b->from->phys_filter) : at ? -1 : 1;
+	return pin_cmp(sort_graph, at, bt);
+}
+
+/* Is the potential connection @e also a physical one (drawn as that)? */
+static bool is_physical(const struct graph *g, const struct gedge *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->nphys; i++)
+		if (g->phys[i].edge == e)
+			return true;
+	return false;
+}
+
+static int graph_dot(struct graph *g)
+{
+	const struct gedge **edges = calloc(g->nedges + 1, sizeof(*edges));
+	const struct gphys **phys = calloc(g->nphys + 1, sizeof(*phys));
+	char a[32], b[32], label[256];
+	unsigned int i;
+
+	if (!edges || !phys) {
+		free(edges);
+		free(phys);
+		fprintf(stderr, "%s graph: out of memory\n", ksctl_prog);
+		return KSCTL_REFUSED;
+	}
+	for (i = 0; i < g->nedges; i++)
+		edges[i] = &g->edges[i];
+	for (i = 0; i < g->nphys; i++)
+		phys[i] = &g->phys[i];
+	sort_graph = g;
+	qsort(edges, g->nedges, sizeof(*edges), edge_cmp);
+	qsort(phys, g->nphys, sizeof(*phys), phys_cmp);
+
+	printf("digraph ksfilter {\n"
+	       "  rankdir=LR;\n"
+	       "  node [fontname=\"Helvetica\", fontsize=10];\n"
+	       "  edge [fontname=\"Helvetica\", fontsize=9];\n");
+	/* g->filters is in filter number order (ks_list_filters()). */
+	for (i = 0; i < g->nfilters; i++)
+		dot_filter(g, &g->filters[i]);
+	for (i = 0; i < g->nphys; i++) {
+		const struct gpin *from, *to;
+
+		phys_ends(phys[i], &from, &to);
+		dot_pin_id(g, from, a, sizeof(a));
+		if (!to) {
+			/* The peer's filter is not registered: a loose end. */
+			snprintf(b, sizeof(b), "absent%u", i);
+			snprintf(label, sizeof(label), "%s:%u\n(not registered)",
+				 from->phys_filter, from->phys_pin);
+			printf("  %s [shape=box, style=dotted, label=", b);
+			dot_str(label);
+			printf("];\n");
+		} else {
+			dot_pin_id(g, to, b, sizeof(b));
+		}
+		printf("  %s -> %s [label=\"%s\"];\n", a, b,
+		       phys[i]->edge || !to ? "physical" :
+		       "physical (cannot connect)");
+	}
+	for (i = 0; i < g->nedges; i++) {
+		if (is_physical(g, edges[i]))
+			continue;
+		dot_pin_id(g, edges[i]->out, a, sizeof(a));
+		dot_pin_id(g, edges[i]->in, b, sizeof(b));
+		printf("  %s -> %s [style=dashed, label=\"can connect\"];\n", a,
+		       b);
+	}
+	printf("}\n");
+	free(edges);
+	free(phys);
 	return KSCTL_OK;
 }
 
@@ -1287,7 +1555,7 @@ out:
 static void graph_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: %s graph [--json] [--format FORMAT]\n"
+		"usage: %s graph [--json | --dot] [--format FORMAT]\n"
 		"       %s graph --connect [--format FORMAT] [--seconds S | --frames N]\n"
 		"              [--buffer BYTES] [-o FILE|-] [--wav] [--verify]\n"
 		"List every potential pin-to-pin connection between the registered filters:\n"
@@ -1295,6 +1563,9 @@ static void graph_usage(FILE *out)
 		"a sink, sharing an interface and a medium, with intersecting data ranges\n"
 		"('->'), and every declared physical connection ('=>').  FORMAT (default\n"
 		"pcm:48000:2:16) is shown when both pins take it, else their intersection.\n"
+		"--dot prints a Graphviz digraph instead: a cluster per filter with its pins,\n"
+		"topology nodes and topology connections, physical connections between the\n"
+		"clusters solid, other potential ones dashed (render: dot -Tsvg).\n"
 		"--connect builds a chain: from a filter none of whose IN pins is the target\n"
 		"of a non-standard medium, along non-standard mediums, then along the last\n"
 		"filter's physical connection; creates each sink pin and then its source\n"
@@ -1347,6 +1618,7 @@ int ksctl_graph(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "dot", no_argument, NULL, 'D' },
 		{ "connect", no_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "seconds", required_argument, NULL, 's' },
@@ -1360,7 +1632,8 @@ int ksctl_graph(int argc, char **argv)
 	};
 	struct connect_opts o = { .seconds = 1 };
 	struct graph g = { .params = default_format };
-	bool as_json = false, do_connect = false, streaming = false;
+	bool as_json = false, as_dot = false, do_connect = false;
+	bool streaming = false;
 	char *end;
 	int c, ret;
 
@@ -1368,6 +1641,9 @@ int ksctl_graph(int argc, char **argv)
 		switch (c) {
 		case 'j':
 			as_json = true;
+			break;
+		case 'D':
+			as_dot = true;
 			break;
 		case 'c':
 			do_connect = true;
@@ -1429,10 +1705,12 @@ int ksctl_graph(int argc, char **argv)
 		}
 	}
 	if (optind != argc || (streaming && !do_connect) ||
-	    (as_json && do_connect)) {
+	    ((as_json || as_dot) && do_connect) || (as_json && as_dot)) {
 		fprintf(stderr, "%s graph: %s\n", ksctl_prog,
 			optind != argc ? "unexpected argument" :
+			as_json && as_dot ? "--json or --dot, not both" :
 			as_json ? "--json lists; it does not go with --connect" :
+			as_dot ? "--dot draws; it does not go with --connect" :
 			"--seconds, --frames, --buffer, -o, --wav and --verify need --connect");
 		graph_usage(stderr);
 		return KSCTL_USAGE;
@@ -1441,7 +1719,12 @@ int ksctl_graph(int argc, char **argv)
 		graph_free(&g);
 		return KSCTL_REFUSED;
 	}
-	ret = do_connect ? graph_connect(&g, &o) : graph_list(&g, as_json);
+	if (do_connect)
+		ret = graph_connect(&g, &o);
+	else if (as_dot)
+		ret = graph_dot(&g);
+	else
+		ret = graph_list(&g, as_json);
 	graph_free(&g);
 	return ret;
 }

@@ -115,31 +115,6 @@ static int scan_filters(unsigned int *idx, int max)
 	return n;
 }
 
-/*
- * A filter given on the command line: /dev/ksfilterN, ksfilterN, N or a
- * filter name such as ks-loopback.  Returns N or -1 (message printed).
- */
-static int filter_arg(const char *arg)
-{
-	const char *base = strrchr(arg, '/');
-	unsigned long v;
-	char *end;
-	int idx;
-
-	base = base ? base + 1 : arg;
-	if (!strncmp(base, "ksfilter", 8))
-		base += 8;
-	v = strtoul(base, &end, 10);
-	if (end != base && !*end && v < MAX_FILTERS)
-		return v;
-	idx = ks_find_filter(arg);
-	if (idx >= 0)
-		return idx;
-	fprintf(stderr, "%s: no filter '%s': give /dev/ksfilterN or a filter name (see '%s list')\n",
-		ksctl_prog, arg, ksctl_prog);
-	return -1;
-}
-
 static const char *dataflow_str(uint32_t v)
 {
 	switch (v) {
@@ -580,7 +555,7 @@ int ksctl_list(int argc, char **argv)
 
 	if (optind < argc) {
 		for (n = 0; optind + n < argc && n < MAX_FILTERS; n++) {
-			int v = filter_arg(argv[optind + n]);
+			int v = ksctl_filter_arg(argv[optind + n]);
 
 			if (v < 0)
 				return KSCTL_REFUSED;

@@ -21,7 +21,10 @@ static void usage(FILE *out)
 		"       %s tone [--format FORMAT] [--frequency HZ] [--seconds S] > FILE\n"
 		"       %s loopback-check [FILTER] [--format FORMAT] [--seconds S]\n"
 		"       %s interfaces [--json]         the INTERFACE table (debugfs)\n"
-		"       %s graph [--json]              potential pin-to-pin connections\n"
+		"       %s topology FILTER [--json]    a filter's nodes, connections, controls\n"
+		"       %s control FILTER [--node N] volume|mute|mux [--channel C] [VALUE]\n"
+		"                                      read or set a node control\n"
+		"       %s graph [--json | --dot]      potential pin-to-pin connections\n"
 		"       %s graph --connect [--format FORMAT] [--seconds S | --frames N]\n"
 		"              [-o FILE|-] [--verify]  build the chain, stream its output\n"
 		"       %s version [--json]            ksctl's and the module's version and ABI\n"
@@ -39,7 +42,7 @@ static void usage(FILE *out)
 		"2 usage error.\n",
 		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog,
 		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog,
-		ksctl_prog, ksctl_prog);
+		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog);
 }
 
 int main(int argc, char **argv)
@@ -65,6 +68,10 @@ int main(int argc, char **argv)
 		return ksctl_loopback_check(argc - 1, argv + 1);
 	if (!strcmp(cmd, "interfaces"))
 		return ksctl_interfaces(argc - 1, argv + 1);
+	if (!strcmp(cmd, "topology"))
+		return ksctl_topology(argc - 1, argv + 1);
+	if (!strcmp(cmd, "control"))
+		return ksctl_control(argc - 1, argv + 1);
 	if (!strcmp(cmd, "graph"))
 		return ksctl_graph(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version"))

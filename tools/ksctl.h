@@ -28,6 +28,40 @@ extern const char *ksctl_prog;
 extern volatile sig_atomic_t ksctl_stop_requested;
 void ksctl_catch_stop_signals(void);
 
+/* ---- filters and node controls in words (ksctl-util.c) ---- */
+
+/* The highest filter number ksctl takes from a command line, plus one. */
+#define KSCTL_MAX_FILTERS	1024
+
+/*
+ * A filter given on the command line: /dev/ksfilterN, ksfilterN, N or a
+ * filter name such as ks-loopback.  Returns N or -1 (message printed).
+ */
+int ksctl_filter_arg(const char *arg);
+
+/* A node type's KSNODETYPE_ name without the prefix ("VOLUME"), or its GUID. */
+const char *ksctl_node_type_str(const struct ks_guid *type, char *buf);
+
+/*
+ * The node controls ksctl knows, by name ("volume", "mute", "mux") and
+ * KSPROPERTY_AUDIO_* id; ksctl_control_at(i) is the i-th, 0 past the last.
+ */
+const char *ksctl_control_name(uint32_t id);
+int ksctl_control_id(const char *name, uint32_t *id);
+uint32_t ksctl_control_at(unsigned int i);
+
+/* A volume (1/65536 dB) as "-6.02", "+12.00" with @sign. */
+const char *ksctl_db_str(int32_t v, bool sign, char *buf, size_t size);
+
+/* A volume step (1/65536 dB) in dB with the digits it needs ("0.0000153"). */
+const char *ksctl_step_str(uint32_t step, char *buf, size_t size);
+
+/*
+ * "-6.0206", "-6.0206dB" or "-6.0206 dB" as 1/65536 dB, rounded.  0, or -1
+ * for anything else.
+ */
+int ksctl_parse_db(const char *text, int32_t *value);
+
 /* ---- the commands, which main() (ksctl.c) dispatches to ---- */
 
 int ksctl_list(int argc, char **argv);
@@ -39,6 +73,8 @@ int ksctl_record(int argc, char **argv);
 int ksctl_tone(int argc, char **argv);
 int ksctl_loopback_check(int argc, char **argv);
 int ksctl_version(int argc, char **argv);
+int ksctl_topology(int argc, char **argv);
+int ksctl_control(int argc, char **argv);
 
 /* ---- WAV headers and the tone (ksctl-wav.c) ---- */
 
@@ -87,6 +123,9 @@ void json_open(struct json *j, const char *key, char bracket);
 void json_close(struct json *j, char bracket);
 void json_str(struct json *j, const char *key, const char *value);
 void json_uint(struct json *j, const char *key, unsigned long long value);
+void json_int(struct json *j, const char *key, long long value);
+/* A number with up to @decimals digits after the point ("-6.020599"). */
+void json_fixed(struct json *j, const char *key, double value, int decimals);
 void json_bool(struct json *j, const char *key, bool value);
 void json_end(struct json *j);
 
