@@ -13,7 +13,7 @@ base_pkgs=(
 	build-essential bc bison flex cpio kmod xz-utils
 	libelf-dev libssl-dev pkg-config
 	busybox-static qemu-system-x86
-	sparse clang libclang-rt-14-dev dkms groff-base
+	sparse clang libclang-rt-14-dev dkms groff-base graphviz
 	mingw-w64-x86-64-dev gcc-mingw-w64-x86-64
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 )
