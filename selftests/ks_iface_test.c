@@ -371,8 +371,8 @@ TEST_F(iface, debugfs_lists_every_version)
 	ASSERT_TRUE(found);
 	EXPECT_EQ(V2_SIZE, l.size);
 
-	/* The core's own filter factory: version 3 and, cut short, 2 and 1. */
-	EXPECT_EQ(3, iface_lookup(FACTORY_TYPE, 1, &l, &found));
+	/* The core's own filter factory: version 4 and, cut short, 3 to 1. */
+	EXPECT_EQ(4, iface_lookup(FACTORY_TYPE, 1, &l, &found));
 	ASSERT_TRUE(found);
 	EXPECT_STREQ("ksfilter", l.owner);
 	iface_lookup(FACTORY_TYPE, 2, &l, &found);
@@ -382,8 +382,12 @@ TEST_F(iface, debugfs_lists_every_version)
 	iface_lookup(FACTORY_TYPE, 3, &l, &found);
 	ASSERT_TRUE(found);
 	EXPECT_STREQ("ksfilter", l.owner);
-	/* Each version only appends: 1 < 2 < 3, one pointer more in 3. */
+	/* Each version only appends: one pointer more in 3, two in 4. */
 	EXPECT_EQ(v2_size + sizeof(void *), l.size);
+	iface_lookup(FACTORY_TYPE, 4, &l, &found);
+	ASSERT_TRUE(found);
+	EXPECT_STREQ("ksfilter", l.owner);
+	EXPECT_EQ(v2_size + 3 * sizeof(void *), l.size);
 }
 
 TEST_F(iface, factory_filter_registers_through_the_interface)
