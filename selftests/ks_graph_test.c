@@ -343,6 +343,7 @@ struct checker {
 	uint64_t frame;		/* the next frame expected */
 	unsigned int channels;
 	unsigned int percent;
+	uint32_t gain;		/* of percent, in 1/65536, unless set */
 	uint64_t bytes;		/* checked so far */
 	uint64_t clamped;	/* samples at a clamp limit */
 	bool bad;
@@ -358,12 +359,12 @@ static void checker_init(struct checker *c, uint64_t frame,
 	c->frame = frame;
 	c->channels = 2;
 	c->percent = percent;
+	c->gain = ks_chain_volume_gain(ks_chain_percent_level(percent));
 }
 
-static int16_t expected(uint64_t frame, unsigned int channel,
-			unsigned int percent)
+static int16_t expected(uint64_t frame, unsigned int channel, uint32_t gain)
 {
-	return ks_chain_gain(ks_chain_sample(frame, channel), percent);
+	return ks_chain_apply(ks_chain_sample(frame, channel), gain);
 }
 
 /* Check whole frames; false at the first wrong sample (kept in @c). */
@@ -376,7 +377,7 @@ static bool check_frames(struct checker *c, const uint8_t *buf, size_t len)
 		return false;
 	for (i = 0; i < frames; i++, c->frame++) {
 		for (ch = 0; ch < c->channels; ch++) {
-			int16_t got, want = expected(c->frame, ch, c->percent);
+			int16_t got, want = expected(c->frame, ch, c->gain);
 
 			memcpy(&got, buf + (i * c->channels + ch) * 2, 2);
 			if (got != want) {
@@ -398,9 +399,9 @@ static bool check_frames(struct checker *c, const uint8_t *buf, size_t len)
 #define EXPECT_EXACT(c)							\
 	EXPECT_FALSE((c)->bad)						\
 		TH_LOG("frame %llu channel %u: got %d, expected %d "	\
-		       "(gain %u%%)", (unsigned long long)(c)->bad_frame,\
+		       "(gain %u/65536)", (unsigned long long)(c)->bad_frame,\
 		       (c)->bad_channel, (c)->got, (c)->want,		\
-		       (c)->percent)
+		       (c)->gain)
 
 static double now_ms(void)
 {
@@ -1848,6 +1849,75 @@ TEST_F_TIMEOUT(graph, chain_gain_200_percent_clamps_byte_exact, 120)
 	EXPECT_EXACT(&ck);
 	/* About half of the samples exceed 16 bits at 200 %. */
 	EXPECT_LT(0, ck.clamped);
+}
+
+/* Close a chain's pins, its source first. */
+static void chain_close(FIXTURE_DATA(graph) *self, struct chain *c)
+{
+	close_pin(self, &c->gen_out);
+	close_pin(self, &c->gain_in);
+	close_pin(self, &c->gain_out);
+	close_pin(self, &c->render);
+	close_pin(self, &c->capture);
+}
+
+/* Every channel of ks-gain's volume node to @level (1/65536 dB). */
+static int set_volume(FIXTURE_DATA(graph) *self, int32_t level)
+{
+	if (self->percent_saved < 0)
+		self->percent_saved = self->percent;
+	return ks_node_set(self->gain, GAIN_NODE_VOLUME,
+			   KSPROPERTY_AUDIO_VOLUMELEVEL, KS_NODE_ALL_CHANNELS,
+			   level);
+}
+
+/*
+ * The volume node is the gain: 0 dB passes the samples through, -6.0206
+ * dB halves them (rounded down), +6 dB doubles them, and more, clamped to
+ * 16 bits.  Each level is set on a flowing chain and checked byte for
+ * byte, on a chain built anew for each, so that no sample of an earlier
+ * level is still on its way.
+ */
+TEST_F_TIMEOUT(graph, chain_volume_node_sets_the_gain_byte_exact, 180)
+{
+	static const struct {
+		int32_t level;
+		uint32_t gain;	/* what it must be, worked out by hand */
+	} steps[] = {
+		{ 0, 65536 },
+		{ -394566, 32768 },
+		{ 6 * 65536, 130762 },
+	};
+	struct checker ck;
+	struct chain c;
+	unsigned int i;
+	int32_t got;
+	long long n;
+
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		ASSERT_EQ(steps[i].gain, ks_chain_volume_gain(steps[i].level));
+		ASSERT_EQ(0, set_volume(self, steps[i].level));
+		ASSERT_EQ(0, ks_node_get(self->gain, GAIN_NODE_VOLUME,
+					 KSPROPERTY_AUDIO_VOLUMELEVEL, 1, &got));
+		ASSERT_EQ(steps[i].level, got);
+		chain_start(_metadata, self, &c);
+		checker_init(&ck, 0, self->percent);
+		ck.gain = steps[i].gain;
+		n = read_checked(c.capture, &ck, SECOND / 4, NULL);
+		EXPECT_EQ((long long)SECOND / 4, n) TH_LOG("%s", err_str(n));
+		EXPECT_EXACT(&ck);
+		if (i == 2)
+			EXPECT_LT(0, ck.clamped);
+		chain_close(self, &c);
+	}
+	/* Half is exactly a right shift: the first frames say it twice. */
+	EXPECT_EQ(ks_chain_sample(1, 1) >> 1,
+		  ks_chain_apply(ks_chain_sample(1, 1), 32768));
+	/* Past the range, the level is clamped, not refused. */
+	ASSERT_EQ(0, set_volume(self, 20 * 65536));
+	ASSERT_EQ(0, ks_node_get(self->gain, GAIN_NODE_VOLUME,
+				 KSPROPERTY_AUDIO_VOLUMELEVEL, 0, &got));
+	EXPECT_EQ(GAIN_VOLUME_MAX, got);
 }
 
 /*
