@@ -200,10 +200,84 @@ static void api_rejects_bad_descriptors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(ks_filter_register(&desc, NULL)), -EINVAL);
 }
 
+static const struct ks_guid volume_type = KSNODETYPE_VOLUME;
+static const struct ks_node_control volume_controls[] = {
+	KS_VOLUME_CONTROL(2, -96 * 65536, 0, 32768, 0),
+};
+
+/* A registration with a topology keeps its nodes' values from the start. */
+static void api_topology_registers(struct kunit *test)
+{
+	struct ks_node_descriptor node = {
+		.type = &volume_type,
+		.controls = volume_controls,
+		.controls_count = 1,
+	};
+	struct ks_topology_connection conn[] = {
+		{ KSFILTER_NODE, 0, 0, 1 },
+	};
+	struct ks_filter_descriptor desc = good_desc;
+	const u32 vol = KSPROPERTY_AUDIO_VOLUMELEVEL;
+	struct ks_filter *filter;
+
+	desc.nodes = &node;
+	desc.nodes_count = 1;
+	desc.connections = conn;
+	desc.connections_count = 1;
+	filter = ks_filter_register(&desc, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(filter));
+	KUNIT_EXPECT_EQ(test, ks_node_control_value(filter, 0, vol, 1), 0);
+	KUNIT_EXPECT_EQ(test, ks_node_control_set(filter, 0, vol, 1, -40000),
+			0);
+	/* Rounded to the 0.5 dB step, half away from zero. */
+	KUNIT_EXPECT_EQ(test, ks_node_control_value(filter, 0, vol, 1),
+			-32768);
+	KUNIT_EXPECT_EQ(test, ks_node_control_set(filter, 0, vol, 2, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ks_node_control_set(filter, 0,
+						  KSPROPERTY_AUDIO_MUTE, 0, 1),
+			-ENOENT);
+	ks_filter_unregister(filter);
+}
+
+/* Registration refuses a topology whose parts name nothing it has. */
+static void api_rejects_bad_topology(struct kunit *test)
+{
+	struct ks_node_control bad = volume_controls[0];
+	struct ks_node_descriptor node = {
+		.type = &volume_type,
+		.controls = volume_controls,
+		.controls_count = 1,
+	};
+	struct ks_topology_connection conn = { KSFILTER_NODE, 0, 0, 1 };
+	struct ks_filter_descriptor desc = good_desc;
+
+	desc.nodes = &node;
+	desc.nodes_count = 1;
+	desc.connections = &conn;
+	desc.connections_count = 1;
+	conn.to_node = 1;	/* beyond the one node */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(ks_filter_register(&desc, NULL)), -EINVAL);
+	conn.to_node = 0;
+	conn.from_node_pin = desc.pins_count;	/* beyond the pins */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(ks_filter_register(&desc, NULL)), -EINVAL);
+	conn.from_node_pin = 0;
+	node.type = NULL;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(ks_filter_register(&desc, NULL)), -EINVAL);
+	node.type = &volume_type;
+	bad.initial = 1;	/* above the maximum */
+	node.controls = &bad;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(ks_filter_register(&desc, NULL)), -EINVAL);
+	desc.nodes = NULL;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(ks_filter_register(&desc, NULL)), -EINVAL);
+}
+
 static struct kunit_case api_cases[] = {
 	KUNIT_CASE(api_register_unregister),
 	KUNIT_CASE(api_register_many),
 	KUNIT_CASE(api_rejects_bad_descriptors),
+	KUNIT_CASE(api_topology_registers),
+	KUNIT_CASE(api_rejects_bad_topology),
 	{}
 };
 
