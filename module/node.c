@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
 
 #include "filter.h"
@@ -59,6 +60,8 @@ static const struct ks_node_control *find(struct ks_filter *filter,
 		*err = -EINVAL;
 		return NULL;
 	}
+	/* The node id came from userspace: no speculative read beyond. */
+	node = array_index_nospec(node, desc->nodes_count);
 	c = ks_node_find_control(&desc->nodes[node], id, &off);
 	if (!c) {
 		*err = -ENOENT;
@@ -84,6 +87,7 @@ int ks_node_get(struct ks_filter *filter, unsigned int node, u32 id,
 		channel = 0;
 	if (channel >= c->channels)
 		return -EINVAL;
+	channel = array_index_nospec(channel, c->channels);
 	*value = READ_ONCE(v[channel]);
 	return 0;
 }

@@ -571,7 +571,7 @@ struct ks_ioctl_buffers {
  * Every byte of the structure is written.
  */
 #define KS_ABI_MAJOR	1
-#define KS_ABI_MINOR	1
+#define KS_ABI_MINOR	2
 
 #define KS_FEATURE_PROPERTIES		0x01ULL	/* KS_IOCTL_PROPERTY (SPEC 6) */
 #define KS_FEATURE_STREAMING		0x02ULL	/* read/write/poll, RESET_STATE */
