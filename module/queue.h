@@ -71,6 +71,10 @@ struct ks_stream_packet {
  * @bytes_in: bytes ever queued
  * @bytes_out: bytes ever taken out by a reader or a provider
  * @dropped: bytes ever discarded (reset, STOP, or by the provider)
+ * @xruns: the provider's ks_pin_count_xrun() calls: the times a clocked
+ *	device found an IN pin's queue empty (underruns) or an OUT pin's full
+ *	(overruns)
+ * @xrun_frames: the frames those times missed
  * @pkt: the packets, in stream order
  *
  * @head, @tail, @pkt_head, @pkt_tail, @resetting, @producing, @taking
@@ -103,6 +107,8 @@ struct ks_stream {
 	u64 bytes_in;
 	u64 bytes_out;
 	u64 dropped;
+	u64 xruns;
+	u64 xrun_frames;
 	struct ks_stream_packet *pkt;	/* KS_STREAM_PACKETS, with the buffer */
 };
 

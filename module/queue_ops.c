@@ -392,6 +392,17 @@ size_t ks_pin_queue_discard(struct ks_pin *pin)
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_discard);
 
+void ks_pin_count_xrun(struct ks_pin *pin, u32 frames)
+{
+	struct ks_stream *q = &pin->stream;
+
+	mutex_lock(&q->lock);
+	q->xruns++;
+	q->xrun_frames += frames;
+	mutex_unlock(&q->lock);
+}
+EXPORT_SYMBOL_GPL(ks_pin_count_xrun);
+
 bool ks_pin_queue_end_of_stream(struct ks_pin *pin)
 {
 	struct ks_stream *q = &pin->stream;

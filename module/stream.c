@@ -829,6 +829,10 @@ void ks_stream_show_fdinfo(struct seq_file *m, struct ks_pin *pin)
 	seq_printf(m, "ks-bytes-in:\t%llu\n", q->bytes_in);
 	seq_printf(m, "ks-bytes-out:\t%llu\n", q->bytes_out);
 	seq_printf(m, "ks-bytes-dropped:\t%llu\n", q->dropped);
+	seq_printf(m, "%s:\t%llu %llu\n",
+		   pin->dataflow == KSPIN_DATAFLOW_IN ? "ks-underruns" :
+							"ks-overruns",
+		   q->xruns, q->xrun_frames);
 	seq_printf(m, "ks-reset:\t%s\n", q->resetting ? "begun" : "no");
 	mutex_unlock(&q->lock);
 }

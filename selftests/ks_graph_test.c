@@ -359,7 +359,7 @@ static void checker_init(struct checker *c, uint64_t frame,
 	c->frame = frame;
 	c->channels = 2;
 	c->percent = percent;
-	c->gain = ks_chain_volume_gain(ks_chain_percent_level(percent));
+	c->gain = ks_volume_gain(ks_chain_percent_level(percent));
 }
 
 static int16_t expected(uint64_t frame, unsigned int channel, uint32_t gain)
@@ -1895,7 +1895,7 @@ TEST_F_TIMEOUT(graph, chain_volume_node_sets_the_gain_byte_exact, 180)
 	long long n;
 
 	for (i = 0; i < ARRAY_SIZE(steps); i++) {
-		ASSERT_EQ(steps[i].gain, ks_chain_volume_gain(steps[i].level));
+		ASSERT_EQ(steps[i].gain, ks_volume_gain(steps[i].level));
 		ASSERT_EQ(0, set_volume(self, steps[i].level));
 		ASSERT_EQ(0, ks_node_get(self->gain, GAIN_NODE_VOLUME,
 					 KSPROPERTY_AUDIO_VOLUMELEVEL, 1, &got));

@@ -468,6 +468,19 @@ size_t ks_pin_queue_transform(struct ks_pin *from, struct ks_pin *to,
 size_t ks_pin_queue_discard(struct ks_pin *pin);
 
 /**
+ * ks_pin_count_xrun() - count a clocked device's underrun or overrun
+ * @pin: a pin
+ * @frames: the frames the device missed: those it found no data for in an
+ *	IN pin's queue (an underrun), or no room for in an OUT pin's (an
+ *	overrun)
+ *
+ * For a provider that moves data at its own clock, as hardware does: the
+ * counts are the pin's, in fdinfo (ks-underruns or ks-overruns: the times,
+ * then the frames).  Counting does not stop the stream.  May sleep.
+ */
+void ks_pin_count_xrun(struct ks_pin *pin, u32 frames);
+
+/**
  * ks_pin_queue_end_of_stream() - mark the end of the stream
  * @pin: a pin
  *

@@ -63,56 +63,84 @@
  *   Sum -> 7 "Master Volume" -> 8 "Master Mute" -> Speakers
  *   Microphone -> 9 "Microphone Capture Volume" -> 12 "Capture Source" 1
  *   Line In -> 10 "Line In Capture Volume" -> Capture Source 2
- *   Sum -> 11 "What You Hear Volume" -> Capture Source 3
+ *   Master Mute -> 11 "What You Hear Volume" -> Capture Source 3
  *   Capture Source -> 13 "Capture Volume" -> Capture
  *
- * Volumes are KSNODETYPE_VOLUME, 2 channels, -96 dB to 0 dB in steps of
- * 0.5 dB, 0 dB at load; mutes KSNODETYPE_MUTE, 2 channels, off at load
- * except the microphone's monitor ("Microphone Mute"), on so that the
- * microphone does not feed back into the speakers; "Sum" a KSNODETYPE_SUM
- * without controls; "Capture Source" a KSNODETYPE_MUX whose MUX_SOURCE is
- * 0 (microphone, at load), 1 (line in) or 2 (what you hear): its node
- * input pin less one.  The core keeps the values and answers the
- * properties; nothing here reads them yet.
+ * Volumes are KSNODETYPE_VOLUME, 2 channels, -96 dB (silence) to 0 dB
+ * in steps of 1/65536 dB, 0 dB at load; mutes KSNODETYPE_MUTE, 2
+ * channels, off at load except the microphone's monitor ("Microphone
+ * Mute"), on so that the microphone does not feed back into the speakers;
+ * "Sum" a KSNODETYPE_SUM without controls; "Capture Source" a KSNODETYPE_MUX
+ * whose MUX_SOURCE is 0 (microphone, at load), 1 (line in) or 2 (what you
+ * hear: the speakers' mix): its node input pin less one.  The core keeps
+ * the values and answers the properties; the engine reads them.
  *
- * The data path of this first version, with no clock: a running Render
- * pin throws away what it is given (discarding its queue whenever data
- * arrives), a running Capture pin gives silence (zeros, which is silence
- * in each of the three formats) as fast as its reader takes it, filled
- * when it starts to run, when it leaves a reset and whenever its reader
- * makes room.  So a client streams both ways and nothing waits forever.
- * In PAUSE a Render pin's data waits in its queue, as a device prerolls.
+ * The engine.  There is no hardware, so the card loops: what Render plays
+ * goes through the render side to the "speakers", and Capture records what
+ * the mux selects.  A card has one clock (an hrtimer every period_ms, 10 by
+ * default, queuing a work item), started when the first of its streaming
+ * pins enters RUN and stopped when neither runs; each tick processes the
+ * frames due since it started at the card's rate, AUDIO_CHUNK at a time,
+ * in stereo Q31 (ks-audio-dsp.h):
  *
- * Next: the clocked, mixing engine.  An hrtimer per running card moves
- * audio at the format's rate: it takes a period of Render's frames through
- * the render controls (wave volume and mute, the sum with the microphone's
- * tone and the line input, master volume and mute), and makes a period of
- * Capture's from the source the mux selects (a microphone tone, the line
- * input, or what you hear: the sum's output) through its capture volumes,
- * reading every control with ks_node_control_value(); a period the Render
- * queue cannot give counts an underrun, one the Capture queue cannot take
- * an overrun.
+ *   wave = Render's frames (silence when it has none: an underrun)
+ *	    x Wave Volume, Mute
+ *   speakers = (wave + microphone x Microphone Volume, Mute
+ *		 + line in x Line In Volume, Mute) x Master Volume, Mute
+ *   Capture's frames = (the microphone x Microphone Capture Volume,
+ *			 or line in x Line In Capture Volume,
+ *			 or speakers x What You Hear Volume, by the mux)
+ *		       x Capture Volume (frames it has no room for: an overrun)
+ *
+ * The microphone is a sine at half full scale of mic_hz (1000 Hz by
+ * default), line in silence or a sine of line_hz.  The controls are read
+ * for every chunk, so a SET is heard from the next frames processed.  A
+ * Render pin that is not in RUN is silence (its data waits in its queue in
+ * PAUSE, as a device prerolls); underruns and overruns are counted with
+ * ks_pin_count_xrun() (fdinfo) and do not stop the stream.  The positions
+ * (KSPROPERTY_AUDIO_POSITION) are the queues': Render's play offset and
+ * Capture's write offset advance at the rate while the clock runs.
+ *
+ * Formats: both streaming pins run at the card's one rate, the first open
+ * one's (44100 or 48000 Hz): while one is open, accept_format() refuses
+ * the other rate for the other, at creation and in DATAINTERSECTION alike.
+ * Sample formats and channel counts may differ; the engine converts (mono
+ * in plays on both channels, mono out is their mean).
  *
  * Locks: card.lock is a provider's own lock, taken in our callbacks under
- * the core's locks and held over nothing of the core's; it guards the
- * cards' pin slots, which the engine will read.
+ * the core's locks; the engine holds it while it uses a stream's pin (the
+ * queue helpers take only queue locks under it), so no pin is used after
+ * its close().  The timer and the work are cancelled on unregistration,
+ * after the wave filter's pins are closed and before the topology filter,
+ * whose controls the engine reads, goes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
+#include <linux/hrtimer.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 #include <linux/ksfilter.h>
 
 #include "ks-audio.h"
+#include "ks-audio-dsp.h"
 
 /* "ks-audio-wave-<i>", "ks-audio-topo-<i>" */
 #define AUDIO_NAME_LEN		(sizeof(AUDIO_WAVE_NAME) + 12)
+/* Frames the engine converts at a time: its buffers' size. */
+#define AUDIO_CHUNK		256
+/* A late clock catches up at most this many periods; the rest is lost. */
+#define AUDIO_CATCH_UP		4
 
 static unsigned int cards = 1;
+static unsigned int period_ms = AUDIO_PERIOD_MS;
+static unsigned int mic_hz = AUDIO_MIC_HZ;
+static unsigned int line_hz;
 
 static int cards_set(const char *val, const struct kernel_param *kp)
 {
@@ -126,21 +154,112 @@ static const struct kernel_param_ops cards_ops = {
 module_param_cb(cards, &cards_ops, &cards, 0444);
 MODULE_PARM_DESC(cards, "Cards to register (1-4): ks-audio-wave-N and ks-audio-topo-N");
 
+static int period_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, AUDIO_PERIOD_MS_MAX);
+}
+
+static const struct kernel_param_ops period_ops = {
+	.set = period_set,
+	.get = param_get_uint,
+};
+module_param_cb(period_ms, &period_ops, &period_ms, 0644);
+MODULE_PARM_DESC(period_ms, "The clock's period in ms (1-50), read when a card's clock starts");
+
+static int tone_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, AUDIO_TONE_MIN_HZ,
+				     AUDIO_TONE_MAX_HZ);
+}
+
+static const struct kernel_param_ops tone_ops = {
+	.set = tone_set,
+	.get = param_get_uint,
+};
+module_param_cb(mic_hz, &tone_ops, &mic_hz, 0644);
+MODULE_PARM_DESC(mic_hz, "The microphone's tone in Hz (20-20000)");
+
+/* 0 (silence) or a tone. */
+static int line_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int hz;
+	int ret;
+
+	ret = kstrtouint(val, 0, &hz);
+	if (ret)
+		return ret;
+	if (hz && (hz < AUDIO_TONE_MIN_HZ || hz > AUDIO_TONE_MAX_HZ))
+		return -EINVAL;
+	WRITE_ONCE(line_hz, hz);
+	return 0;
+}
+
+static const struct kernel_param_ops line_ops = {
+	.set = line_set,
+	.get = param_get_uint,
+};
+module_param_cb(line_hz, &line_ops, &line_hz, 0644);
+MODULE_PARM_DESC(line_hz, "Line in: 0 for silence, or a tone in Hz (20-20000)");
+
 /**
  * struct audio_stream - a streaming pin of a card's wave filter
  * @pin: the open instance (one at most), NULL when there is none
- * @running: @pin is in RUN, or about to be: written by its set_state
+ * @running: @pin is in RUN: the clock moves its data
+ * @kind: its samples
+ * @channels: its channels, 1 or 2
+ * @frame: bytes a frame
+ * @rate: frames a second
  */
 struct audio_stream {
 	struct ks_pin *pin;
 	bool running;
+	enum audio_sample kind;
+	unsigned int channels;
+	unsigned int frame;
+	unsigned int rate;
 };
 
 /**
- * struct audio_card - one card: its two filters and their descriptors
- * @lock: guards @render.pin and @capture.pin (open and close)
+ * struct audio_clock - a card's clock and the engine it drives
+ * @timer: fires every @period, queuing @work
+ * @work: moves the frames due (audio_tick())
+ * @on: a streaming pin runs: @work processes and re-arms @timer
+ * @start: when the clock started
+ * @period: the timer's period
+ * @rate: frames a second, the running streams'
+ * @done: frames processed since @start
+ * @mic_phase: the microphone tone's phase
+ * @line_phase: the line input tone's phase
+ * @raw: a chunk of a stream's bytes, as its pin queues them
+ * @render: a chunk of Render's frames
+ * @mix: a chunk of the speakers' frames
+ * @src: a chunk of a source's frames (the microphone, the line input)
+ * @out: a chunk of Capture's frames
+ */
+struct audio_clock {
+	struct hrtimer timer;
+	struct work_struct work;
+	bool on;
+	ktime_t start;
+	ktime_t period;
+	unsigned int rate;
+	u64 done;
+	u32 mic_phase;
+	u32 line_phase;
+	u8 raw[AUDIO_CHUNK * AUDIO_MAX_CHANNELS * sizeof(u32)];
+	struct audio_frame render[AUDIO_CHUNK];
+	struct audio_frame mix[AUDIO_CHUNK];
+	struct audio_frame src[AUDIO_CHUNK];
+	struct audio_frame out[AUDIO_CHUNK];
+};
+
+/**
+ * struct audio_card - one card: its two filters, their descriptors, its clock
+ * @lock: guards the streams and the clock; held by the engine while it
+ *	uses a stream's pin, so that no pin is used after its close()
  * @render: the wave filter's Render pin
  * @capture: the wave filter's Capture pin
+ * @clock: the clock and the engine's state
  * @wave: the registered wave filter, NULL when it is not
  * @topo: the registered topology filter, NULL when it is not
  * @wave_desc: the wave filter's descriptor
@@ -153,9 +272,10 @@ struct audio_stream {
  * @topo_name: the topology filter's name
  */
 struct audio_card {
-	struct mutex lock;	/* the pin slots */
+	struct mutex lock;	/* the streams, the clock */
 	struct audio_stream render;
 	struct audio_stream capture;
+	struct audio_clock clock;
 	struct ks_filter *wave;
 	struct ks_filter *topo;
 	struct ks_filter_descriptor wave_desc;
@@ -170,104 +290,384 @@ struct audio_card {
 
 static struct audio_card audio_cards[AUDIO_MAX_CARDS];
 
+/* ---- the engine: the topology's controls on the samples ---- */
+
+/* A volume node's gain for @channel, in 1/65536. */
+static u32 audio_gain_of(struct audio_card *c, unsigned int node,
+			 unsigned int channel)
+{
+	s32 level = ks_node_control_value(c->topo, node,
+					  KSPROPERTY_AUDIO_VOLUMELEVEL, channel);
+
+	return ks_volume_gain(level);
+}
+
+static bool audio_is_muted(struct audio_card *c, unsigned int node,
+			   unsigned int channel)
+{
+	return ks_node_control_value(c->topo, node, KSPROPERTY_AUDIO_MUTE,
+				     channel);
+}
+
+/*
+ * @n frames of @f through a volume node and, if @mute_node is not
+ * AUDIO_NO_MUTE, a mute node: the controls read once for the chunk.
+ */
+#define AUDIO_NO_MUTE	UINT_MAX
+
+static void audio_stage(struct audio_card *c, struct audio_frame *f,
+			unsigned int n, unsigned int volume_node,
+			unsigned int mute_node)
+{
+	unsigned int ch, i;
+
+	for (ch = 0; ch < AUDIO_CHANNELS; ch++) {
+		u32 gain = audio_gain_of(c, volume_node, ch);
+
+		if (mute_node != AUDIO_NO_MUTE && audio_is_muted(c, mute_node, ch))
+			gain = 0;
+		for (i = 0; i < n; i++)
+			f[i].ch[ch] = audio_apply_gain(f[i].ch[ch], gain);
+	}
+}
+
+static void audio_sum(struct audio_frame *to, const struct audio_frame *f,
+		      unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		to[i].ch[0] = audio_add(to[i].ch[0], f[i].ch[0]);
+		to[i].ch[1] = audio_add(to[i].ch[1], f[i].ch[1]);
+	}
+}
+
+/* Render's next @n frames, silence for those it has not queued. */
+static void audio_take_render(struct audio_card *c, unsigned int n)
+{
+	struct audio_stream *s = &c->render;
+	struct audio_clock *k = &c->clock;
+	unsigned int got = 0;
+
+	if (s->running) {
+		got = ks_pin_queue_read(s->pin, k->raw, n * s->frame) /
+		      s->frame;
+		audio_decode(s->kind, s->channels, k->raw, k->render, got);
+		if (got < n)
+			ks_pin_count_xrun(s->pin, n - got);
+	}
+	memset(&k->render[got], 0, (n - got) * sizeof(k->render[0]));
+}
+
+/*
+ * The render side into clock.mix, what reaches the speakers: the wave,
+ * microphone and line inputs each through their volume and mute, summed,
+ * through the master volume and mute.
+ */
+static void audio_mix(struct audio_card *c, unsigned int n)
+{
+	struct audio_clock *k = &c->clock;
+
+	audio_take_render(c, n);
+	audio_stage(c, k->render, n, AUDIO_TOPO_NODE_WAVE_VOLUME,
+		    AUDIO_TOPO_NODE_WAVE_MUTE);
+	memcpy(k->mix, k->render, n * sizeof(k->mix[0]));
+
+	audio_tone(k->src, n, &k->mic_phase,
+		   audio_tone_step(READ_ONCE(mic_hz), k->rate));
+	audio_stage(c, k->src, n, AUDIO_TOPO_NODE_MIC_VOLUME,
+		    AUDIO_TOPO_NODE_MIC_MUTE);
+	audio_sum(k->mix, k->src, n);
+
+	audio_tone(k->src, n, &k->line_phase,
+		   audio_tone_step(READ_ONCE(line_hz), k->rate));
+	audio_stage(c, k->src, n, AUDIO_TOPO_NODE_LINE_VOLUME,
+		    AUDIO_TOPO_NODE_LINE_MUTE);
+	audio_sum(k->mix, k->src, n);
+
+	audio_stage(c, k->mix, n, AUDIO_TOPO_NODE_MASTER_VOLUME,
+		    AUDIO_TOPO_NODE_MASTER_MUTE);
+}
+
+/*
+ * The capture side into clock.out: the source the mux selects through its
+ * capture volume, then the capture volume.  The tones are made again
+ * from the phases the render side started from, so both sides hear the
+ * same microphone and line input.
+ */
+static void audio_capture_source(struct audio_card *c, unsigned int n,
+				 u32 mic_phase, u32 line_phase)
+{
+	struct audio_clock *k = &c->clock;
+	unsigned int node;
+
+	switch (ks_node_control_value(c->topo, AUDIO_TOPO_NODE_MUX,
+				      KSPROPERTY_AUDIO_MUX_SOURCE, 0)) {
+	case AUDIO_MUX_MIC:
+		audio_tone(k->out, n, &mic_phase,
+			   audio_tone_step(READ_ONCE(mic_hz), k->rate));
+		node = AUDIO_TOPO_NODE_MIC_CAPTURE;
+		break;
+	case AUDIO_MUX_LINE_IN:
+		audio_tone(k->out, n, &line_phase,
+			   audio_tone_step(READ_ONCE(line_hz), k->rate));
+		node = AUDIO_TOPO_NODE_LINE_CAPTURE;
+		break;
+	default:
+		memcpy(k->out, k->mix, n * sizeof(k->out[0]));
+		node = AUDIO_TOPO_NODE_MIX_CAPTURE;
+		break;
+	}
+	audio_stage(c, k->out, n, node, AUDIO_NO_MUTE);
+	audio_stage(c, k->out, n, AUDIO_TOPO_NODE_CAPTURE_VOLUME,
+		    AUDIO_NO_MUTE);
+}
+
+/* Capture's next @n frames; those its queue has no room for are lost. */
+static void audio_give_capture(struct audio_card *c, unsigned int n)
+{
+	struct audio_stream *s = &c->capture;
+	struct audio_clock *k = &c->clock;
+	size_t put;
+
+	audio_encode(s->kind, s->channels, k->out, k->raw, n);
+	put = ks_pin_queue_write(s->pin, k->raw, n * s->frame);
+	if (put < n * s->frame)
+		ks_pin_count_xrun(s->pin, n - put / s->frame);
+}
+
+/* @n (at most AUDIO_CHUNK) frames of the card's time. */
+static void audio_chunk(struct audio_card *c, unsigned int n)
+{
+	struct audio_clock *k = &c->clock;
+	u32 mic_phase = k->mic_phase, line_phase = k->line_phase;
+
+	lockdep_assert_held(&c->lock);
+	audio_mix(c, n);
+	if (c->capture.running) {
+		audio_capture_source(c, n, mic_phase, line_phase);
+		audio_give_capture(c, n);
+	}
+}
+
+/*
+ * The work of one tick: the frames due since the clock started, at most
+ * AUDIO_CATCH_UP periods of them (a tick that comes later than that, the
+ * machine stalled, loses the rest, as a device's DMA would run on).  The
+ * card's lock is held throughout: close() takes it, so no pin is used
+ * after its close, and a stopped clock is seen here.
+ */
+static void audio_tick(struct work_struct *work)
+{
+	struct audio_clock *k = container_of(work, struct audio_clock, work);
+	struct audio_card *c = container_of(k, struct audio_card, clock);
+	u64 due, max;
+	unsigned int n;
+
+	mutex_lock(&c->lock);
+	if (!k->on)
+		goto unlock;
+	due = mul_u64_u32_div(ktime_to_ns(ktime_sub(ktime_get(), k->start)),
+			      k->rate, NSEC_PER_SEC);
+	max = mul_u64_u32_div(ktime_to_ns(k->period), k->rate * AUDIO_CATCH_UP,
+			      NSEC_PER_SEC);
+	if (due - k->done > max)
+		k->done = due - max;
+	while (k->done < due) {
+		n = min_t(u64, due - k->done, AUDIO_CHUNK);
+		audio_chunk(c, n);
+		k->done += n;
+	}
+	hrtimer_start(&k->timer, k->period, HRTIMER_MODE_REL);
+unlock:
+	mutex_unlock(&c->lock);
+}
+
+/* Hard interrupt context: the engine takes mutexes, so it is a work item. */
+static enum hrtimer_restart audio_timer(struct hrtimer *timer)
+{
+	struct audio_clock *k = container_of(timer, struct audio_clock, timer);
+
+	queue_work(system_highpri_wq, &k->work);
+	return HRTIMER_NORESTART;
+}
+
+/* The first running stream starts the clock at its rate. */
+static void audio_clock_start(struct audio_card *c, unsigned int rate)
+{
+	struct audio_clock *k = &c->clock;
+
+	lockdep_assert_held(&c->lock);
+	if (k->on)
+		return;
+	k->on = true;
+	k->rate = rate;
+	k->start = ktime_get();
+	k->period = ms_to_ktime(READ_ONCE(period_ms));
+	k->done = 0;
+	hrtimer_start(&k->timer, k->period, HRTIMER_MODE_REL);
+}
+
+/*
+ * The last stream to stop stops the clock.  A tick already on its way
+ * sees it stopped; the timer and the work are cancelled on unregistration
+ * (audio_clock_destroy()), not here, where the core's locks are held.
+ */
+static void audio_clock_stop(struct audio_card *c)
+{
+	lockdep_assert_held(&c->lock);
+	if (!c->render.running && !c->capture.running)
+		c->clock.on = false;
+}
+
+static void audio_clock_init(struct audio_clock *k)
+{
+	hrtimer_init(&k->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	k->timer.function = audio_timer;
+	INIT_WORK(&k->work, audio_tick);
+}
+
+/*
+ * With the wave filter unregistered no stream runs, so no tick re-arms the
+ * timer: once it is cancelled, and the work it may have queued is done,
+ * neither comes back.
+ */
+static void audio_clock_destroy(struct audio_clock *k)
+{
+	hrtimer_cancel(&k->timer);
+	cancel_work_sync(&k->work);
+}
+
 /* ---- pin operations (the wave filter's Render and Capture) ---- */
 
+static struct audio_stream *audio_stream_of(struct audio_card *c,
+					    unsigned int pin_id)
+{
+	return pin_id == AUDIO_WAVE_PIN_RENDER ? &c->render : &c->capture;
+}
+
+static struct audio_stream *audio_other(struct audio_card *c,
+					unsigned int pin_id)
+{
+	return pin_id == AUDIO_WAVE_PIN_RENDER ? &c->capture : &c->render;
+}
+
+/*
+ * The card has one clock: while one streaming pin is open, the other must
+ * take its rate.  Formats and channels may differ; the engine converts.
+ */
+static int audio_check_rate(struct audio_card *c, unsigned int pin_id,
+			    unsigned int rate)
+{
+	struct audio_stream *other = audio_other(c, pin_id);
+
+	lockdep_assert_held(&c->lock);
+	if (rate != AUDIO_RATE_44K1 && rate != AUDIO_RATE_48K)
+		return -EDOM;
+	return other->pin && other->rate != rate ? -EDOM : 0;
+}
+
+/*
+ * The core has matched @format against the pin's ranges (WAVEFORMATEX:
+ * PCM 16 or 32 bits or float 32 bits, 1 or 2 channels, 44100-48000 Hz).
+ * Creation and DATAINTERSECTION both ask: so an intersection offers only
+ * the rate the card runs at.
+ */
 static int audio_accept_format(struct ks_filter *filter, unsigned int pin_id,
 			       const struct ks_dataformat *format)
 {
 	const struct ks_dataformat_waveformatex *wf = (const void *)format;
+	struct audio_card *c = ks_filter_context(filter);
+	int ret;
 
-	/* Only the WAVEFORMATEX ranges reach here, but check the size. */
 	if (format->format_size < sizeof(*wf))
 		return -EDOM;
-	switch (wf->wave_format.samples_per_sec) {
-	case AUDIO_RATE_44K1:
-	case AUDIO_RATE_48K:
-		return 0;
-	default:
-		return -EDOM;
-	}
+	mutex_lock(&c->lock);
+	ret = audio_check_rate(c, pin_id, wf->wave_format.samples_per_sec);
+	mutex_unlock(&c->lock);
+	return ret;
 }
 
-static void audio_silence(void *arg, void *dst, size_t len)
+static void audio_stream_format(struct audio_stream *s,
+				const struct ks_dataformat *format)
 {
-	memset(dst, 0, len);
+	static const struct ks_guid flt = KSDATAFORMAT_SUBTYPE_IEEE_FLOAT;
+	const struct ks_dataformat_waveformatex *wf = (const void *)format;
+
+	s->channels = wf->wave_format.channels;
+	s->rate = wf->wave_format.samples_per_sec;
+	s->frame = wf->wave_format.block_align;
+	if (!memcmp(&format->sub_format, &flt, sizeof(flt)))
+		s->kind = AUDIO_SAMPLE_FLOAT32;
+	else if (wf->wave_format.bits_per_sample == 16)
+		s->kind = AUDIO_SAMPLE_PCM16;
+	else
+		s->kind = AUDIO_SAMPLE_PCM32;
 }
 
 /*
- * Render throws its data away, Capture fills its queue with silence: only
- * while running.  Either may run in several tasks at once, which is safe:
- * the helpers work on whole frames of room or data reserved for each.
+ * Two creations may both have passed accept_format() before either
+ * opened: the rate is checked again here, under the lock that keeps it.
  */
-static int audio_process(struct ks_pin *pin)
-{
-	struct audio_stream *s = ks_pin_context(pin);
-
-	if (!READ_ONCE(s->running))
-		return 0;
-	if (ks_pin_id(pin) == AUDIO_WAVE_PIN_RENDER)
-		ks_pin_queue_discard(pin);
-	else
-		ks_pin_queue_produce(pin, SIZE_MAX, audio_silence, NULL);
-	return 0;
-}
-
 static int audio_open(struct ks_pin *pin)
 {
 	struct audio_card *c = ks_filter_context(ks_pin_filter(pin));
-	struct audio_stream *s = ks_pin_id(pin) == AUDIO_WAVE_PIN_RENDER ?
-				 &c->render : &c->capture;
+	struct audio_stream *s = audio_stream_of(c, ks_pin_id(pin));
+	const struct ks_dataformat_waveformatex *wf =
+		(const void *)ks_pin_format(pin);
+	int ret;
 
 	mutex_lock(&c->lock);
-	/* One instance of each pin type (possible_instances). */
-	WARN_ON(s->pin);
-	s->pin = pin;
-	WRITE_ONCE(s->running, false);
+	ret = audio_check_rate(c, ks_pin_id(pin),
+			       wf->wave_format.samples_per_sec);
+	if (!ret) {
+		/* One instance of each pin type (possible_instances). */
+		WARN_ON(s->pin);
+		audio_stream_format(s, ks_pin_format(pin));
+		s->running = false;
+		s->pin = pin;
+	}
 	mutex_unlock(&c->lock);
-	ks_pin_set_context(pin, s);
-	return 0;
+	return ret;
 }
 
 /*
- * The core's state is still the old one while this runs, so the stream
- * keeps its own.  Starting to run drains what Render got in PAUSE, and
- * fills Capture's queue at once: a connected peer only moves what is
- * queued, and asks for nothing before.
+ * RUN starts the stream (and the clock, if it is the first); leaving RUN
+ * stops it: in PAUSE Render's data waits in its queue and Capture gets
+ * nothing.
  */
 static int audio_set_state(struct ks_pin *pin, unsigned int from,
 			   unsigned int to)
 {
-	struct audio_stream *s = ks_pin_context(pin);
+	struct audio_card *c = ks_filter_context(ks_pin_filter(pin));
+	struct audio_stream *s = audio_stream_of(c, ks_pin_id(pin));
 
-	WRITE_ONCE(s->running, to == KSSTATE_RUN);
-	return audio_process(pin);
-}
-
-/* Leaving a reset, Capture's emptied queue is filled again. */
-static void audio_reset(struct ks_pin *pin, unsigned int how)
-{
-	if (how == KSRESET_END)
-		audio_process(pin);
+	mutex_lock(&c->lock);
+	s->running = to == KSSTATE_RUN;
+	if (s->running)
+		audio_clock_start(c, s->rate);
+	else
+		audio_clock_stop(c);
+	mutex_unlock(&c->lock);
+	return 0;
 }
 
 static void audio_close(struct ks_pin *pin)
 {
 	struct audio_card *c = ks_filter_context(ks_pin_filter(pin));
-	struct audio_stream *s = ks_pin_context(pin);
+	struct audio_stream *s = audio_stream_of(c, ks_pin_id(pin));
 
 	mutex_lock(&c->lock);
-	WRITE_ONCE(s->running, false);
+	s->running = false;
 	s->pin = NULL;
+	audio_clock_stop(c);
 	mutex_unlock(&c->lock);
-	ks_pin_set_context(pin, NULL);
 }
 
 static const struct ks_pin_ops audio_stream_ops = {
 	.accept_format = audio_accept_format,
 	.open = audio_open,
 	.set_state = audio_set_state,
-	.process = audio_process,
-	.reset = audio_reset,
 	.close = audio_close,
 };
 
@@ -500,7 +900,8 @@ static const struct ks_topology_connection audio_topo_connections[] = {
 	PIN_TO_NODE(AUDIO_TOPO_PIN_LINE_IN, AUDIO_TOPO_NODE_LINE_CAPTURE, 1),
 	NODE_TO_NODE(AUDIO_TOPO_NODE_LINE_CAPTURE, AUDIO_TOPO_NODE_MUX,
 		     AUDIO_MUX_LINE_IN + 1),
-	NODE_TO_NODE(AUDIO_TOPO_NODE_SUM, AUDIO_TOPO_NODE_MIX_CAPTURE, 1),
+	NODE_TO_NODE(AUDIO_TOPO_NODE_MASTER_MUTE, AUDIO_TOPO_NODE_MIX_CAPTURE,
+		     1),
 	NODE_TO_NODE(AUDIO_TOPO_NODE_MIX_CAPTURE, AUDIO_TOPO_NODE_MUX,
 		     AUDIO_MUX_MIX + 1),
 	NODE_TO_NODE(AUDIO_TOPO_NODE_MUX, AUDIO_TOPO_NODE_CAPTURE_VOLUME, 1),
@@ -561,30 +962,36 @@ static int audio_card_register(struct audio_card *c, unsigned int i)
 	struct ks_filter *filter;
 
 	mutex_init(&c->lock);
+	audio_clock_init(&c->clock);
 	audio_card_init(c, i);
 	filter = ks_filter_register(&c->topo_desc, c);
 	if (IS_ERR(filter))
-		goto err;
+		goto err_destroy_lock;
 	c->topo = filter;
 	filter = ks_filter_register(&c->wave_desc, c);
-	if (IS_ERR(filter)) {
-		ks_filter_unregister(c->topo);
-		c->topo = NULL;
-		goto err;
-	}
+	if (IS_ERR(filter))
+		goto err_unregister_topo;
 	c->wave = filter;
 	return 0;
 
-err:
+err_unregister_topo:
+	ks_filter_unregister(c->topo);
+	c->topo = NULL;
+err_destroy_lock:
 	mutex_destroy(&c->lock);
 	return PTR_ERR(filter);
 }
 
-/* Closes the wave filter's open pins, which use @c: it goes last. */
+/*
+ * The wave filter first: its unregistration closes the open pins, which
+ * stops the clock; then the clock's timer and work, which read the
+ * topology's controls, are waited for; then the topology goes.
+ */
 static void audio_card_unregister(struct audio_card *c)
 {
 	ks_filter_unregister(c->wave);
 	c->wave = NULL;
+	audio_clock_destroy(&c->clock);
 	ks_filter_unregister(c->topo);
 	c->topo = NULL;
 	mutex_destroy(&c->lock);

@@ -17,6 +17,9 @@
  *	wave "Wave Out" (pin 1) => topo "Wave" (pin 0)
  *	topo "Capture" (pin 4) => wave "Capture In" (pin 2)
  *
+ * The sound is the engine's of ks-audio.c ("The engine"); its arithmetic
+ * is in ks-audio-dsp.h.
+ *
  * The pin, node and mux-input numbers below are the module's ABI.
  */
 #ifndef _KS_AUDIO_H
@@ -87,12 +90,13 @@
  */
 #define AUDIO_MUX_MIC		0	/* the microphone */
 #define AUDIO_MUX_LINE_IN	1	/* the line input */
-#define AUDIO_MUX_MIX		2	/* "what you hear": the sum's output */
+#define AUDIO_MUX_MIX		2	/* "what you hear": the speakers' mix */
 #define AUDIO_MUX_INPUTS	3
 
 /*
- * Every volume: 2 channels, -96 dB to 0 dB in steps of 0.5 dB, in
- * 1/65536 dB; 0 dB at load.  Every mute: 2 channels, off at load but the
+ * Every volume: 2 channels, -96 dB (silence) to 0 dB in steps of 1/65536
+ * dB, so that any level a client asks for within the range is kept as
+ * asked (-6.0206 dB halves the samples); 0 dB at load.  Every mute: 2 channels, off at load but the
  * microphone's monitor mute (AUDIO_TOPO_NODE_MIC_MUTE), on, so that a
  * microphone near the speakers does not howl.  The mux selects the
  * microphone at load.
@@ -100,7 +104,18 @@
 #define AUDIO_CHANNELS		2
 #define AUDIO_VOLUME_MIN	(-96 * 65536)
 #define AUDIO_VOLUME_MAX	0
-#define AUDIO_VOLUME_STEP	32768
+#define AUDIO_VOLUME_STEP	1
+
+/*
+ * The module parameters' defaults and limits: the clock's period
+ * (period_ms), the microphone's tone (mic_hz) and the line input's (line_hz,
+ * 0 for silence).  Both tones are sines at half full scale (-6.02 dBFS).
+ */
+#define AUDIO_PERIOD_MS		10
+#define AUDIO_PERIOD_MS_MAX	50
+#define AUDIO_MIC_HZ		1000
+#define AUDIO_TONE_MIN_HZ	20
+#define AUDIO_TONE_MAX_HZ	20000
 
 /*
  * KSDATAFORMAT_SUBTYPE_ANALOG (ksmedia.h), the sub format of the bridge

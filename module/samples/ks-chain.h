@@ -20,6 +20,8 @@
 #include <linux/types.h>
 #include <linux/ks.h>
 
+#include "ks-volume.h"
+
 #define GEN_NAME		"ks-gen"
 #define GEN_MODNAME		"ks_gen"
 #define GEN_PIN_OUT		0
@@ -58,45 +60,12 @@ static inline __s16 ks_chain_sample(__u64 frame, unsigned int channel)
 /*
  * ks-gain's volume node (KSNODETYPE_VOLUME, node 0): a VOLUMELEVEL per
  * channel, in 1/65536 dB, from -96 dB (silence) to +12 dB, in steps of
- * 1/65536 dB.  The conversions below are integer arithmetic, so that the
- * module and the tests agree to the bit.
+ * 1/65536 dB.  The conversions below and ks_volume_gain() are integer
+ * arithmetic, so that the module and the tests agree to the bit.
  */
 #define GAIN_NODE_VOLUME	0
-#define GAIN_VOLUME_MIN		(-96 * 65536)
+#define GAIN_VOLUME_MIN		KS_VOLUME_SILENCE
 #define GAIN_VOLUME_MAX		(12 * 65536)
-
-/*
- * The linear gain of @level, in 1/65536: 2^(level * log2(10) / 20), the
- * octaves rounded to 1/65536, then 2 to their fraction from a table of
- * 2^(2^-k) in 1/2^30; 0 at GAIN_VOLUME_MIN and below.
- */
-static inline __u32 ks_chain_volume_gain(__s32 level)
-{
-	static const __u32 pow2[16] = {
-		1518500250, 1276901417, 1170923762, 1121280436, 1097253708,
-		1085434106, 1079572136, 1076653033, 1075196443, 1074468888,
-		1074105294, 1073923544, 1073832680, 1073787251, 1073764537,
-		1073753181,
-	};
-	/* log2(10) / 20 in 1/2^32. */
-	__s64 oct = ((__s64)level * 713378626 + (1LL << 31)) >> 32;
-	__s64 whole = oct >> 16;
-	__u64 r = 1ULL << 30;
-	unsigned int k;
-
-	if (level <= GAIN_VOLUME_MIN)
-		return 0;
-	for (k = 0; k < 16; k++) {
-		if (oct & (0x8000 >> k))
-			r = (r * pow2[k] + (1U << 29)) >> 30;
-	}
-	/* r is 2^fraction in 1/2^30: shift to 1/65536 and by whole octaves. */
-	if (whole >= 14)
-		return (__u32)(r << (whole - 14));
-	if (whole <= -30)
-		return 0;
-	return (__u32)((r + (1ULL << (13 - whole))) >> (14 - whole));
-}
 
 /* log2(@x) in 1/65536, its fraction bits truncated; @x > 0. */
 static inline __s64 ks_chain_log2(unsigned int x)
@@ -155,7 +124,7 @@ static inline __s16 ks_chain_apply(__s16 sample, __u32 gain)
 static inline __s16 ks_chain_gain(__s16 sample, unsigned int percent)
 {
 	return ks_chain_apply(sample,
-			      ks_chain_volume_gain(ks_chain_percent_level(percent)));
+			      ks_volume_gain(ks_chain_percent_level(percent)));
 }
 
 #ifdef __KERNEL__

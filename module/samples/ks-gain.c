@@ -212,7 +212,7 @@ static void read_gains(struct gain *g, struct ks_pin *in, struct gains *gs)
 						   GAIN_NODE_VOLUME,
 						   KSPROPERTY_AUDIO_VOLUMELEVEL,
 						   c);
-		gs->gain[c] = ks_chain_volume_gain(level);
+		gs->gain[c] = ks_volume_gain(level);
 	}
 }
 
