@@ -60,6 +60,7 @@
 
 #include "ks_selftest.h"
 
+#include "../module/samples/ks-audio.h"
 #include "../module/samples/ks-chain.h"
 #include "../module/samples/ks-tonegen.h"
 
@@ -110,6 +111,7 @@ static int tonegen_index(void)
  */
 static pid_t harness_pid;
 static bool gen_was_absent, gain_was_absent, tonegen_was_absent;
+static bool audio_was_absent;
 
 __attribute__((constructor)) static void note_modules(void)
 {
@@ -117,6 +119,7 @@ __attribute__((constructor)) static void note_modules(void)
 	gen_was_absent = access("/sys/module/" GEN_MODNAME, F_OK) != 0;
 	gain_was_absent = access("/sys/module/" GAIN_MODNAME, F_OK) != 0;
 	tonegen_was_absent = access("/sys/module/" TONEGEN_MODNAME, F_OK) != 0;
+	audio_was_absent = access("/sys/module/" AUDIO_MODNAME, F_OK) != 0;
 }
 
 __attribute__((destructor)) static void unload_modules(void)
@@ -129,6 +132,8 @@ __attribute__((destructor)) static void unload_modules(void)
 		unload_module_wait(GAIN_MODNAME);
 	if (tonegen_was_absent)
 		unload_module_wait(TONEGEN_MODNAME);
+	if (audio_was_absent)
+		unload_module_wait(AUDIO_MODNAME);
 }
 
 /* ---- a call stalled on user memory ---- */
@@ -2673,6 +2678,97 @@ TEST_F_TIMEOUT(graph, ksctl_topology_and_control_of_gain_volume, 120)
 					 KSPROPERTY_AUDIO_VOLUMELEVEL, ch, &v));
 		EXPECT_EQ(saved[ch], v);
 	}
+}
+
+/* ==== ksctl on ks-audio: a card of two filters ==== */
+
+#define AUDIO_WAVE0	AUDIO_WAVE_NAME "-0"
+#define AUDIO_TOPO0	AUDIO_TOPO_NAME "-0"
+
+/*
+ * Load ks-audio (one card) unless a run loaded it already; the caller
+ * unloads it with audio_unload() when it loaded it.  1 loaded here, 0 it
+ * was there, -errno when it cannot be loaded.
+ */
+static int audio_load(void)
+{
+	int ret;
+
+	if (ks_find_filter(AUDIO_WAVE0) >= 0)
+		return 0;
+	ret = load_module("ks-audio.ko", "");
+	if (ret < 0)
+		return ret;
+	return ks_find_filter(AUDIO_WAVE0) >= 0 &&
+	       ks_find_filter(AUDIO_TOPO0) >= 0 ? 1 : -ENOENT;
+}
+
+static void audio_unload(int loaded)
+{
+	if (loaded > 0)
+		unload_module_wait(AUDIO_MODNAME);
+}
+
+/*
+ * Every GUID ks-audio uses is shown by name: the filters' categories
+ * (AUDIO, RENDER, CAPTURE, TOPOLOGY), the pins' (RENDER, CAPTURE and the
+ * connector types), the bridge pins' ANALOG range, and the node types
+ * (DAC, ADC, VOLUME, MUTE, SUM, MUX); no GUID is printed as hex.
+ */
+TEST_F_TIMEOUT(graph, ksctl_names_every_guid_of_the_audio_card, 120)
+{
+	static char out[1 << 17];
+	static const char *const list_want[] = {
+		"categories: AUDIO, RENDER, CAPTURE",
+		"categories: AUDIO, TOPOLOGY",
+		"\"Render\"   in   sink    instances 0/1, necessary 0  category RENDER",
+		"category CAPTURE",
+		"\"Wave Out\" out  bridge  instances 0/0, necessary 0  category "
+		"KSNODETYPE_LEGACY_AUDIO_CONNECTOR",
+		"category KSNODETYPE_MICROPHONE",
+		"category KSNODETYPE_LINE_CONNECTOR",
+		"category KSNODETYPE_SPEAKER",
+		"ranges      AUDIO/ANALOG/NONE",
+	};
+	static const char *const topo_want[] = {
+		"node 0: VOLUME \"Wave Volume\"",
+		"node 1: MUTE \"Wave Mute\"",
+		"node 6: SUM \"Sum\"",
+		"node 12: MUX \"Capture Source\"",
+	};
+	size_t i;
+	int loaded = audio_load();
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	if (loaded < 0)
+		SKIP(return, "cannot load %s/ks-audio.ko", module_dir());
+	ASSERT_EQ(0, run_ksctl("list " AUDIO_WAVE0 " " AUDIO_TOPO0, out,
+			       sizeof(out))) TH_LOG("%s", out);
+	for (i = 0; i < ARRAY_SIZE(list_want); i++)
+		EXPECT_NE(NULL, strstr(out, list_want[i]))
+			TH_LOG("line %zu of list_want not in:\n%s", i, out);
+	/* KSCATEGORY_TOPOLOGY and KSDATAFORMAT_SUBTYPE_ANALOG as hex. */
+	EXPECT_EQ(NULL, strstr(out, "DDA54A40")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "6DBA3190")) TH_LOG("%s", out);
+
+	ASSERT_EQ(0, run_ksctl("list --json " AUDIO_TOPO0, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "\"KSCATEGORY_TOPOLOGY\"")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"KSNODETYPE_SPEAKER\"")) TH_LOG("%s", out);
+
+	ASSERT_EQ(0, run_ksctl("topology " AUDIO_TOPO0, out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "14 nodes, 20 connections")) TH_LOG("%s", out);
+	for (i = 0; i < ARRAY_SIZE(topo_want); i++)
+		EXPECT_NE(NULL, strstr(out, topo_want[i]))
+			TH_LOG("line %zu of topo_want not in:\n%s", i, out);
+	ASSERT_EQ(0, run_ksctl("topology " AUDIO_WAVE0, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "node 0: DAC \"DAC\"")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "node 1: ADC \"ADC\"")) TH_LOG("%s", out);
+	ASSERT_EQ(0, run_ksctl("topology --json " AUDIO_TOPO0, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "\"name\": \"KSNODETYPE_MUX\""));
+	EXPECT_NE(NULL, strstr(out, "\"name\": \"KSNODETYPE_SUM\""));
+	audio_unload(loaded);
 }
 
 /* ==== KSPROPERTY_PIN_PHYSICALCONNECTION ==== */

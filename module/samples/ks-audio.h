@@ -117,12 +117,4 @@
 #define AUDIO_TONE_MIN_HZ	20
 #define AUDIO_TONE_MAX_HZ	20000
 
-/*
- * KSDATAFORMAT_SUBTYPE_ANALOG (ksmedia.h), the sub format of the bridge
- * pins' ranges: analog audio with no specifier, as Windows audio drivers
- * describe a jack.
- */
-#define KSDATAFORMAT_SUBTYPE_ANALOG KS_GUID_INIT(0x6DBA3190, 0x67BD, 0x11CF, \
-	0xA0, 0xF7, 0x00, 0x20, 0xAF, 0xD1, 0x56, 0xE4)
-
 #endif /* _KS_AUDIO_H */
