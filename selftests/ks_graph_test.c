@@ -2771,6 +2771,117 @@ TEST_F_TIMEOUT(graph, ksctl_names_every_guid_of_the_audio_card, 120)
 	audio_unload(loaded);
 }
 
+/*
+ * `ksctl graph` and `graph --dot` draw the card: both filters and the two
+ * wires between them, each from its OUT end (wave "Wave Out" => topo
+ * "Wave", topo "Capture" => wave "Capture In"), solid and marked bridge.
+ */
+TEST_F_TIMEOUT(graph, ksctl_graph_draws_the_audio_card_wires, 120)
+{
+	static char out[1 << 17];
+	char want[256];
+	int wave, topo, i, loaded = audio_load();
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	if (loaded < 0)
+		SKIP(return, "cannot load %s/ks-audio.ko", module_dir());
+	wave = ks_find_filter(AUDIO_WAVE0);
+	topo = ks_find_filter(AUDIO_TOPO0);
+	ASSERT_EQ(0, run_ksctl("graph", out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, AUDIO_WAVE0 ":1 Wave Out => " AUDIO_TOPO0
+			       ":0 Wave (physical, bridge to bridge)"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, AUDIO_TOPO0 ":4 Capture => " AUDIO_WAVE0
+			       ":2 Capture In (physical, bridge to bridge)"))
+		TH_LOG("%s", out);
+
+	ASSERT_EQ(0, run_ksctl("graph --dot", out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "subgraph cluster_f%d {\n    label=\"%s\\n",
+		 wave, AUDIO_WAVE0);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s not in:\n%s", want, out);
+	snprintf(want, sizeof(want), "subgraph cluster_f%d {\n    label=\"%s\\n",
+		 topo, AUDIO_TOPO0);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s not in:\n%s", want, out);
+	snprintf(want, sizeof(want), "f%dp%d -> f%dp%d [label=\"physical (bridge)\"];",
+		 wave, AUDIO_WAVE_PIN_WAVE_OUT, topo, AUDIO_TOPO_PIN_WAVE);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s not in:\n%s", want, out);
+	snprintf(want, sizeof(want), "f%dp%d -> f%dp%d [label=\"physical (bridge)\"];",
+		 topo, AUDIO_TOPO_PIN_CAPTURE, wave, AUDIO_WAVE_PIN_CAPTURE_IN);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s not in:\n%s", want, out);
+	snprintf(want, sizeof(want), "f%dn%d [shape=ellipse, label=\"node 12: MUX\\n"
+		 "Capture Source\"];", topo, AUDIO_TOPO_NODE_MUX);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s not in:\n%s", want, out);
+	EXPECT_TRUE(dot_balanced(out)) TH_LOG("%s", out);
+	i = dot_accepts(out);
+	if (i >= 0)
+		EXPECT_EQ(1, i) TH_LOG("dot -Tsvg refused:\n%s", out);
+
+	ASSERT_EQ(0, run_ksctl("graph --json", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "\"bridge\": true")) TH_LOG("%s", out);
+	audio_unload(loaded);
+}
+
+/*
+ * `ksctl control` on the card's topology filter: Master Volume (node 7)
+ * to -12 dB, Master Mute (node 8) on, the Capture Source mux (node 12) to
+ * 2 (what you hear), each read back through the property; and `ksctl
+ * record` without --pin takes Capture (pin 3), not the Wave Out bridge.
+ */
+TEST_F_TIMEOUT(graph, ksctl_controls_the_audio_card, 120)
+{
+	static char out[1 << 16];
+	int topo, loaded = audio_load();
+	int32_t v = 1;
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	if (loaded < 0)
+		SKIP(return, "cannot load %s/ks-audio.ko", module_dir());
+	topo = open_filter(ks_find_filter(AUDIO_TOPO0), O_RDWR);
+	ASSERT_LE(0, topo);
+
+	ASSERT_EQ(0, run_ksctl("control " AUDIO_TOPO0 " --node 7 volume -12",
+			       out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "node 7 (Master Volume) volume (all channels) "
+			       "set to -12.00 dB")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "channel 1: -12.00 dB")) TH_LOG("%s", out);
+	ASSERT_EQ(0, ks_node_get(topo, AUDIO_TOPO_NODE_MASTER_VOLUME,
+				 KSPROPERTY_AUDIO_VOLUMELEVEL, 1, &v));
+	EXPECT_EQ(-12 * 65536, v);
+
+	ASSERT_EQ(0, run_ksctl("control " AUDIO_TOPO0 " --node 8 mute on",
+			       out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "node 8 (Master Mute) mute")) TH_LOG("%s", out);
+	ASSERT_EQ(0, ks_node_get(topo, AUDIO_TOPO_NODE_MASTER_MUTE,
+				 KSPROPERTY_AUDIO_MUTE, 0, &v));
+	EXPECT_EQ(1, v);
+
+	/* The mux is the card's only one: no --node needed. */
+	ASSERT_EQ(0, run_ksctl("control " AUDIO_TOPO0 " mux 2", out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "node 12 (Capture Source) mux set to input 2"))
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, ks_node_get(topo, AUDIO_TOPO_NODE_MUX,
+				 KSPROPERTY_AUDIO_MUX_SOURCE, 0, &v));
+	EXPECT_EQ(AUDIO_MUX_MIX, v);
+	EXPECT_EQ(1, run_ksctl("control " AUDIO_TOPO0 " mux 3", out, sizeof(out)))
+		TH_LOG("%s", out);
+
+	ASSERT_EQ(0, run_ksctl("record " AUDIO_WAVE0 " --frames 480 -o /dev/null",
+			       out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "pin 3")) TH_LOG("%s", out);
+
+	/* Back to the values at load. */
+	EXPECT_EQ(0, run_ksctl("control " AUDIO_TOPO0 " --node 7 volume 0", out,
+			       sizeof(out)));
+	EXPECT_EQ(0, run_ksctl("control " AUDIO_TOPO0 " --node 8 mute off", out,
+			       sizeof(out)));
+	EXPECT_EQ(0, run_ksctl("control " AUDIO_TOPO0 " mux 0", out, sizeof(out)));
+	close_fd(&topo);
+	audio_unload(loaded);
+}
+
 /* ==== KSPROPERTY_PIN_PHYSICALCONNECTION ==== */
 
 static int physical(int filter, uint32_t pin, uint32_t flags, void *out,

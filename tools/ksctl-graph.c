@@ -24,13 +24,15 @@
  *       "intersection": "pcm:384000:8:16" },   DATAINTERSECTION's answer
  *     { "kind": "physical",
  *       "from": PIN, "to": PIN,          the declaring pin type and its peer
- *       "connectable": true } ]          also a potential connection
+ *       "connectable": true,             also a potential connection
+ *       "bridge": false } ]              both bridge pins: a wire
  *
  * --dot prints the same as a Graphviz digraph: a cluster per filter (its
  * name and device) holding its pin types (id, name, IN/OUT, communication)
  * and its topology nodes (type and name) joined by its topology
  * connections, and between the clusters the physical connections (solid,
- * "physical") and the other potential ones (dashed, "can connect").  The
+ * "physical", "physical (bridge)" for a wire between two bridge pins) and
+ * the other potential ones (dashed, "can connect").  The
  * output is sorted by filter number, pin and node id, so that the same
  * filters always give the same text.
  *
@@ -566,6 +568,26 @@ static void print_edge(const struct gedge *e)
 	       e->push ? "" : "  (the IN pin is the source)");
 }
 
+/*
+ * A physical connection between two bridge pins is a wire inside a device
+ * (an audio adapter's wave filter to its topology filter): never created,
+ * so not "cannot be connected" either.
+ */
+static bool phys_is_wire(const struct gphys *ph)
+{
+	return ph->peer && ph->from->ok && ph->peer->ok &&
+	       ph->from->comm == KSPIN_COMMUNICATION_BRIDGE &&
+	       ph->peer->comm == KSPIN_COMMUNICATION_BRIDGE;
+}
+
+static const char *phys_note(const struct gphys *ph)
+{
+	if (ph->edge)
+		return "";
+	return phys_is_wire(ph) ? ", bridge to bridge" :
+	       ", but they cannot be connected";
+}
+
 static void print_phys(const struct gphys *ph)
 {
 	char a[200], b[200];
@@ -579,11 +601,9 @@ static void print_phys(const struct gphys *ph)
 	pin_label(ph->from, a, sizeof(a));
 	pin_label(ph->peer, b, sizeof(b));
 	if (ph->from->dataflow == KSPIN_DATAFLOW_OUT)
-		printf("%s => %s (physical%s)\n", a, b,
-		       ph->edge ? "" : ", but they cannot be connected");
+		printf("%s => %s (physical%s)\n", a, b, phys_note(ph));
 	else
-		printf("%s => %s (physical%s)\n", b, a,
-		       ph->edge ? "" : ", but they cannot be connected");
+		printf("%s => %s (physical%s)\n", b, a, phys_note(ph));
 }
 
 static void json_pin(struct json *j, const char *key, const struct gpin *p)
@@ -650,6 +670,7 @@ static void json_phys(struct json *j, const struct gphys *ph)
 	else
 		json_absent_pin(j, "to", ph->from);
 	json_bool(j, "connectable", ph->edge != NULL);
+	json_bool(j, "bridge", phys_is_wire(ph));
 	json_close(j, '}');
 }
 
@@ -873,6 +894,7 @@ static int graph_dot(struct graph *g)
 		}
 		printf("  %s -> %s [label=\"%s\"];\n", a, b,
 		       phys[i]->edge || !to ? "physical" :
+		       phys_is_wire(phys[i]) ? "physical (bridge)" :
 		       "physical (cannot connect)");
 	}
 	for (i = 0; i < g->nedges; i++) {

@@ -236,15 +236,22 @@ static int resolve_device(struct stream_opts *o, const char *dflt)
 	return 0;
 }
 
-/* The first pin type with @dataflow, or -1. */
+/*
+ * The first pin type with @dataflow that a client can create alone (a SINK
+ * or BOTH: not a BRIDGE, such as an audio adapter's wires and jacks), or -1.
+ */
 static int find_pin(int filter_fd, uint32_t dataflow)
 {
 	int n = ks_pin_count(filter_fd), i;
 
 	for (i = 0; i < n; i++) {
-		uint32_t df;
+		uint32_t df, comm;
 
-		if (!ks_pin_dataflow(filter_fd, i, &df) && df == dataflow)
+		if (ks_pin_dataflow(filter_fd, i, &df) || df != dataflow ||
+		    ks_pin_communication(filter_fd, i, &comm))
+			continue;
+		if (comm == KSPIN_COMMUNICATION_SINK ||
+		    comm == KSPIN_COMMUNICATION_BOTH)
 			return i;
 	}
 	return -1;
@@ -385,7 +392,8 @@ static void play_usage(FILE *out)
 		"to RUN, write the frames, end the stream (ENDOFSTREAM), set it to STOP.\n"
 		"A WAV file (a name ending in .wav, or RIFF data on stdin) brings its own\n"
 		"format; raw PCM uses --format, default pcm:48000:2:16.  Without --pin the\n"
-		"first pin with dataflow IN (a render pin) is used.  Ctrl-C stops cleanly.\n",
+		"first pin with dataflow IN and communication SINK or BOTH (a render pin,\n"
+		"not a bridge) is used.  Ctrl-C stops cleanly.\n",
 		ksctl_prog);
 }
 
@@ -653,7 +661,8 @@ static void record_usage(FILE *out)
 		"pcm:48000:2:16), set it to RUN, read until the frame count, the end of\n"
 		"the stream or Ctrl-C, set it to STOP.  Raw PCM, or WAV when the file\n"
 		"name ends in .wav or with --wav.  Without --pin the first pin with\n"
-		"dataflow OUT (a capture pin) is used.\n",
+		"dataflow OUT and communication SINK or BOTH (a capture pin, not a\n"
+		"bridge) is used.\n",
 		ksctl_prog);
 }
 
