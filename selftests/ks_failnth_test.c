@@ -301,20 +301,27 @@ static void undo_close(struct call *c, int ret)
 	close(ret);
 }
 
-/* 48 kHz stereo 16-bit PCM for @pin_id; @extra bytes of cb_size. */
-static void build_request(struct create_ctx *x, uint32_t pin_id, uint16_t extra)
+/* @rate Hz stereo 16-bit PCM for @pin_id; @extra bytes of cb_size. */
+static void build_request_at(struct create_ctx *x, uint32_t pin_id,
+			     uint16_t extra, uint32_t rate)
 {
 	struct ks_dataformat_waveformatex fmt;
 	uint8_t buf[sizeof(fmt) + 1024] = { 0 };
 	int size;
 
-	ks_build_audio_format(&fmt, KS_SAMPLE_PCM, 48000, 2, 16);
+	ks_build_audio_format(&fmt, KS_SAMPLE_PCM, rate, 2, 16);
 	fmt.data_format.format_size += extra;
 	fmt.wave_format.cb_size = extra;
 	memcpy(buf, &fmt, sizeof(fmt));
 	size = ks_connect_build(x->req, sizeof(x->req), pin_id, buf,
 				(uint32_t)sizeof(fmt) + extra);
 	x->size = size > 0 ? (uint32_t)size : 0;
+}
+
+/* 48 kHz stereo 16-bit PCM for @pin_id; @extra bytes of cb_size. */
+static void build_request(struct create_ctx *x, uint32_t pin_id, uint16_t extra)
+{
+	build_request_at(x, pin_id, extra, 48000);
 }
 
 /*
@@ -616,6 +623,139 @@ static void connected_sweep(int lb, int tg)
 	close(peer.render);
 }
 
+/* ---- ks-audio: a card's streaming pins, its load with cards=4 ---- */
+
+#define AUDIO_PARAMS	"cards=4"
+
+/*
+ * A streaming pin of ks-audio's last card, @other the card's other
+ * streaming pin at the other rate: a card runs at the rate of its first
+ * open streaming pin, and a creation that failed must not have set it.
+ */
+struct audio_ctx {
+	struct create_ctx create;	/* first: the call's ctx */
+	struct create_ctx other;
+};
+
+static const char *check_rate_free(struct call *c, int ret)
+{
+	struct audio_ctx *x = c->ctx;
+	int fd = op_create(&(struct call){ .ctx = &x->other });
+
+	(void)ret;
+	if (fd < 0)
+		return "the card's other pin is refused at the other rate";
+	close(fd);
+	return NULL;
+}
+
+/*
+ * Render at 44100 Hz on the last card, alone (each step checked with
+ * Capture at 48000 Hz); then Capture at 48000 Hz while Render at 48000
+ * Hz is open, the path where the card's rate is already set.
+ */
+static void audio_pin_sweeps(int wave)
+{
+	static struct audio_ctx x;
+	struct call c;
+	int render;
+
+	x.create.filter = wave;
+	x.create.access = KS_GENERIC_WRITE;
+	build_request_at(&x.create, 0, 0, 44100);
+	x.other.filter = wave;
+	x.other.access = KS_GENERIC_READ;
+	build_request_at(&x.other, 3, 0, 48000);
+	c = (struct call){ .name = "create pin (ks-audio Render, the card's rate free after)",
+			   .op = op_create, .undo = undo_close,
+			   .check = check_rate_free, .ctx = &x };
+	sweep(&c);
+
+	build_request_at(&x.create, 0, 0, 48000);
+	render = op_create(&(struct call){ .ctx = &x.create });
+	if (render < 0) {
+		result(false, "create pin (ks-audio Capture): Render: %s",
+		       strerror(-render));
+		return;
+	}
+	c = (struct call){ .name = "create pin (ks-audio Capture, Render open at its rate)",
+			   .op = op_create, .undo = undo_close, .ctx = &x.other };
+	sweep(&c);
+	close(render);
+}
+
+/*
+ * finit_module of ks-audio with cards=4 over its init's allocations.
+ * Its init allocates nothing but the cards' registrations, so a card's
+ * points are what a load with cards=2 passes beyond one with cards=1,
+ * and init's begin that many points before the end of a cards=1 load's
+ * init (module_sweeps() measures the same with a load that registers
+ * nothing, which ks-audio has not).
+ */
+static void audio_load_sweep(struct module_ctx *m)
+{
+	unsigned int t1, t2, t4, k, tail, first;
+	char name[128];
+	struct call c;
+
+	if (count_points(m, "cards=1", &t1) || count_points(m, "cards=2", &t2) ||
+	    count_points(m, AUDIO_PARAMS, &t4) || t2 <= t1) {
+		result(false, "ks-audio load: cannot count its allocations (%u, %u)",
+		       t1, t2);
+		return;
+	}
+	k = t2 - t1;
+	tail = count_tail(m, AUDIO_PARAMS, t4);
+	printf("# ks-audio: a load with 1, 2, 4 cards passes %u, %u, %u points, %u after init\n",
+	       t1, t2, t4, tail);
+	if (t4 - t1 != 3 * k || t1 < tail + k) {
+		result(false, "ks-audio load: a card does not cost the same points each (%u, %u, %u)",
+		       t1, t2, t4);
+		return;
+	}
+	first = t1 - tail - k;
+	snprintf(name, sizeof(name), "filter registration (ks-audio " AUDIO_PARAMS
+		 ", finit_module, points %u-%u)", first + 1, t4);
+	c = (struct call){ .name = name, .op = op_load, .undo = undo_load,
+			   .check = check_unloaded, .ctx = m,
+			   .first = first + 1 };
+	m->params = AUDIO_PARAMS;
+	sweep(&c);
+}
+
+static void audio_sweeps(void)
+{
+	struct module_ctx m = {
+		.file = "ks-audio.ko", .name = "ks_audio", .ko = -1,
+	};
+	char path[256];
+	int idx, wave;
+
+	snprintf(path, sizeof(path), "%s/%s", module_dir(), m.file);
+	m.ko = open(path, O_RDONLY | O_CLOEXEC);
+	if (m.ko < 0 || (loaded(&m) && unload(&m))) {
+		skip("ks-audio: no %s, or loaded and busy", path);
+		skip("ks-audio: no %s, or loaded and busy", path);
+		skip("ks-audio: no %s, or loaded and busy", path);
+		if (m.ko >= 0)
+			close(m.ko);
+		return;
+	}
+	if (load(&m, AUDIO_PARAMS) == 0 &&
+	    (idx = ks_find_filter("ks-audio-wave-3")) >= 0 &&
+	    (wave = ks_open_filter((unsigned int)idx, O_RDWR)) >= 0) {
+		audio_pin_sweeps(wave);
+		close(wave);
+	} else {
+		result(false, "create pin (ks-audio): load with " AUDIO_PARAMS
+		       " or open ks-audio-wave-3: %s", strerror(errno));
+		result(false, "create pin (ks-audio Capture)");
+	}
+	unload(&m);
+	audio_load_sweep(&m);
+	close(m.ko);
+}
+
 int main(void)
 {
 	static struct create_ctx create;
@@ -646,7 +786,7 @@ int main(void)
 		restore_injection();
 		return 4;
 	}
-	printf("1..13\n");
+	printf("1..16\n");
 	lb = ks_open_filter((unsigned int)idx, O_RDWR);
 
 	/* Pin creation. */
@@ -751,6 +891,9 @@ int main(void)
 	/* Interface registration: ks-iface-provider. */
 	module_sweeps(&provider, "interface registration (ks-iface-provider)",
 		      "published=0");
+
+	/* A card of ks-audio: its streaming pins, its load. */
+	audio_sweeps();
 
 	if (tonegen.ko >= 0)
 		close(tonegen.ko);

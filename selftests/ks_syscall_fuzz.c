@@ -13,9 +13,10 @@
  * come back (-j 1 repeats a run closely).  By hand, run it longer:
  * ks_syscall_fuzz -t 600.
  *
- * The filters: ks-loopback, and ks-tonegen, ks-gen, ks-gain (4 filters)
- * and ks-null-sink, loaded from $KS_MODULE_DIR (default /lib/ks) when
- * they are absent and unloaded again at the end.  The threads share one
+ * The filters: ks-loopback, and ks-tonegen, ks-gen, ks-gain (4 filters),
+ * ks-null-sink and ks-audio (cards=4: 4 wave and 4 topology filters),
+ * loaded from $KS_MODULE_DIR (default /lib/ks) when they are absent and
+ * unloaded again at the end.  The threads share one
  * table of fds: filter fds, pin fds (blocking and not), the two ends of
  * the connections they made, eventfds and pipes.  Each thread, at random:
  *  - opens filters, and creates pins: valid requests for the pins of the
@@ -28,7 +29,8 @@
  *    KS_IOCTL_PROPERTY of every set, id and flag with valid and mutated
  *    values on pin and filter fds, node requests (KSPROPERTY_TYPE_TOPOLOGY,
  *    KSPROPSETID_Audio controls of random nodes and channels, values in
- *    and out of range); unknown ioctls;
+ *    and out of range, on every node of ks-audio's topology filters);
+ *    unknown ioctls;
  *  - closes fds other threads are using.  fd numbers get reused, so a
  *    call may reach another file than the one its thread picked, as in
  *    any program with that bug;
@@ -85,13 +87,14 @@
 
 #include <linux/ks.h>
 #include "libks.h"
+#include "../module/samples/ks-audio.h"
 #include "../module/samples/ks-chain.h"
 #include "../module/samples/ks-tonegen.h"
 
 #define STATS_PATH	"/sys/kernel/debug/ksfilter/stats"
 #define MAX_THREADS	16
 #define MAX_SLOTS	48
-#define MAX_DEVICES	8
+#define MAX_DEVICES	16
 #define ARENA_PAGES	16
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -114,7 +117,10 @@
 
 /* ---- the filters ---- */
 
-enum filt { F_LOOPBACK, F_TONEGEN, F_GEN, F_GAIN, F_NULL_SINK, NFILTS };
+enum filt {
+	F_LOOPBACK, F_TONEGEN, F_GEN, F_GAIN, F_NULL_SINK, F_AUDIO_WAVE,
+	F_AUDIO_TOPO, NFILTS
+};
 
 struct sample {
 	const char *name;	/* its (first) filter's name */
@@ -131,12 +137,17 @@ static struct sample samples[NFILTS] = {
 	[F_GAIN] = { GAIN_NAME, "ks-gain.ko", GAIN_MODNAME, "filters=4" },
 	[F_NULL_SINK] = { "ks-null-sink", "ks-null-sink.ko", "ks_null_sink",
 			  "" },
+	/* One module, both filters of each card: loaded with the wave's. */
+	[F_AUDIO_WAVE] = { AUDIO_WAVE_NAME "-0", "ks-audio.ko", AUDIO_MODNAME,
+			   "cards=4" },
+	[F_AUDIO_TOPO] = { AUDIO_TOPO_NAME "-0" },
 };
 
 /* The filter devices found: /dev/ksfilter<index>, and whose it is. */
 struct device {
 	unsigned int index;
 	enum filt filt;
+	char name[32];
 };
 
 static struct device devices[MAX_DEVICES];
@@ -166,6 +177,8 @@ static const struct fmt fmts[] = {
 #define FMTS_SMALL	0x07u
 #define FMTS_CHAIN	0x0fu
 #define FMTS_ALL	0x3fu
+/* ks-audio's streaming pins: 16 bits or float, 1 or 2 channels, two rates. */
+#define FMTS_AUDIO	0x27u
 
 static struct ks_dataformat_waveformatex fmt_blobs[NFMTS];
 
@@ -202,6 +215,10 @@ static const struct pin_type pin_types[] = {
 	  true, true, false, FMTS_CHAIN },
 	{ "ks-null-sink Render", F_NULL_SINK, 0, KSPIN_DATAFLOW_IN,
 	  true, true, false, FMTS_SMALL },
+	{ "ks-audio Render", F_AUDIO_WAVE, AUDIO_WAVE_PIN_RENDER,
+	  KSPIN_DATAFLOW_IN, false, true, false, FMTS_AUDIO },
+	{ "ks-audio Capture", F_AUDIO_WAVE, AUDIO_WAVE_PIN_CAPTURE,
+	  KSPIN_DATAFLOW_OUT, false, true, false, FMTS_AUDIO },
 };
 
 #define NPIN_TYPES	ARRAY_SIZE(pin_types)
@@ -770,7 +787,8 @@ static void create_pin(const struct pin_type *t, int peer, uint32_t peer_id)
 		c->medium.set = chain_medium;
 		c->medium.id = KS_CHAIN_MEDIUM_ID;
 	}
-	if (t->filt == F_LOOPBACK && !peer && chance(15))
+	if ((t->filt == F_LOOPBACK || t->filt == F_AUDIO_WAVE) && !peer &&
+	    chance(15))
 		ks_connect_set_interface(c, KSINTERFACE_STANDARD_LOOPED_STREAMING);
 	c->pin_to_handle = peer > 0 ? (uint64_t)peer : 0;
 	memcpy(c + 1, &fmt_blobs[f], sizeof(fmt_blobs[f]));
@@ -912,9 +930,10 @@ static void do_create_mutated(void)
 /*
  * `in` for a node's property (KSPROPERTY_TYPE_TOPOLOGY): a
  * KSNODEPROPERTY_AUDIO_CHANNEL, mostly for a KSPROPSETID_Audio control of
- * node 0-2 (ks-gain's filters have node 0) and channel 0-9 or all.
+ * a node below @nodes (ks-gain's filters have node 0, ks-audio's topology
+ * filters 14 nodes) and channel 0-9 or all.
  */
-static uint32_t build_node_in(uint8_t *in, uint32_t *id_out)
+static uint32_t build_node_in(uint8_t *in, uint32_t nodes, uint32_t *id_out)
 {
 	struct ks_node_property_audio_channel *p = (void *)in;
 	static const uint32_t ops[] = {
@@ -935,7 +954,7 @@ static uint32_t build_node_in(uint8_t *in, uint32_t *id_out)
 	p->node_property.property.id = id;
 	p->node_property.property.flags = KSPROPERTY_TYPE_TOPOLOGY |
 		(chance(95) ? ops[below(chance(70) ? 2 : 4)] : (uint32_t)next());
-	p->node_property.node_id = chance(80) ? below(3) : (uint32_t)next();
+	p->node_property.node_id = chance(80) ? below(nodes) : (uint32_t)next();
 	p->node_property.reserved = chance(95) ? 0 : (uint32_t)next();
 	p->channel = chance(70) ? (int32_t)below(10) :
 		     chance(50) ? -1 : (int32_t)next();
@@ -999,8 +1018,11 @@ static uint32_t build_prop_in(uint8_t *in, bool pin_fd, uint32_t *id_out)
 	return size;
 }
 
-/* KS_IOCTL_PROPERTY on @fd, a pin fd if @pin_fd, with random arguments. */
-static void property(int fd, bool pin_fd)
+/*
+ * KS_IOCTL_PROPERTY on @fd, a pin fd if @pin_fd, with random arguments;
+ * node requests for nodes below @nodes.
+ */
+static void property(int fd, bool pin_fd, uint32_t nodes)
 {
 	static const uint32_t states[] = {
 		KSSTATE_STOP, KSSTATE_ACQUIRE, KSSTATE_PAUSE, KSSTATE_RUN,
@@ -1011,7 +1033,7 @@ static void property(int fd, bool pin_fd)
 
 	if (chance(3))
 		fd = any_fd();
-	in_size = chance(20) ? build_node_in(in, &id) :
+	in_size = chance(20) ? build_node_in(in, nodes, &id) :
 			       build_prop_in(in, pin_fd, &id);
 	flags = ((struct ks_identifier *)in)->flags;
 	memset(out, 0, 512);
@@ -1059,12 +1081,20 @@ static void property(int fd, bool pin_fd)
 		(void *)io : (void *)(uintptr_t)ptr_for(io, sizeof(*io))));
 }
 
+/* Node requests to the fd of @s: for its nodes, and one past them. */
+static uint32_t slot_nodes(const struct slot *s)
+{
+	if (s->kind == K_FILTER && devices[s->type].filt == F_AUDIO_TOPO)
+		return AUDIO_TOPO_NODES + 1;
+	return 3;
+}
+
 static void do_property(void)
 {
 	struct slot s;
 
 	if (table_pick(NULL, NULL, &s))
-		property(s.fd, s.kind == K_PIN);
+		property(s.fd, s.kind == K_PIN, slot_nodes(&s));
 }
 
 /* Stream ioctls with random headers, and unknown ioctl numbers. */
@@ -1407,7 +1437,7 @@ static void run_fop(enum fop op, const struct slot *s)
 		create_naming(s);
 		break;
 	default:
-		property(fd, s->kind == K_PIN);
+		property(fd, s->kind == K_PIN, slot_nodes(s));
 		break;
 	}
 	fop_took(op, now_ns() - t0);
@@ -1983,6 +2013,8 @@ static void add_device(const char *name, enum filt filt)
 		return;
 	devices[ndevices].index = (unsigned int)idx;
 	devices[ndevices].filt = filt;
+	snprintf(devices[ndevices].name, sizeof(devices[ndevices].name), "%s",
+		 name);
 	ndevices++;
 	filt_present[filt] = true;
 }
@@ -2000,6 +2032,12 @@ static void find_devices(void)
 		snprintf(name, sizeof(name), "%s-%u", GAIN_NAME, i);
 		add_device(name, F_GAIN);
 	}
+	for (i = 1; i < AUDIO_MAX_CARDS; i++) {
+		snprintf(name, sizeof(name), "%s-%u", AUDIO_WAVE_NAME, i);
+		add_device(name, F_AUDIO_WAVE);
+		snprintf(name, sizeof(name), "%s-%u", AUDIO_TOPO_NAME, i);
+		add_device(name, F_AUDIO_TOPO);
+	}
 	for (i = 0; i < NPIN_TYPES; i++)
 		for (f = 0; f < NPIN_TYPES; f++)
 			nameable[i] |= filt_present[pin_types[f].filt] &&
@@ -2012,8 +2050,7 @@ static void print_devices(void)
 
 	printf("# %u filters:", ndevices);
 	for (i = 0; i < ndevices; i++)
-		printf(" %s (ksfilter%u)", samples[devices[i].filt].name,
-		       devices[i].index);
+		printf(" %s (ksfilter%u)", devices[i].name, devices[i].index);
 	printf("\n");
 }
 
