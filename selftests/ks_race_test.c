@@ -1849,16 +1849,17 @@ static void *rate_thread(void *arg)
 			other = p->rate[0] == AUDIO_RATE_44K1 ?
 				AUDIO_RATE_48K : AUDIO_RATE_44K1;
 			p->rate[1] = round % 4 == 3 ? p->rate[0] : other;
-			p->closer = round % 4 == 1;
 			p->fd[0] = -1;
 			p->fd[1] = -1;
+			/* Last: no pin is left open when the run ends. */
+			if (now() > p->until)
+				atomic_store(&p->done, true);
+			p->closer = round % 4 == 1 && !atomic_load(&p->done);
 			if (p->closer)
 				p->fd[0] = rate_create(s, p->rate[0],
 						       &p->reason[0]);
 			if (p->closer && p->fd[0] < 0)
 				p->closer = false;
-			if (now() > p->until)
-				atomic_store(&p->done, true);
 		}
 		pthread_barrier_wait(&p->go);
 		if (atomic_load(&p->done))
