@@ -224,8 +224,12 @@ static int create_build(struct pin_creation *c)
 		goto err_free_pin;
 	ops = pin->desc->ops;
 	ret = ops && ops->open ? ops->open(pin) : 0;
-	if (ret)
+	if (ret) {
+		/* accept_format()'s answer, given again under its own lock. */
+		if (ret == -EDOM)
+			*c->reason = KS_REASON_FORMAT;
 		goto err_fd_closed;
+	}
 	if (c->peer) {
 		link = ks_link_reserve(pin, c->peer);
 		if (IS_ERR(link)) {

@@ -36,6 +36,10 @@
  *	module; then every fd is closed under the workers, who go on
  *	opening the filters and creating, running and closing pins, until
  *	the unload goes through; loaded again, the cards are back.
+ * stream_against_unplug: the same while the cards are unregistered and
+ *	registered again (the "registered" parameter, a card unplugged):
+ *	the pins being streamed are closed under the workers, their clocks
+ *	stopped, and their fds fail ENODEV; plugged in again, they stream.
  * create_two_rates_one_wins: on each card, two threads create Render
  *	and Capture at once at 44100 and 48000 Hz, or one closes its pin
  *	while the other creates at the other rate: both open at once have
@@ -131,6 +135,8 @@ static const int allowed[NOPS][8] = {
 	[OP_AUDIO_UNLOAD] = { EWOULDBLOCK, EBUSY },
 	/* No provider, or withdrawn: ENOENT. */
 	[OP_CONSUMER_LOAD] = { ENOENT },
+	/* The card unplugged (stream_against_unplug). */
+	[OP_NODE] = { ENODEV },
 };
 
 struct stats {
@@ -1687,6 +1693,89 @@ TEST_F_TIMEOUT(audio, stream_against_rmmod, 120)
 	EXPECT_LT(0, atomic_load(&st.ok[OP_READ]));
 	EXPECT_LT(0, atomic_load(&st.ok[OP_WRITE]));
 	ASSERT_TRUE(module_loaded(AUDIO_MODNAME));
+	for (i = 0; i < AUDIO_CARDS; i++) {
+		EXPECT_LE(0, atomic_load(&wave_idx[i]));
+		EXPECT_LE(0, atomic_load(&topo_idx[i]));
+	}
+}
+
+struct audio_unplug {
+	double until, limit;
+	long base_pins;
+	int unplugs, with_pins;
+};
+
+/*
+ * Unplug every card (registered=0) and plug them in again, round after
+ * round: each unplug unregisters filters whose pins the workers are
+ * streaming, so it stops running clocks and closes pins under them; the
+ * fds left are dead (ENODEV) and are closed, and the filters found again.
+ */
+static void *audio_unplug_thread(void *arg)
+{
+	struct audio_unplug *u = arg;
+	int ret;
+
+	while (now() < u->until ||
+	       ((u->with_pins < RACE_MIN_UNLOADS ||
+		 !atomic_load(&st.ok[OP_READ]) ||
+		 !atomic_load(&st.ok[OP_WRITE])) && now() < u->limit)) {
+		pause_us(100000);
+		if (stats_counter("pins") > u->base_pins)
+			u->with_pins++;
+		ret = write_file(AUDIO_PARAMS "registered", "0");
+		count(OP_UNREGISTER, ret);
+		if (ret)
+			break;
+		u->unplugs++;
+		audio_forget_filters();
+		atomic_store(&draining, true);
+		audio_close_all();
+		atomic_store(&draining, false);
+		ret = write_file(AUDIO_PARAMS "registered", "1");
+		count(OP_REGISTER, ret);
+		if (ret)
+			break;
+		audio_find_filters();
+	}
+	return NULL;
+}
+
+/*
+ * The cards unplugged while they stream: unregistration closes the pins
+ * the workers are using, stopping the clocks their ticks run on, and
+ * every call on the fds left fails ENODEV at once (none waits for the
+ * gone card); plugged in again, the four cards are back and stream.
+ */
+TEST_F_TIMEOUT(audio, stream_against_unplug, 120)
+{
+	struct audio_worker w[AUDIO_STREAMERS + 1 + AUDIO_CONTROLLERS];
+	double secs = race_seconds();
+	struct audio_unplug u = {
+		.until = now() + secs,
+		.limit = now() + 3 * secs,
+		.base_pins = self->pins,
+	};
+	pthread_t unplugger;
+	int i, n;
+
+	n = audio_start(w, false);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, pthread_create(&unplugger, NULL, audio_unplug_thread,
+				    &u));
+	pthread_join(unplugger, NULL);
+	audio_join(w, n);
+	audio_close_all();
+
+	print_counts(_metadata);
+	ksft_print_msg("ks-audio unplugged %d times, %d with pins open\n",
+		       u.unplugs, u.with_pins);
+	EXPECT_EQ(0, atomic_load(&st.unexpected));
+	EXPECT_LE(RACE_MIN_UNLOADS, u.with_pins);
+	EXPECT_LT(0, atomic_load(&st.ok[OP_READ]));
+	EXPECT_LT(0, atomic_load(&st.ok[OP_WRITE]));
+	EXPECT_EQ(0, atomic_load(&st.failed[OP_UNREGISTER]));
+	EXPECT_EQ(0, atomic_load(&st.failed[OP_REGISTER]));
 	for (i = 0; i < AUDIO_CARDS; i++) {
 		EXPECT_LE(0, atomic_load(&wave_idx[i]));
 		EXPECT_LE(0, atomic_load(&topo_idx[i]));

@@ -40,7 +40,9 @@ struct ks_data_range {
  *	ranges matched, at creation and on KSPROPERTY_CONNECTION_DATAFORMAT set;
  *	return 0 or -EDOM (any other nonzero value is taken as -EDOM)
  * @open: a pin instance is being created; runs before the pin fd is visible,
- *	may fail with a negative errno, which the creation returns
+ *	may fail with a negative errno, which the creation returns; -EDOM
+ *	with KS_REASON_FORMAT, as @accept_format's refusal (for a format that
+ *	depends on the provider's state, checked again here under its lock)
  * @set_state: one step of the KSSTATE machine (@from and @to adjacent); a
  *	failure stops a step up, but a step down on close is taken anyway
  * @process: data or room is ready on this pin's queue (see ks_pin_queue_*);

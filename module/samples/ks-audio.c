@@ -6,9 +6,17 @@
  * through the exported API (include/linux/ksfilter.h) and joined by
  * physical connections.  The numbers users rely on are in ks-audio.h.
  *
- * Module parameter (/sys/module/ks_audio/parameters/):
+ * Module parameters (/sys/module/ks_audio/parameters/):
  *   cards (uint, 0444, 1-4, default 1): the cards to register; card N is
  *	"ks-audio-wave-N" and "ks-audio-topo-N", registered topology first.
+ *   registered (bool, 0644, default 1): writing 0 unregisters every card,
+ *	as a card unplugged while streaming (open fds then fail with
+ *	ENODEV), writing 1 registers them again.
+ *   period_ms (uint, 0644, 1-50, default 10): the clock's period, read
+ *	when a card's clock starts.
+ *   mic_hz (uint, 0644, 20-20000, default 1000): the microphone's tone.
+ *   line_hz (uint, 0644, 0 or 20-20000, default 0): line in's: 0 is
+ *	silence.
  *
  * The wave filter "ks-audio-wave-N" (categories AUDIO, RENDER, CAPTURE):
  *
@@ -134,8 +142,11 @@
 #define AUDIO_NAME_LEN		(sizeof(AUDIO_WAVE_NAME) + 12)
 /* Frames the engine converts at a time: its buffers' size. */
 #define AUDIO_CHUNK		256
-/* A late clock catches up at most this many periods; the rest is lost. */
-#define AUDIO_CATCH_UP		4
+/*
+ * A late tick catches up on at most this much time (ms); a stall longer
+ * than that (a VM stopped for a while) loses the rest.
+ */
+#define AUDIO_CATCH_UP_MS	1000
 
 static unsigned int cards = 1;
 static unsigned int period_ms = AUDIO_PERIOD_MS;
@@ -451,9 +462,10 @@ static void audio_chunk(struct audio_card *c, unsigned int n)
 }
 
 /*
- * The work of one tick: the frames due since the clock started, at most
- * AUDIO_CATCH_UP periods of them (a tick that comes later than that, the
- * machine stalled, loses the rest, as a device's DMA would run on).  The
+ * The work of one tick: the frames due since the clock started.  A tick
+ * that comes late does them all, as a device's DMA would have moved them
+ * (the queues count the underruns and overruns that follow), up to
+ * AUDIO_CATCH_UP_MS of them: a longer stall loses the rest.  The
  * card's lock is held throughout: close() takes it, so no pin is used
  * after its close, and a stopped clock is seen here.
  */
@@ -469,8 +481,7 @@ static void audio_tick(struct work_struct *work)
 		goto unlock;
 	due = mul_u64_u32_div(ktime_to_ns(ktime_sub(ktime_get(), k->start)),
 			      k->rate, NSEC_PER_SEC);
-	max = mul_u64_u32_div(ktime_to_ns(k->period), k->rate * AUDIO_CATCH_UP,
-			      NSEC_PER_SEC);
+	max = div_u64((u64)k->rate * AUDIO_CATCH_UP_MS, MSEC_PER_SEC);
 	if (due - k->done > max)
 		k->done = due - max;
 	while (k->done < due) {
@@ -605,6 +616,14 @@ static void audio_stream_format(struct audio_stream *s,
 		s->kind = AUDIO_SAMPLE_PCM32;
 }
 
+static unsigned int audio_rate(struct ks_pin *pin)
+{
+	const struct ks_dataformat_waveformatex *wf =
+		(const void *)ks_pin_format(pin);
+
+	return wf->wave_format.samples_per_sec;
+}
+
 /*
  * Two creations may both have passed accept_format() before either
  * opened: the rate is checked again here, under the lock that keeps it.
@@ -613,13 +632,10 @@ static int audio_open(struct ks_pin *pin)
 {
 	struct audio_card *c = ks_filter_context(ks_pin_filter(pin));
 	struct audio_stream *s = audio_stream_of(c, ks_pin_id(pin));
-	const struct ks_dataformat_waveformatex *wf =
-		(const void *)ks_pin_format(pin);
 	int ret;
 
 	mutex_lock(&c->lock);
-	ret = audio_check_rate(c, ks_pin_id(pin),
-			       wf->wave_format.samples_per_sec);
+	ret = audio_check_rate(c, ks_pin_id(pin), audio_rate(pin));
 	if (!ret) {
 		/* One instance of each pin type (possible_instances). */
 		WARN_ON(s->pin);
@@ -634,7 +650,8 @@ static int audio_open(struct ks_pin *pin)
 /*
  * RUN starts the stream (and the clock, if it is the first); leaving RUN
  * stops it: in PAUSE Render's data waits in its queue and Capture gets
- * nothing.
+ * nothing.  Leaving STOP takes the pin's format, which a DATAFORMAT set
+ * may have changed since open(): EDOM if it has left the card's rate.
  */
 static int audio_set_state(struct ks_pin *pin, unsigned int from,
 			   unsigned int to)
@@ -642,14 +659,24 @@ static int audio_set_state(struct ks_pin *pin, unsigned int from,
 	struct audio_card *c = ks_filter_context(ks_pin_filter(pin));
 	struct audio_stream *s = audio_stream_of(c, ks_pin_id(pin));
 
+	int ret = 0;
+
 	mutex_lock(&c->lock);
+	if (from == KSSTATE_STOP) {
+		/* A DATAFORMAT set in STOP: the rate is checked again. */
+		ret = audio_check_rate(c, ks_pin_id(pin), audio_rate(pin));
+		if (ret)
+			goto unlock;
+		audio_stream_format(s, ks_pin_format(pin));
+	}
 	s->running = to == KSSTATE_RUN;
 	if (s->running)
 		audio_clock_start(c, s->rate);
 	else
 		audio_clock_stop(c);
+unlock:
 	mutex_unlock(&c->lock);
-	return 0;
+	return ret;
 }
 
 static void audio_close(struct ks_pin *pin)
@@ -997,16 +1024,34 @@ static void audio_card_unregister(struct audio_card *c)
 	mutex_destroy(&c->lock);
 }
 
-static int __init audio_init(void)
+/*
+ * Lock order: kernel_param_lock (a write to "registered"), audio_lock,
+ * then ksfilter's locks inside ks_filter_register/unregister().
+ *
+ * audio_lock serializes registration: module init and exit and writes to
+ * "registered", which sysfs allows before init has finished and until
+ * exit has run.  Before init (audio_loaded false) a write only records the
+ * wish.  audio_registered says whether the cards are.
+ */
+static DEFINE_MUTEX(audio_lock);
+static bool audio_loaded;
+static bool audio_registered;
+static bool registered = true;
+
+static int audio_register_cards(void)
 {
 	unsigned int i;
 	int ret;
 
+	lockdep_assert_held(&audio_lock);
+	if (audio_registered)
+		return 0;
 	for (i = 0; i < cards; i++) {
 		ret = audio_card_register(&audio_cards[i], i);
 		if (ret)
 			goto err_unregister;
 	}
+	audio_registered = true;
 	return 0;
 
 err_unregister:
@@ -1015,12 +1060,66 @@ err_unregister:
 	return ret;
 }
 
-static void __exit audio_exit(void)
+static void audio_unregister_cards(void)
 {
 	unsigned int i = cards;
 
+	lockdep_assert_held(&audio_lock);
+	if (!audio_registered)
+		return;
 	while (i--)
 		audio_card_unregister(&audio_cards[i]);
+	audio_registered = false;
+}
+
+/* Unplugging the card (0) and plugging it in again (1), as a USB card. */
+static int registered_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int ret;
+
+	ret = kstrtobool(val, &on);
+	if (ret)
+		return ret;
+	mutex_lock(&audio_lock);
+	if (audio_loaded) {
+		if (on)
+			ret = audio_register_cards();
+		else
+			audio_unregister_cards();
+	}
+	if (!ret)
+		registered = on;
+	mutex_unlock(&audio_lock);
+	return ret;
+}
+
+static const struct kernel_param_ops registered_ops = {
+	.set = registered_set,
+	.get = param_get_bool,
+};
+module_param_cb(registered, &registered_ops, &registered, 0644);
+MODULE_PARM_DESC(registered, "The cards are registered (write 0 to unregister them, as an unplugged card, 1 to register them again)");
+
+static int __init audio_init(void)
+{
+	int ret = 0;
+
+	mutex_lock(&audio_lock);
+	if (registered)
+		ret = audio_register_cards();
+	if (!ret)
+		audio_loaded = true;
+	mutex_unlock(&audio_lock);
+	return ret;
+}
+
+static void __exit audio_exit(void)
+{
+	mutex_lock(&audio_lock);
+	audio_loaded = false;
+	audio_unregister_cards();
+	mutex_unlock(&audio_lock);
 }
 
 module_init(audio_init);
