@@ -51,28 +51,8 @@ static const struct ks_guid set_audio = KSPROPSETID_AUDIO;
 
 /* ---- module load and unload, as ks_audio_topology_test ---- */
 
-static pid_t harness_pid;
-static long cards_at_start = -1;
-
-__attribute__((constructor)) static void note_module(void)
-{
-	harness_pid = getpid();
-	cards_at_start = read_number(CARDS_PARAM);
-}
-
 /* Leave ks_audio as the run found it. */
-__attribute__((destructor)) static void restore_module(void)
-{
-	char params[32];
-
-	if (getpid() != harness_pid)
-		return;
-	unload_module_wait(AUDIO_MODNAME);
-	if (cards_at_start > 0) {
-		snprintf(params, sizeof(params), "cards=%ld", cards_at_start);
-		load_module("ks-audio.ko", params);
-	}
-}
+KS_LEAVE_MODULE_AS_FOUND(AUDIO_MODNAME, "ks-audio.ko", CARDS_PARAM)
 
 /* ---- time ---- */
 
@@ -128,24 +108,6 @@ static void fill_s16(int16_t *buf, size_t n)
 }
 
 /* ---- I/O ---- */
-
-/* Write all of @len bytes; 0 or -errno. */
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
 
 /*
  * Read @len bytes, waiting at most @timeout_ms for each part (poll): the

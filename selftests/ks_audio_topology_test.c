@@ -20,7 +20,7 @@
  *    through the node ids the walk found, and bad requests next to good.
  *
  * Each test loads ks-audio.ko from $KS_MODULE_DIR (default /lib/ks) with
- * cards=1 or cards=4 and unloads it; a ks_audio loaded before the run is
+ * cards=1 to 4 and unloads it; a ks_audio loaded before the run is
  * loaded again at the end with its card count.  What the walk found is
  * compared with what a client expects of the card (a speakers line with a
  * master volume and mute and three sources, a capture line with a
@@ -507,28 +507,8 @@ static int find_lines(struct card *c)
 
 /* ---- fixture ---- */
 
-static pid_t harness_pid;
-static long cards_at_start = -1;
-
-__attribute__((constructor)) static void note_module(void)
-{
-	harness_pid = getpid();
-	cards_at_start = read_number(CARDS_PARAM);
-}
-
 /* Leave ks_audio as the run found it. */
-__attribute__((destructor)) static void restore_module(void)
-{
-	char params[32];
-
-	if (getpid() != harness_pid)
-		return;
-	unload_module_wait(AUDIO_MODNAME);
-	if (cards_at_start > 0) {
-		snprintf(params, sizeof(params), "cards=%ld", cards_at_start);
-		load_module("ks-audio.ko", params);
-	}
-}
+KS_LEAVE_MODULE_AS_FOUND(AUDIO_MODNAME, "ks-audio.ko", CARDS_PARAM)
 
 FIXTURE(audio) {
 	unsigned int cards;
@@ -545,6 +525,14 @@ FIXTURE_VARIANT(audio) {
 
 FIXTURE_VARIANT_ADD(audio, one_card) {
 	.cards = 1,
+};
+
+FIXTURE_VARIANT_ADD(audio, two_cards) {
+	.cards = 2,
+};
+
+FIXTURE_VARIANT_ADD(audio, three_cards) {
+	.cards = 3,
 };
 
 FIXTURE_VARIANT_ADD(audio, four_cards) {
@@ -1231,6 +1219,39 @@ TEST_F(audio, bad_node_channel_and_mux_input_refused)
 		EXPECT_EQ(0, ks_node_set(t->fd, c->mux,
 					 KSPROPERTY_AUDIO_MUX_SOURCE, 0, mux));
 	}
+}
+
+/*
+ * cards is 1 to 4: 0 and 5 are refused at load (EINVAL, nothing
+ * registered), next to 1 and 4, which load.
+ */
+TEST(cards_out_of_range_refused_at_load)
+{
+	static const struct {
+		const char *params;
+		int ret;
+	} loads[] = {
+		{ "cards=0", -EINVAL },
+		{ "cards=1", 0 },
+		{ "cards=5", -EINVAL },
+		{ "cards=4", 0 },
+	};
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(loads); i++) {
+		ret = unload_module_wait(AUDIO_MODNAME);
+		ASSERT_TRUE(ret == 0 || ret == -ENOENT);
+		ret = load_module("ks-audio.ko", loads[i].params);
+		if (ret == -ENOENT)
+			SKIP(return, "no %s/ks-audio.ko", module_dir());
+		EXPECT_EQ(loads[i].ret, ret) TH_LOG("%s: %s", loads[i].params,
+						    strerror(-ret));
+		/* A load refused registers nothing; one that loads, card 0. */
+		EXPECT_EQ(!loads[i].ret,
+			  ks_find_filter(AUDIO_WAVE_NAME "-0") >= 0);
+	}
+	EXPECT_EQ(0, unload_module_wait(AUDIO_MODNAME));
 }
 
 TEST_HARNESS_MAIN

@@ -2119,7 +2119,7 @@ TEST_F_TIMEOUT(graph, sink_data_written_before_connection_comes_first, 120)
 #define NULL_SINK_BYTES	"/sys/module/ks_null_sink/parameters/bytes"
 
 /* Write all of @len bytes to the non-blocking @fd; 0 or -errno. */
-static int write_all(int fd, const uint8_t *buf, size_t len)
+static int write_all_nb(int fd, const uint8_t *buf, size_t len)
 {
 	size_t done = 0;
 	ssize_t n;
@@ -2177,7 +2177,7 @@ TEST_F_TIMEOUT(graph, pull_in_source_takes_from_out_sink, 120)
 	/* Capture's reader is the connection. */
 	EXPECT_EQ(-EISCONN, rd(capture, buf, 4096));
 	memset(buf, 0x5a, sizeof(buf));
-	ASSERT_EQ(0, write_all(render, buf, sizeof(buf)));
+	ASSERT_EQ(0, write_all_nb(render, buf, sizeof(buf)));
 	EXPECT_EQ(before + (long)sizeof(buf),
 		  wait_value(read_number, NULL_SINK_BYTES,
 			     before + (long)sizeof(buf), WAIT_MS));

@@ -340,6 +340,24 @@ static inline int write_file(const char *path, const char *value)
 	return ret;
 }
 
+/* Write all of @len bytes to the blocking @fd; 0 or -errno. */
+static inline int write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
 /* The number in the file @path (Y/N as 1/0), or -1. */
 static inline long read_number(const char *path)
 {
@@ -353,6 +371,39 @@ static inline long read_number(const char *path)
 		return 0;
 	return strtol(buf, NULL, 10);
 }
+
+/*
+ * A test binary that loads @file (e.g. "ks-audio.ko") with its own value
+ * of the module's parameter @param (a path in /sys/module/.../parameters)
+ * leaves the module @modname as the run found it: at exit it is unloaded,
+ * and loaded again with the value it had at the start if it was loaded
+ * then.  Once per binary, at file scope.
+ */
+#define KS_LEAVE_MODULE_AS_FOUND(modname, file, param)			\
+static pid_t ks_found_pid;						\
+static long ks_found_value = -1;					\
+									\
+__attribute__((constructor)) static void ks_note_module(void)		\
+{									\
+	ks_found_pid = getpid();					\
+	ks_found_value = read_number(param);				\
+}									\
+									\
+__attribute__((destructor)) static void ks_restore_module(void)	\
+{									\
+	const char *name = strrchr(param, '/');				\
+	char params[64];						\
+									\
+	if (getpid() != ks_found_pid)					\
+		return;							\
+	unload_module_wait(modname);					\
+	if (ks_found_value > 0) {					\
+		snprintf(params, sizeof(params), "%s=%ld", name + 1,	\
+			 ks_found_value);				\
+		load_module(file, params);				\
+	}								\
+}
+
 
 /*
  * The index of filter @filter, loading @file (from module_dir()) with

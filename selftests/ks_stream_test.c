@@ -137,26 +137,6 @@ static ssize_t wr(int fd, const void *buf, size_t len)
 	return n < 0 ? -errno : n;
 }
 
-/* Write all of @len (short writes continue); 0 or -errno. */
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* Write @len pattern bytes at stream position @pos; 0 or -errno. */
 static int write_pattern(int fd, size_t len, uint64_t pos, uint32_t seed)
 {
