@@ -17,8 +17,8 @@
  *	wave "Wave Out" (pin 1) => topo "Wave" (pin 0)
  *	topo "Capture" (pin 4) => wave "Capture In" (pin 2)
  *
- * The sound is the engine's of ks-audio.c ("The engine"); its arithmetic
- * is in ks-audio-dsp.h.
+ * The sound is the engine's of ks-audio-card.c ("The engine"); its
+ * arithmetic is in ks-audio-dsp.h, run on chunks by ks-audio-mix.c.
  *
  * The pin, node and mux-input numbers below are the module's ABI.
  */

@@ -89,7 +89,8 @@
  * default, queuing a work item), started when the first of its streaming
  * pins enters RUN and stopped when neither runs; each tick processes the
  * frames due since it started at the card's rate, AUDIO_CHUNK at a time,
- * in stereo Q31 (ks-audio-dsp.h):
+ * in stereo Q31 (ks-audio-dsp.h's arithmetic, run on a chunk by
+ * ks-audio-mix.c):
  *
  *   wave = Render's frames (silence when it has none: an underrun)
  *	    x Wave Volume, Mute
@@ -136,7 +137,7 @@
 #include <linux/ksfilter.h>
 
 #include "ks-audio.h"
-#include "ks-audio-dsp.h"
+#include "ks-audio-mix.h"
 
 /* "ks-audio-wave-<i>", "ks-audio-topo-<i>" */
 #define AUDIO_NAME_LEN		(sizeof(AUDIO_WAVE_NAME) + 12)
@@ -330,27 +331,15 @@ static void audio_stage(struct audio_card *c, struct audio_frame *f,
 			unsigned int n, unsigned int volume_node,
 			unsigned int mute_node)
 {
-	unsigned int ch, i;
+	u32 gain[AUDIO_CHANNELS];
+	unsigned int ch;
 
 	for (ch = 0; ch < AUDIO_CHANNELS; ch++) {
-		u32 gain = audio_gain_of(c, volume_node, ch);
-
+		gain[ch] = audio_gain_of(c, volume_node, ch);
 		if (mute_node != AUDIO_NO_MUTE && audio_is_muted(c, mute_node, ch))
-			gain = 0;
-		for (i = 0; i < n; i++)
-			f[i].ch[ch] = audio_apply_gain(f[i].ch[ch], gain);
+			gain[ch] = 0;
 	}
-}
-
-static void audio_sum(struct audio_frame *to, const struct audio_frame *f,
-		      unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		to[i].ch[0] = audio_add(to[i].ch[0], f[i].ch[0]);
-		to[i].ch[1] = audio_add(to[i].ch[1], f[i].ch[1]);
-	}
+	audio_mix_gain(f, n, gain);
 }
 
 /* Render's next @n frames, silence for those it has not queued. */
@@ -363,7 +352,7 @@ static void audio_take_render(struct audio_card *c, unsigned int n)
 	if (s->running) {
 		got = ks_pin_queue_read(s->pin, k->raw, n * s->frame) /
 		      s->frame;
-		audio_decode(s->kind, s->channels, k->raw, k->render, got);
+		audio_mix_decode(s->kind, s->channels, k->raw, k->render, got);
 		if (got < n)
 			ks_pin_count_xrun(s->pin, n - got);
 	}
@@ -384,17 +373,17 @@ static void audio_mix(struct audio_card *c, unsigned int n)
 		    AUDIO_TOPO_NODE_WAVE_MUTE);
 	memcpy(k->mix, k->render, n * sizeof(k->mix[0]));
 
-	audio_tone(k->src, n, &k->mic_phase,
-		   audio_tone_step(READ_ONCE(mic_hz), k->rate));
+	audio_mix_tone(k->src, n, &k->mic_phase,
+		       audio_tone_step(READ_ONCE(mic_hz), k->rate));
 	audio_stage(c, k->src, n, AUDIO_TOPO_NODE_MIC_VOLUME,
 		    AUDIO_TOPO_NODE_MIC_MUTE);
-	audio_sum(k->mix, k->src, n);
+	audio_mix_sum(k->mix, k->src, n);
 
-	audio_tone(k->src, n, &k->line_phase,
-		   audio_tone_step(READ_ONCE(line_hz), k->rate));
+	audio_mix_tone(k->src, n, &k->line_phase,
+		       audio_tone_step(READ_ONCE(line_hz), k->rate));
 	audio_stage(c, k->src, n, AUDIO_TOPO_NODE_LINE_VOLUME,
 		    AUDIO_TOPO_NODE_LINE_MUTE);
-	audio_sum(k->mix, k->src, n);
+	audio_mix_sum(k->mix, k->src, n);
 
 	audio_stage(c, k->mix, n, AUDIO_TOPO_NODE_MASTER_VOLUME,
 		    AUDIO_TOPO_NODE_MASTER_MUTE);
@@ -415,13 +404,13 @@ static void audio_capture_source(struct audio_card *c, unsigned int n,
 	switch (ks_node_control_value(c->topo, AUDIO_TOPO_NODE_MUX,
 				      KSPROPERTY_AUDIO_MUX_SOURCE, 0)) {
 	case AUDIO_MUX_MIC:
-		audio_tone(k->out, n, &mic_phase,
-			   audio_tone_step(READ_ONCE(mic_hz), k->rate));
+		audio_mix_tone(k->out, n, &mic_phase,
+			       audio_tone_step(READ_ONCE(mic_hz), k->rate));
 		node = AUDIO_TOPO_NODE_MIC_CAPTURE;
 		break;
 	case AUDIO_MUX_LINE_IN:
-		audio_tone(k->out, n, &line_phase,
-			   audio_tone_step(READ_ONCE(line_hz), k->rate));
+		audio_mix_tone(k->out, n, &line_phase,
+			       audio_tone_step(READ_ONCE(line_hz), k->rate));
 		node = AUDIO_TOPO_NODE_LINE_CAPTURE;
 		break;
 	default:
@@ -441,7 +430,7 @@ static void audio_give_capture(struct audio_card *c, unsigned int n)
 	struct audio_clock *k = &c->clock;
 	size_t put;
 
-	audio_encode(s->kind, s->channels, k->out, k->raw, n);
+	audio_mix_encode(s->kind, s->channels, k->out, k->raw, n);
 	put = ks_pin_queue_write(s->pin, k->raw, n * s->frame);
 	if (put < n * s->frame)
 		ks_pin_count_xrun(s->pin, n - put / s->frame);
