@@ -26,6 +26,7 @@
 
 #include "chardev.h"
 #include "compat.h"
+#include "event_fd.h"
 #include "filter.h"
 #include "pin_fd.h"
 #include "property.h"
@@ -119,7 +120,8 @@ static int filter_release(struct inode *inode, struct file *file)
 /* What this module implements of the ABI (KS_FEATURE_*, uapi/linux/ks.h). */
 #define KS_FEATURES (KS_FEATURE_PROPERTIES | KS_FEATURE_STREAMING |		\
 		     KS_FEATURE_LOOPED_STREAMING | KS_FEATURE_STREAM_HEADERS |	\
-		     KS_FEATURE_INTERFACE_TABLE | KS_FEATURE_PIN_TO_HANDLE)
+		     KS_FEATURE_INTERFACE_TABLE | KS_FEATURE_PIN_TO_HANDLE |	\
+		     KS_FEATURE_EVENTS)
 
 /* KS_IOCTL_VERSION: the ABI version and features; every byte is written. */
 static long version_ioctl(struct ks_version __user *uver)
@@ -152,6 +154,8 @@ static long filter_ioctl(struct file *file, unsigned int cmd,
 		return ks_property_filter(filter, (void __user *)arg);
 	if (cmd == KS_IOCTL_VERSION)
 		return version_ioctl((void __user *)arg);
+	if (cmd == KS_IOCTL_ENABLE_EVENT || cmd == KS_IOCTL_DISABLE_EVENT)
+		return ks_event_ioctl(NULL, cmd, (void __user *)arg);
 	return -ENOTTY;
 }
 

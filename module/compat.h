@@ -25,4 +25,21 @@
 #define fd_file(f) ((f).file)
 #endif
 
+/*
+ * Linux 6.8 took eventfd_signal()'s count away: it adds 1.  A semaphore
+ * handle's adjustment is added as that many signals there (its callers
+ * bound @n).
+ */
+#include <linux/eventfd.h>
+
+static inline void ks_eventfd_add(struct eventfd_ctx *ctx, u64 n)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	while (n--)
+		eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, n);
+#endif
+}
+
 #endif /* _KS_COMPAT_H */

@@ -38,6 +38,10 @@
  *         (a pin's queue, its feed and a move's other end), in address
  *         order.
  *
+ *         - ``events->lock`` (spinlock, irq-safe, event.c): a pin's
+ *           enabled events; under a queue's lock or alone, over nothing
+ *           but the eventfds' own locks (eventfd_signal()).
+ *
  *   - ``filter->controls_lock`` (mutex, node.c): a node control SET; held
  *     around the provider's set_control(), so the providers' own locks
  *     come under it.  Never taken with ``pin->lock``.

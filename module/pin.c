@@ -102,6 +102,8 @@ struct ks_pin *ks_pin_new(struct ks_filter *filter,
 	pin->desc = &filter->desc->pins[check->pin_id];
 	pin->id = check->pin_id;
 	pin->dataflow = pin->desc->dataflow;
+	/* Where its filter works: it produces into an OUT pin's queue. */
+	pin->stream.device_head = pin->dataflow == KSPIN_DATAFLOW_OUT;
 	pin->communication = pin->desc->communication;
 	pin->interface = connect->interface;
 	pin->medium = connect->medium;
@@ -213,6 +215,8 @@ void ks_pin_shutdown(struct ks_pin *pin)
 		pin->closed = true;
 	}
 	mutex_unlock(&pin->lock);
+	/* Closed or unregistered: its events go, and no more are enabled. */
+	ks_events_close(&pin->stream.events);
 	if (!was_closed)
 		ks_filter_release_instance(pin->filter, pin->id);
 }

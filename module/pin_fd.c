@@ -29,6 +29,7 @@
 #include "chardev.h"
 #include "compat.h"
 #include "connect.h"
+#include "event_fd.h"
 #include "filter.h"
 #include "format.h"
 #include "link.h"
@@ -451,6 +452,8 @@ static long pin_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return -ENODEV;
 	if (cmd == KS_IOCTL_PROPERTY)
 		return ks_property_pin(pin, (void __user *)arg);
+	if (cmd == KS_IOCTL_ENABLE_EVENT || cmd == KS_IOCTL_DISABLE_EVENT)
+		return ks_event_ioctl(pin, cmd, (void __user *)arg);
 	return ks_stream_ioctl(pin, file, cmd, (void __user *)arg);
 }
 

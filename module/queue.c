@@ -198,6 +198,7 @@ int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,
 			return ret;
 	}
 	mutex_init(&q->lock);
+	ks_events_init(&q->events);
 	q->looped = looped;
 	size_from(q, fmt);
 	return 0;
@@ -216,6 +217,7 @@ int ks_stream_acquire(struct ks_stream *q)
 
 void ks_stream_destroy(struct ks_stream *q)
 {
+	ks_events_close(&q->events);
 	mutex_destroy(&q->lock);
 	/* A mapping still open holds its own references on the pages. */
 	buf_free(q);
@@ -282,6 +284,8 @@ void ks_queue_take_eos(struct ks_stream *q)
 {
 	struct ks_stream_packet *p = ks_queue_pkt_oldest(q);
 
+	if (!p->seen)
+		ks_events_signal(&q->events, KS_EVENT_END_OF_STREAM);
 	p->seen = true;
 	if (ks_queue_used(q))
 		ks_queue_pkt_drop(q);
@@ -293,6 +297,8 @@ void ks_queue_advance_head(struct ks_stream *q, u32 n)
 {
 	WRITE_ONCE(q->head, q->head + n);
 	q->bytes_in += n;
+	if (q->device_head)
+		ks_events_position(&q->events, q->head - n, q->head, q->size);
 }
 
 void ks_queue_advance_tail(struct ks_stream *q, u32 n)
@@ -300,6 +306,22 @@ void ks_queue_advance_tail(struct ks_stream *q, u32 n)
 	WRITE_ONCE(q->tail, q->tail + n);
 	q->bytes_out += n;
 	pkt_trim(q);
+	if (!q->device_head)
+		ks_events_position(&q->events, q->tail - n, q->tail, q->size);
+}
+
+/* A mark at the tail reached the queue's consumer (not the reader's). */
+void ks_queue_mark_taken(struct ks_stream *q, const struct ks_stream_packet *p)
+{
+	if (p->flags & KS_STREAM_EOS)
+		ks_events_signal(&q->events, KS_EVENT_END_OF_STREAM);
+}
+
+/* A packet queued with @flags: tell of a discontinuity it carries. */
+void ks_queue_pkt_flagged(struct ks_stream *q, u32 flags)
+{
+	if (flags & KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY)
+		ks_events_signal(&q->events, KS_EVENT_DISCONTINUITY);
 }
 
 /*

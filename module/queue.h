@@ -9,6 +9,8 @@
 #define _KS_QUEUE_H
 
 #include <linux/mutex.h>
+
+#include "event.h"
 #include <linux/types.h>
 #include <linux/ks.h>
 
@@ -75,6 +77,10 @@ struct ks_stream_packet {
  *	device found an IN pin's queue empty (underruns) or an OUT pin's full
  *	(overruns)
  * @xrun_frames: the frames those times missed
+ * @device_head: the device's position (a LOOPEDSTREAMING POSITION event's)
+ *	is @head, as on an OUT pin, whose filter produces; else @tail, as on
+ *	an IN pin, whose filter consumes
+ * @events: the events enabled on the pin (event.c)
  * @pkt: the packets, in stream order
  *
  * @head, @tail, @pkt_head, @pkt_tail, @resetting, @producing, @taking
@@ -109,6 +115,8 @@ struct ks_stream {
 	u64 dropped;
 	u64 xruns;
 	u64 xrun_frames;
+	bool device_head;
+	struct ks_events events;
 	struct ks_stream_packet *pkt;	/* KS_STREAM_PACKETS, with the buffer */
 };
 

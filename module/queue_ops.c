@@ -330,11 +330,15 @@ size_t ks_pin_queue_write(struct ks_pin *pin, const void *data, size_t len)
 }
 EXPORT_SYMBOL_GPL(ks_pin_queue_write);
 
-/* No reader of this side sees marks: drop those passed. */
+/* No reader of this side sees marks: drop those passed, taken. */
 static void drop_passed_marks(struct ks_stream *q)
 {
-	while (!ks_queue_used(q) && ks_queue_pkt_oldest(q))
+	struct ks_stream_packet *p;
+
+	while (!ks_queue_used(q) && (p = ks_queue_pkt_oldest(q))) {
+		ks_queue_mark_taken(q, p);
 		ks_queue_pkt_drop(q);
+	}
 }
 
 static u32 read_locked(struct ks_stream *q, void *data, size_t len)
@@ -400,6 +404,7 @@ void ks_pin_count_xrun(struct ks_pin *pin, u32 frames)
 	q->xruns++;
 	q->xrun_frames += frames;
 	mutex_unlock(&q->lock);
+	ks_events_signal(&q->events, KS_EVENT_DISCONTINUITY);
 }
 EXPORT_SYMBOL_GPL(ks_pin_count_xrun);
 
@@ -456,6 +461,7 @@ static u32 move_reserve(struct ks_stream *to, struct ks_stream *from,
 		if (!ks_queue_pkt_room(to))
 			return 0;
 		ks_queue_pkt_add(to, 0)->flags = p->flags;
+		ks_queue_mark_taken(from, p);
 		ks_queue_pkt_drop(from);
 		*news = true;
 	}
@@ -506,6 +512,7 @@ static bool move_commit(struct ks_stream *to, struct ks_stream *from,
 			np->type_specific_flags = m->meta.type_specific_flags;
 			np->time = m->meta.time;
 			np->duration = m->meta.duration;
+			ks_queue_pkt_flagged(to, np->flags);
 		}
 	}
 	ks_queue_advance_head(to, n);

@@ -561,8 +561,10 @@ static int queue_piece(struct ks_stream *q, const struct ks_io *io,
 		ret = queue_user(q, io, n, data, &p, 1 + eos);
 		if (ret)
 			return ret;
-		if (first)
+		if (first) {
 			pkt_set_meta(p, h);
+			ks_queue_pkt_flagged(q, p->flags);
+		}
 	}
 	if (eos)
 		ks_queue_pkt_add(q, 0)->flags = KS_STREAM_EOS;

@@ -33,6 +33,7 @@ static const struct {
 	{ KS_FEATURE_STREAM_HEADERS, "stream-headers" },
 	{ KS_FEATURE_INTERFACE_TABLE, "interface-table" },
 	{ KS_FEATURE_PIN_TO_HANDLE, "pin-to-handle" },
+	{ KS_FEATURE_EVENTS, "events" },
 };
 
 /* What ksctl found out about the module. */

@@ -553,7 +553,9 @@ struct ks_ioctl_buffers {
 #define KS_IOCTL_MAGIC		0xB8
 #define KS_IOCTL_CREATE_PIN	_IOWR(KS_IOCTL_MAGIC, 0x01, struct ks_create_pin)
 #define KS_IOCTL_PROPERTY	_IOWR(KS_IOCTL_MAGIC, 0x02, struct ks_ioctl_buffers)
-/* 0x03 - 0x05 are kept for METHOD, ENABLE_EVENT and DISABLE_EVENT. */
+/* 0x03 is kept for METHOD. */
+#define KS_IOCTL_ENABLE_EVENT	_IOWR(KS_IOCTL_MAGIC, 0x04, struct ks_ioctl_buffers)
+#define KS_IOCTL_DISABLE_EVENT	_IOWR(KS_IOCTL_MAGIC, 0x05, struct ks_ioctl_buffers)
 #define KS_IOCTL_WRITE_STREAM	_IOWR(KS_IOCTL_MAGIC, 0x06, struct ks_ioctl_buffers)
 #define KS_IOCTL_READ_STREAM	_IOWR(KS_IOCTL_MAGIC, 0x07, struct ks_ioctl_buffers)
 #define KS_IOCTL_RESET_STATE	_IOW(KS_IOCTL_MAGIC, 0x08, __u32)
@@ -574,7 +576,7 @@ struct ks_ioctl_buffers {
  * Every byte of the structure is written.
  */
 #define KS_ABI_MAJOR	1
-#define KS_ABI_MINOR	2
+#define KS_ABI_MINOR	3
 
 #define KS_FEATURE_PROPERTIES		0x01ULL	/* KS_IOCTL_PROPERTY (SPEC 6) */
 #define KS_FEATURE_STREAMING		0x02ULL	/* read/write/poll, RESET_STATE */
@@ -582,6 +584,7 @@ struct ks_ioctl_buffers {
 #define KS_FEATURE_STREAM_HEADERS	0x08ULL	/* KS_IOCTL_WRITE/READ_STREAM */
 #define KS_FEATURE_INTERFACE_TABLE	0x10ULL	/* ks_query_interface() and friends */
 #define KS_FEATURE_PIN_TO_HANDLE	0x20ULL	/* PinToHandle (docs/graphs.md) */
+#define KS_FEATURE_EVENTS		0x40ULL	/* KS_IOCTL_ENABLE/DISABLE_EVENT */
 
 #define KS_VERSION_STRING_SIZE	32
 

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ksfilter: a pin's enabled KS events (KS_IOCTL_ENABLE_EVENT) and their
+ * signalling.  The object side: event.c keeps the list and signals the
+ * eventfds; event_fd.c reads the requests from userspace.
+ */
+#ifndef _KS_EVENT_H
+#define _KS_EVENT_H
+
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct eventfd_ctx;
+
+/* What a queue tells its events about. */
+enum ks_event_kind {
+	KS_EVENT_END_OF_STREAM,		/* Connection ENDOFSTREAM */
+	KS_EVENT_DISCONTINUITY,		/* Connection DATADISCONTINUITY */
+	KS_EVENT_POSITION,		/* LoopedStreaming POSITION */
+};
+
+/* Events one fd may have enabled at once (ENOSPC beyond). */
+#define KS_EVENTS_MAX		64
+
+/**
+ * struct ks_event - an enabled event
+ * @node: in &ks_events.list
+ * @key: the user address of the caller's KSEVENTDATA, which identifies it
+ *	to KS_IOCTL_DISABLE_EVENT, as on Windows
+ * @kind: what signals it
+ * @oneshot: removed once signalled (KSEVENT_TYPE_ONESHOT)
+ * @count: what a signal adds to the eventfd's counter: 1, or a semaphore
+ *	handle's adjustment
+ * @position: KS_EVENT_POSITION: the offset in the cyclic buffer
+ * @ctx: the eventfd, referenced
+ */
+struct ks_event {
+	struct list_head node;
+	u64 key;
+	enum ks_event_kind kind;
+	bool oneshot;
+	u32 count;
+	u64 position;
+	struct eventfd_ctx *ctx;
+};
+
+/**
+ * struct ks_events - the events enabled on a pin
+ * @lock: guards the rest; taken from any context, under a queue's lock
+ * @list: struct ks_event, in the order enabled
+ * @count: entries in @list; read without @lock to skip an empty list
+ * @closed: the pin is shut down: nothing more is enabled
+ */
+struct ks_events {
+	spinlock_t lock;	/* the list */
+	struct list_head list;
+	unsigned int count;
+	bool closed;
+};
+
+void ks_events_init(struct ks_events *ev);
+/* 0, -EEXIST (its key is enabled), -ENOSPC or -ENODEV (closed). */
+int ks_events_add(struct ks_events *ev, struct ks_event *e);
+/* 0, or -ENOENT when no event has @key. */
+int ks_events_remove(struct ks_events *ev, u64 key);
+void ks_events_remove_all(struct ks_events *ev);
+/* Remove every event and refuse new ones: the pin is shut down. */
+void ks_events_close(struct ks_events *ev);
+void ks_events_signal(struct ks_events *ev, enum ks_event_kind kind);
+/* The device's position moved from @from to @to in a buffer of @size. */
+void ks_events_position(struct ks_events *ev, u64 from, u64 to, u32 size);
+
+#endif /* _KS_EVENT_H */
