@@ -395,13 +395,13 @@ static int obj_evt(void)
 {
 	struct {
 		struct ks_identifier event;
-		struct ks_loopedstreaming_position_event_data data;
+		struct ks_looped_position_event data;
 	} e = {
 		.event = { KSEVENTSETID_LOOPEDSTREAMING,
 			   KSEVENT_LOOPEDSTREAMING_POSITION,
 			   KSEVENT_TYPE_ENABLE },
 		.data = {
-			.event_data = {
+			.data = {
 				.notification_type = KSEVENTF_SEMAPHORE_HANDLE,
 				.handle = 0x5678,
 				.adjustment = 1,
@@ -411,6 +411,36 @@ static int obj_evt(void)
 	};
 
 	return same_bytes("evt", &e, sizeof(e));
+}
+
+static int obj_evtend(void)
+{
+	struct {
+		struct ks_identifier event;
+		struct ks_event_data data;
+	} e = {
+		.event = { KSEVENTSETID_CONNECTION,
+			   KSEVENT_CONNECTION_ENDOFSTREAM,
+			   KSEVENT_TYPE_ONESHOT },
+		.data = {
+			.notification_type = KSEVENTF_EVENT_HANDLE,
+			.handle = 0x9abc,
+		},
+	};
+
+	return same_bytes("evtend", &e, sizeof(e));
+}
+
+static int obj_evtnode(void)
+{
+	struct ks_event_node n = {
+		.event = { KSEVENTSETID_CONNECTION,
+			   KSEVENT_CONNECTION_DATADISCONTINUITY,
+			   KSEVENT_TYPE_ENABLE | KSEVENT_TYPE_TOPOLOGY },
+		.node_id = 3,
+	};
+
+	return same_bytes("evtnode", &n, sizeof(n));
 }
 
 /*
@@ -478,6 +508,9 @@ static void linux_only_layout(void)
 		{ "KS_IOCTL_PROPERTY", KS_IOCTL_PROPERTY, 0xC020B802 },
 		{ "KS_FEATURE_PIN_TO_HANDLE", KS_FEATURE_PIN_TO_HANDLE,
 		  1ULL << 5 },
+		{ "KS_IOCTL_ENABLE_EVENT", KS_IOCTL_ENABLE_EVENT, 0xC020B804 },
+		{ "KS_IOCTL_DISABLE_EVENT", KS_IOCTL_DISABLE_EVENT, 0xC020B805 },
+		{ "KS_FEATURE_EVENTS", KS_FEATURE_EVENTS, 1ULL << 6 },
 	};
 	size_t i;
 

@@ -185,9 +185,19 @@
 	X("sizeof KSEVENT", WSZ(KSEVENT), HSZ(ks_identifier))		\
 	X("alignof KSEVENT", __alignof__(KSEVENT),			\
 	  __alignof__(struct ks_identifier))				\
+	X("sizeof KSE_NODE", WSZ(KSE_NODE), HSZ(ks_event_node))		\
+	X("alignof KSE_NODE", __alignof__(KSE_NODE),			\
+	  __alignof__(struct ks_event_node))				\
+	X("KSE_NODE.NodeId", WOFF(KSE_NODE, NodeId),			\
+	  HOFF(ks_event_node, node_id))					\
+	X("KSE_NODE.Reserved", WOFF(KSE_NODE, Reserved),		\
+	  HOFF(ks_event_node, reserved))				\
 	X("sizeof KSEVENTDATA", WSZ(KSEVENTDATA), HSZ(ks_event_data))	\
 	X("alignof KSEVENTDATA", __alignof__(KSEVENTDATA),		\
 	  __alignof__(struct ks_event_data))				\
+	X("KSEVENTDATA.NotificationType",				\
+	  WOFF(KSEVENTDATA, NotificationType),				\
+	  HOFF(ks_event_data, notification_type))			\
 	X("KSEVENTDATA.EventHandle.Event",				\
 	  WOFF(KSEVENTDATA, EventHandle.Event),				\
 	  HOFF(ks_event_data, handle))					\
@@ -196,7 +206,7 @@
 	  HOFF(ks_event_data, semaphore_reserved))			\
 	X("KSEVENTDATA.EventHandle.Reserved[1]",			\
 	  WOFF(KSEVENTDATA, EventHandle.Reserved[1]),			\
-	  HOFF(ks_event_data, reserved))				\
+	  HOFF(ks_event_data, reserved))					\
 	X("KSEVENTDATA.SemaphoreHandle.Semaphore",			\
 	  WOFF(KSEVENTDATA, SemaphoreHandle.Semaphore),			\
 	  HOFF(ks_event_data, handle))					\
@@ -208,10 +218,10 @@
 	  HOFF(ks_event_data, adjustment))				\
 	X("sizeof LOOPEDSTREAMING_POSITION_EVENT_DATA",			\
 	  WSZ(LOOPEDSTREAMING_POSITION_EVENT_DATA),			\
-	  HSZ(ks_loopedstreaming_position_event_data))			\
+	  HSZ(ks_looped_position_event))				\
 	X("LOOPEDSTREAMING_POSITION_EVENT_DATA.Position",		\
 	  WOFF(LOOPEDSTREAMING_POSITION_EVENT_DATA, Position),		\
-	  HOFF(ks_loopedstreaming_position_event_data, position))	\
+	  HOFF(ks_looped_position_event, position))			\
 	X("sizeof KSCLOCK_CREATE", WSZ(KSCLOCK_CREATE), HSZ(ks_clock_create)) \
 	X("sizeof KSCORRELATED_TIME", WSZ(KSCORRELATED_TIME),		\
 	  HSZ(ks_correlated_time))					\
@@ -526,6 +536,8 @@
 	X(vol, "KSNODEPROPERTY_AUDIO_CHANNEL VOLUMELEVEL get, node 2 channel 1") \
 	X(tconn, "KSMULTIPLE_ITEM of two KSTOPOLOGY_CONNECTION")	\
 	X(desc, "KSPROPERTY_DESCRIPTION + MEMBERSHEADER + STEPPING_LONG") \
-	X(evt, "KSEVENT + LOOPEDSTREAMING_POSITION_EVENT_DATA, a semaphore")
+	X(evt, "KSEVENT + LOOPEDSTREAMING_POSITION_EVENT_DATA, a semaphore") \
+	X(evtend, "KSEVENT ONESHOT + KSEVENTDATA, Connection ENDOFSTREAM event") \
+	X(evtnode, "KSE_NODE, a topology event of node 3")
 
 #endif /* _KS_ABI_LIST_H */

@@ -50,6 +50,12 @@ typedef struct {
 	LOOPEDSTREAMING_POSITION_EVENT_DATA Data;
 } win_position_event;
 
+/* The enable request of an event without data of its own. */
+typedef struct {
+	KSEVENT Event;
+	KSEVENTDATA Data;
+} win_plain_event;
+
 #include "abi_list.h"
 
 #define OBJ(name) __attribute__((section(".k_" #name), used)) const
@@ -256,4 +262,27 @@ OBJ(evt) win_position_event evt = {
 		},
 		.Position = 0x10000,
 	},
+};
+
+/* Signal an event handle once, at the end of the stream. */
+OBJ(evtend) win_plain_event evtend = {
+	.Event = {
+		.Set = GUID_OF(KSEVENTSETID_Connection),
+		.Id = KSEVENT_CONNECTION_ENDOFSTREAM,
+		.Flags = KSEVENT_TYPE_ONESHOT,
+	},
+	.Data = {
+		.NotificationType = KSEVENTF_EVENT_HANDLE,
+		.EventHandle.Event = (HANDLE)0x9abc,
+	},
+};
+
+/* A node's event, as a topology request. */
+OBJ(evtnode) KSE_NODE evtnode = {
+	.Event = {
+		.Set = GUID_OF(KSEVENTSETID_Connection),
+		.Id = KSEVENT_CONNECTION_DATADISCONTINUITY,
+		.Flags = KSEVENT_TYPE_ENABLE | KSEVENT_TYPE_TOPOLOGY,
+	},
+	.NodeId = 3,
 };

@@ -261,6 +261,19 @@ struct ks_loopedstreaming_position_event_data {
 	__u64 position;			/* byte position that fires the event */
 } __attribute__((aligned(8)));
 
+/* KSE_NODE: an event of a topology node (KSEVENT is a ks_identifier). */
+struct ks_event_node {
+	struct ks_identifier event;	/* flags has KSEVENT_TYPE_TOPOLOGY */
+	__u32 node_id;
+	__u32 reserved;
+};					/* 32 bytes */
+
+/* LOOPEDSTREAMING_POSITION_EVENT_DATA, as the events ABI names it. */
+struct ks_looped_position_event {
+	struct ks_event_data data;
+	__u64 position;			/* a byte offset in the pin's cyclic buffer */
+};					/* 40 bytes */
+
 /* KSCLOCK_CREATE */
 struct ks_clock_create {
 	__u32 create_flags;
@@ -779,6 +792,12 @@ __KS_ABI_OFF(ks_event_data, adjustment, 20);
 __KS_ABI_OFF(ks_event_data, reserved, 24);
 __KS_ABI_SIZE(ks_loopedstreaming_position_event_data, 40);
 __KS_ABI_OFF(ks_loopedstreaming_position_event_data, position, 32);
+__KS_ABI_SIZE(ks_event_node, 32);
+__KS_ABI_ASSERT(__alignof__(struct ks_event_node) == 8);
+__KS_ABI_OFF(ks_event_node, node_id, 24);
+__KS_ABI_OFF(ks_event_node, reserved, 28);
+__KS_ABI_SIZE(ks_looped_position_event, 40);
+__KS_ABI_OFF(ks_looped_position_event, position, 32);
 __KS_ABI_SIZE(ks_clock_create, 4);
 __KS_ABI_SIZE(ks_correlated_time, 16);
 __KS_ABI_OFF(ks_correlated_time, system_time, 8);
