@@ -345,6 +345,58 @@ int ks_pin_get_buffer(int pin_fd, struct ks_stream_buffer *buffer);
  */
 int ks_pin_set_buffer_size(int pin_fd, uint32_t bytes);
 
+/* ---- events (ABI 1.3, KS_FEATURE_EVENTS; docs/abi.md, "Events") ---- */
+
+/*
+ * A KSEVENTDATA that signals the eventfd(2) @eventfd as an event handle:
+ * each signal adds 1 to its counter.  Zeroes the rest of *@d.
+ */
+void ks_event_init(struct ks_event_data *d, int eventfd);
+
+/*
+ * A KSEVENTDATA that signals @eventfd as a semaphore handle: each signal
+ * adds @adjustment (1 to 1024) to its counter; with EFD_SEMAPHORE each
+ * read(2) takes one.  Zeroes the rest of *@d.
+ */
+void ks_semaphore_init(struct ks_event_data *d, int eventfd,
+		       int32_t adjustment);
+
+/*
+ * DeviceIoControl(IOCTL_KS_ENABLE_EVENT) on a pin (or filter) fd: the
+ * KSEVENT {@set, @id, @flags}, @flags KSEVENT_TYPE_ENABLE or _ONESHOT (or
+ * SETSUPPORT, BASICSUPPORT to ask whether it is offered; @event_data may
+ * then be NULL).  @event_data is the caller's KSEVENTDATA (ks_event_init(),
+ * ks_semaphore_init()) followed by the event's data, @size bytes in all:
+ * a struct ks_event_data for KSEVENTSETID_CONNECTION's ENDOFSTREAM and
+ * DATADISCONTINUITY, a struct ks_loopedstreaming_position_event_data for
+ * KSEVENTSETID_LOOPEDSTREAMING's POSITION.
+ *
+ * The event is named by the address of @event_data, as on Windows: that
+ * memory must stay where it is, at the same address, until the event is
+ * disabled (ks_disable_event() with the same pointer, a ONESHOT event's
+ * signal, or the pin fd's close), and the same address cannot be enabled
+ * twice on one fd (-EEXIST).  The eventfd may be closed after enabling.
+ *
+ * Returns 0 or -errno: -ENOENT the set or id is not offered (a filter fd
+ * offers none), -EOPNOTSUPP ENABLEBUFFERED or QUERYBUFFER, -EOVERFLOW
+ * @size is short of the event's data, -EBADF the handle is no fd,
+ * -EINVAL it is no eventfd, a bad adjustment, or a position beyond the
+ * pin's buffer (ks_pin_get_buffer()), -ENOSPC too many events on the fd,
+ * -ENOTTY a module without events.  A node's event (KSEVENT_TYPE_TOPOLOGY,
+ * a KSE_NODE) cannot be asked for through this call.
+ */
+int ks_enable_event(int fd, const struct ks_guid *set, uint32_t id,
+		    uint32_t flags, void *event_data, uint32_t size);
+
+/*
+ * DeviceIoControl(IOCTL_KS_DISABLE_EVENT): the event enabled on @fd with
+ * @event_data (the same address), or every event of @fd when @event_data
+ * is NULL.  Once it returns the event is not signalled again, and its
+ * memory may be reused.  Returns 0 or -errno: -ENOENT no event of @fd has
+ * that address (a ONESHOT event removes itself once signalled).
+ */
+int ks_disable_event(int fd, const void *event_data);
+
 /* ---- lists and descriptions ---- */
 
 /*
