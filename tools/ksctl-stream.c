@@ -257,14 +257,9 @@ static int find_pin(int filter_fd, uint32_t dataflow)
 	return -1;
 }
 
-/*
- * Create pin @pin (or the first with @dataflow when @pin < 0) of the open
- * filter with format @p, for @access.  Returns the pin fd, or -1 after
- * explaining the refusal.
- */
-static int open_pin(const char *cmd, const char *path, int filter_fd, int pin,
-		    uint32_t dataflow, const struct ks_audio_params *p,
-		    uint32_t *pin_out)
+int ksctl_open_pin(const char *cmd, const char *path, int filter_fd, int pin,
+		   uint32_t dataflow, const struct ks_audio_params *p,
+		   uint32_t *pin_out)
 {
 	uint8_t fmt[sizeof(struct ks_dataformat_waveformatextensible)];
 	uint32_t access = dataflow == KSPIN_DATAFLOW_IN ? KS_GENERIC_WRITE :
@@ -306,7 +301,7 @@ static int open_pin(const char *cmd, const char *path, int filter_fd, int pin,
 	return fd;
 }
 
-static int set_state(const char *cmd, int pin_fd, uint32_t state)
+int ksctl_set_state(const char *cmd, int pin_fd, uint32_t state)
 {
 	static const char *const names[] = { "STOP", "ACQUIRE", "PAUSE", "RUN" };
 	int ret = ks_pin_set_state(pin_fd, state);
@@ -440,8 +435,7 @@ static int pin_write_all(int pin_fd, const uint8_t *buf, size_t len,
 	return 0;
 }
 
-/* Tell the reader that the stream ends: a header with ENDOFSTREAM. */
-static void send_end_of_stream(int pin_fd)
+int ksctl_end_of_stream(int pin_fd)
 {
 	struct ks_stream_header h = {
 		.size = sizeof(h),
@@ -452,7 +446,7 @@ static void send_end_of_stream(int pin_fd)
 		.in_size = sizeof(h),
 	};
 
-	ioctl(pin_fd, KS_IOCTL_WRITE_STREAM, &b);
+	return ioctl(pin_fd, KS_IOCTL_WRITE_STREAM, &b) < 0 ? -errno : 0;
 }
 
 /*
@@ -592,7 +586,7 @@ static int play_stream(struct stream_opts *o, int in_fd, int pin_fd,
 		fprintf(stderr, "%s play: %zu bytes at the end are less than a frame (%u bytes): not played\n",
 			ksctl_prog, have, block);
 	if (!ksctl_stop_requested && ret >= 0) {
-		send_end_of_stream(pin_fd);
+		ksctl_end_of_stream(pin_fd);
 		wait_played(pin_fd);
 	}
 	return ret < 0 && ret != -EINTR ? -1 : 0;
@@ -626,16 +620,17 @@ int ksctl_play(int argc, char **argv)
 			ksctl_prog, o.path, strerror(errno));
 		goto out;
 	}
-	pin_fd = open_pin("play", o.path, filter_fd, o.have_pin ? (int)o.pin : -1,
-			  KSPIN_DATAFLOW_IN, &o.format, &pin);
+	pin_fd = ksctl_open_pin("play", o.path, filter_fd,
+				o.have_pin ? (int)o.pin : -1, KSPIN_DATAFLOW_IN,
+				&o.format, &pin);
 	if (pin_fd < 0)
 		goto out;
 	ksctl_catch_stop_signals();
-	if (set_state("play", pin_fd, KSSTATE_RUN) < 0)
+	if (ksctl_set_state("play", pin_fd, KSSTATE_RUN) < 0)
 		goto out;
 	ret = play_stream(&o, in_fd, pin_fd, buf, have, data_size, &frames) ?
 	      KSCTL_REFUSED : KSCTL_OK;
-	set_state("play", pin_fd, KSSTATE_STOP);
+	ksctl_set_state("play", pin_fd, KSSTATE_STOP);
 	format_text(&o.format, text, sizeof(text));
 	fprintf(stderr, "%s play: %llu frames (%.2f s of %s) into %s pin %u%s\n",
 		ksctl_prog, (unsigned long long)frames,
@@ -772,9 +767,9 @@ int ksctl_record(int argc, char **argv)
 			ksctl_prog, o.path, strerror(errno));
 		goto out;
 	}
-	pin_fd = open_pin("record", o.path, filter_fd,
-			  o.have_pin ? (int)o.pin : -1, KSPIN_DATAFLOW_OUT,
-			  &o.format, &pin);
+	pin_fd = ksctl_open_pin("record", o.path, filter_fd,
+				o.have_pin ? (int)o.pin : -1, KSPIN_DATAFLOW_OUT,
+				&o.format, &pin);
 	if (pin_fd < 0)
 		goto out;
 	if (o.file) {
@@ -793,11 +788,11 @@ int ksctl_record(int argc, char **argv)
 		goto out;
 	}
 	ksctl_catch_stop_signals();
-	if (set_state("record", pin_fd, KSSTATE_RUN) < 0)
+	if (ksctl_set_state("record", pin_fd, KSSTATE_RUN) < 0)
 		goto out;
 	ret = record_stream(&o, pin_fd, out_fd, buf, limit, &frames) < 0 ?
 	      KSCTL_REFUSED : KSCTL_OK;
-	set_state("record", pin_fd, KSSTATE_STOP);
+	ksctl_set_state("record", pin_fd, KSSTATE_STOP);
 	if (o.wav && frames != limit)
 		fix_wav_header(out_fd, &o.format,
 			       frames * frame_bytes(&o.format));
@@ -1045,16 +1040,16 @@ int ksctl_loopback_check(int argc, char **argv)
 			ksctl_prog, o.path, strerror(errno));
 		return KSCTL_REFUSED;
 	}
-	render = open_pin("loopback-check", o.path, filter_fd, -1,
-			  KSPIN_DATAFLOW_IN, &o.format, &rpin);
-	capture = open_pin("loopback-check", o.path, filter_fd, -1,
-			   KSPIN_DATAFLOW_OUT, &o.format, &cpin);
+	render = ksctl_open_pin("loopback-check", o.path, filter_fd, -1,
+				KSPIN_DATAFLOW_IN, &o.format, &rpin);
+	capture = ksctl_open_pin("loopback-check", o.path, filter_fd, -1,
+				 KSPIN_DATAFLOW_OUT, &o.format, &cpin);
 	if (render < 0 || capture < 0)
 		goto out;
 	ksctl_catch_stop_signals();
 	/* Capture first: frames reaching a Capture that does not run are lost. */
-	if (set_state("loopback-check", capture, KSSTATE_RUN) < 0 ||
-	    set_state("loopback-check", render, KSSTATE_RUN) < 0)
+	if (ksctl_set_state("loopback-check", capture, KSSTATE_RUN) < 0 ||
+	    ksctl_set_state("loopback-check", render, KSSTATE_RUN) < 0)
 		goto out;
 
 	w = (struct check_writer){
@@ -1085,8 +1080,8 @@ int ksctl_loopback_check(int argc, char **argv)
 		goto out;
 	}
 	pthread_join(thread, NULL);
-	set_state("loopback-check", render, KSSTATE_STOP);
-	set_state("loopback-check", capture, KSSTATE_STOP);
+	ksctl_set_state("loopback-check", render, KSSTATE_STOP);
+	ksctl_set_state("loopback-check", capture, KSSTATE_STOP);
 	if (w.err)
 		printf("the writer failed: %s\n", strerror(w.err));
 	printf("%llu frames sent, %llu received, ", (unsigned long long)w.sent,

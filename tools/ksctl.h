@@ -62,6 +62,25 @@ const char *ksctl_step_str(uint32_t step, char *buf, size_t size);
  */
 int ksctl_parse_db(const char *text, int32_t *value);
 
+/* ---- pins of the streaming commands (ksctl-stream.c) ---- */
+
+/*
+ * Create pin @pin (or the first with @dataflow that a client can create
+ * alone, a SINK or BOTH, when @pin < 0) of the open filter @filter_fd
+ * (@path, for messages of command @cmd) with format @p, for write access
+ * on a dataflow IN pin and read access on an OUT one.  Returns the pin fd
+ * and its id in *@pin_out, or -1 after explaining the refusal.
+ */
+int ksctl_open_pin(const char *cmd, const char *path, int filter_fd, int pin,
+		   uint32_t dataflow, const struct ks_audio_params *p,
+		   uint32_t *pin_out);
+
+/* KSPROPERTY_CONNECTION_STATE; a message on failure.  0 or -errno. */
+int ksctl_set_state(const char *cmd, int pin_fd, uint32_t state);
+
+/* End the stream written to @pin_fd: a header with ENDOFSTREAM.  0 or -errno. */
+int ksctl_end_of_stream(int pin_fd);
+
 /* ---- the commands, which main() (ksctl.c) dispatches to ---- */
 
 int ksctl_list(int argc, char **argv);
