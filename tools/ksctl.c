@@ -24,6 +24,9 @@ static void usage(FILE *out)
 		"       %s topology FILTER [--json]    a filter's nodes, connections, controls\n"
 		"       %s control FILTER [--node N] volume|mute|mux [--channel C] [VALUE]\n"
 		"                                      read or set a node control\n"
+		"       %s events FILTER [--pin N] [--format FORMAT] [--eos] [--discontinuity]\n"
+		"              [--position OFFSET]... [--oneshot] [--seconds S] [--json]\n"
+		"                                      run a pin, print its events as they come\n"
 		"       %s graph [--json | --dot]      potential pin-to-pin connections\n"
 		"       %s graph --connect [--format FORMAT] [--seconds S | --frames N]\n"
 		"              [-o FILE|-] [--verify]  build the chain, stream its output\n"
@@ -42,7 +45,7 @@ static void usage(FILE *out)
 		"2 usage error.\n",
 		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog,
 		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog,
-		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog);
+		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog);
 }
 
 int main(int argc, char **argv)
@@ -72,6 +75,8 @@ int main(int argc, char **argv)
 		return ksctl_topology(argc - 1, argv + 1);
 	if (!strcmp(cmd, "control"))
 		return ksctl_control(argc - 1, argv + 1);
+	if (!strcmp(cmd, "events"))
+		return ksctl_events(argc - 1, argv + 1);
 	if (!strcmp(cmd, "graph"))
 		return ksctl_graph(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version"))

@@ -94,6 +94,7 @@ int ksctl_loopback_check(int argc, char **argv);
 int ksctl_version(int argc, char **argv);
 int ksctl_topology(int argc, char **argv);
 int ksctl_control(int argc, char **argv);
+int ksctl_events(int argc, char **argv);
 
 /* ---- WAV headers and the tone (ksctl-wav.c) ---- */
 
