@@ -2680,6 +2680,319 @@ TEST_F_TIMEOUT(graph, ksctl_topology_and_control_of_gain_volume, 120)
 	}
 }
 
+/* ==== ksctl events ==== */
+
+/* `ksctl events` in the background, its output read while a test streams. */
+struct ksctl_bg {
+	FILE *f;
+	char out[1 << 15];
+	size_t n;
+};
+
+/*
+ * Start "ksctl @args" and read its output up to the line with "in RUN":
+ * the pin runs and its events are enabled.  0, or -1 when it ended first.
+ */
+static int bg_start(struct ksctl_bg *b, const char *args)
+{
+	char cmd[512];
+
+	b->n = 0;
+	b->out[0] = '\0';
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1 </dev/null", ksctl_path(), args);
+	b->f = popen(cmd, "r");
+	if (!b->f)
+		return -1;
+	while (b->n + 1 < sizeof(b->out) &&
+	       fgets(b->out + b->n, sizeof(b->out) - b->n, b->f)) {
+		bool running = strstr(b->out + b->n, " in RUN ");
+
+		b->n += strlen(b->out + b->n);
+		if (running)
+			return 0;
+	}
+	return -1;
+}
+
+/* The rest of its output, until it exits; its exit status or -1. */
+static int bg_finish(struct ksctl_bg *b)
+{
+	size_t r;
+	int st;
+
+	while (b->n + 1 < sizeof(b->out) &&
+	       (r = fread(b->out + b->n, 1, sizeof(b->out) - 1 - b->n,
+			  b->f)) > 0)
+		b->n += r;
+	b->out[b->n] = '\0';
+	st = pclose(b->f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The counts of the signal lines ("   0.342  POSITION 0   1") of @label. */
+static unsigned long long signal_count(const char *out, const char *label)
+{
+	size_t len = strlen(label);
+	unsigned long long sum = 0;
+	const char *line, *eol, *p;
+
+	for (line = out; *line; line = *eol ? eol + 1 : eol) {
+		eol = strchrnul(line, '\n');
+		p = line + strspn(line, " ");
+		if (*p < '0' || *p > '9')
+			continue;	/* not a signal: a header, the summary */
+		p += strspn(p, "0123456789.");
+		p += strspn(p, " ");
+		if (!strncmp(p, label, len) && p[len] == ' ')
+			sum += strtoull(p + len, NULL, 10);
+	}
+	return sum;
+}
+
+/* The pin's buffer from the header line ("buffer 65536 bytes"), or 0. */
+static unsigned int header_buffer(const char *out)
+{
+	const char *p = strstr(out, ", buffer ");
+	unsigned int size = 0;
+
+	return p && sscanf(p, ", buffer %u bytes", &size) == 1 ? size : 0;
+}
+
+/* The bytes the summary says were read or written, or -1. */
+static long long summary_bytes(const char *out)
+{
+	const char *p = strstr(out, "ksctl events: ");
+	unsigned long long signals, bytes;
+	double s;
+
+	if (!p || sscanf(p, "ksctl events: %llu signals in %lf s, %llu bytes",
+			 &signals, &s, &bytes) != 3)
+		return -1;
+	return bytes;
+}
+
+/* Write @len bytes of silence into the non-blocking @fd, waiting in poll(). */
+static int write_silence(int fd, size_t len)
+{
+	static const uint8_t zero[CHUNK];
+
+	while (len) {
+		ssize_t n = wr(fd, zero, len < CHUNK ? len : CHUNK);
+
+		if (n == -EAGAIN) {
+			if (poll_events(fd, POLLOUT, WAIT_MS) <= 0)
+				return -ETIMEDOUT;
+			continue;
+		}
+		if (n < 0)
+			return n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* A packet with no data but ENDOFSTREAM: the end of what @fd was given. */
+static int write_eos(int fd)
+{
+	struct ks_stream_header h = {
+		.size = sizeof(h),
+		.options_flags = KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM,
+	};
+	struct ks_ioctl_buffers b = {
+		.in = (uintptr_t)&h,
+		.in_size = sizeof(h),
+	};
+
+	return ioctl(fd, KS_IOCTL_WRITE_STREAM, &b) < 0 ? -errno : 0;
+}
+
+/*
+ * Capture watched by `ksctl events --position 0` while the test plays
+ * 256 KiB into Render: Capture's write offset passes 0 once per buffer,
+ * and each pass is counted, so the counts add up to the bytes over the
+ * buffer's size.  Without --eos, no ENDOFSTREAM line; it ends on time.
+ */
+TEST_F_TIMEOUT(graph, ksctl_events_capture_positions_while_render_plays, 120)
+{
+	const size_t bytes = 256 * 1024;
+	struct ksctl_bg bg;
+	unsigned int buffer;
+	int render, st;
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	render = lb_render(self, 0);
+	ASSERT_LE(0, render) TH_LOG("Render: %s", strerror(-render));
+	ASSERT_EQ(0, bg_start(&bg, "events " LOOPBACK_NAME
+			      " --pin 1 --position 0 --seconds 1")) {
+		bg_finish(&bg);
+		TH_LOG("%s", bg.out);
+	}
+	EXPECT_EQ(0, ks_pin_set_state(render, KSSTATE_RUN));
+	EXPECT_EQ(0, write_silence(render, bytes));
+	st = bg_finish(&bg);
+	ASSERT_EQ(0, st) TH_LOG("%s", bg.out);
+	buffer = header_buffer(bg.out);
+	ASSERT_LT(0, buffer) TH_LOG("%s", bg.out);
+	EXPECT_EQ(bytes, summary_bytes(bg.out)) TH_LOG("%s", bg.out);
+	EXPECT_EQ(bytes / buffer, signal_count(bg.out, "POSITION 0"))
+		TH_LOG("%s", bg.out);
+	EXPECT_EQ(0, signal_count(bg.out, "ENDOFSTREAM")) TH_LOG("%s", bg.out);
+	EXPECT_NE(NULL, strstr(bg.out, "time up")) TH_LOG("%s", bg.out);
+}
+
+/*
+ * --eos on Capture: Render's end of stream, once read, is signalled, and
+ * ksctl stops there instead of running its 20 seconds.
+ */
+TEST_F_TIMEOUT(graph, ksctl_events_capture_eos_ends_the_watch, 120)
+{
+	struct ksctl_bg bg;
+	double t0;
+	int render;
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	render = lb_render(self, 0);
+	ASSERT_LE(0, render) TH_LOG("Render: %s", strerror(-render));
+	ASSERT_EQ(0, bg_start(&bg, "events " LOOPBACK_NAME
+			      " --pin 1 --eos --seconds 20")) {
+		bg_finish(&bg);
+		TH_LOG("%s", bg.out);
+	}
+	t0 = now_ms();
+	EXPECT_EQ(0, ks_pin_set_state(render, KSSTATE_RUN));
+	EXPECT_EQ(0, write_silence(render, SECOND));
+	EXPECT_EQ(0, write_eos(render));
+	ASSERT_EQ(0, bg_finish(&bg)) TH_LOG("%s", bg.out);
+	EXPECT_GT(10000, now_ms() - t0) TH_LOG("%s", bg.out);
+	EXPECT_EQ(1, signal_count(bg.out, "ENDOFSTREAM")) TH_LOG("%s", bg.out);
+	EXPECT_EQ(SECOND, summary_bytes(bg.out)) TH_LOG("%s", bg.out);
+	EXPECT_NE(NULL, strstr(bg.out, ", end of stream")) TH_LOG("%s", bg.out);
+}
+
+/* Capture read and thrown away by a thread, until its end of stream. */
+struct drain {
+	int fd;
+	atomic_bool stop;
+	atomic_bool done;
+	bool eos;
+	uint64_t bytes;
+};
+
+static void *drain_main(void *arg)
+{
+	struct drain *d = arg;
+	uint8_t buf[CHUNK];
+
+	while (!atomic_load(&d->stop)) {
+		ssize_t n = read_wait(d->fd, buf, sizeof(buf), 100);
+
+		if (n == -ETIMEDOUT)
+			continue;
+		if (n <= 0) {
+			d->eos = n == 0;
+			break;
+		}
+		d->bytes += n;
+	}
+	atomic_store(&d->done, true);
+	return NULL;
+}
+
+/* Let the reader reach the end of what is queued (up to WAIT_MS), stop it. */
+static void drain_stop(struct drain *d, pthread_t thread)
+{
+	double deadline = now_ms() + WAIT_MS;
+
+	while (!atomic_load(&d->done) && now_ms() < deadline)
+		usleep(10000);
+	atomic_store(&d->stop, true);
+	pthread_join(thread, NULL);
+}
+
+/*
+ * Render watched by `ksctl events` (all three events by default) while a
+ * thread reads Capture: ksctl writes a second of silence, then the end of
+ * the stream; Render's play offset passes 0 once per buffer, its end is
+ * signalled when ks-loopback moves it to Capture, whose reader sees it.
+ * With --json and --oneshot, the same as one JSON document, each event
+ * signalled once.
+ */
+TEST_F_TIMEOUT(graph, ksctl_events_render_silence_positions_and_eos, 120)
+{
+	static char out[1 << 15];
+	struct drain d = { .fd = -1 };
+	unsigned int buffer;
+	long long written;
+	pthread_t thread;
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	d.fd = lb_capture(self);
+	ASSERT_LE(0, d.fd) TH_LOG("Capture: %s", strerror(-d.fd));
+	ASSERT_EQ(0, ks_pin_set_state(d.fd, KSSTATE_RUN));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, drain_main, &d));
+	EXPECT_EQ(0, run_ksctl("events " LOOPBACK_NAME " --pin 0 --seconds 1",
+			       out, sizeof(out))) TH_LOG("%s", out);
+	drain_stop(&d, thread);
+	EXPECT_TRUE(d.eos) TH_LOG("Capture read %llu bytes and no end",
+				  (unsigned long long)d.bytes);
+	buffer = header_buffer(out);
+	written = summary_bytes(out);
+	ASSERT_LT(0, buffer) TH_LOG("%s", out);
+	/* A second of silence, paced, and up to 50 ms written ahead. */
+	EXPECT_LE(SECOND, written) TH_LOG("%s", out);
+	EXPECT_GE(SECOND + SECOND / 10, written) TH_LOG("%s", out);
+	EXPECT_EQ(written, (long long)d.bytes) TH_LOG("%s", out);
+	EXPECT_EQ(written / buffer, signal_count(out, "POSITION 0"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(1, signal_count(out, "ENDOFSTREAM")) TH_LOG("%s", out);
+	EXPECT_EQ(0, signal_count(out, "DATADISCONTINUITY")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, ", end of stream")) TH_LOG("%s", out);
+	close_pin(self, &d.fd);
+
+	d = (struct drain){ .fd = lb_capture(self) };
+	ASSERT_LE(0, d.fd);
+	ASSERT_EQ(0, ks_pin_set_state(d.fd, KSSTATE_RUN));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, drain_main, &d));
+	EXPECT_EQ(0, run_ksctl("events " LOOPBACK_NAME " --pin 0 --eos "
+			       "--position 0 --oneshot --seconds 1 --json",
+			       out, sizeof(out))) TH_LOG("%s", out);
+	drain_stop(&d, thread);
+	EXPECT_NE(NULL, strstr(out, "\"oneshot\": true")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"event\": \"POSITION\",\n"
+			       "      \"position\": 0\n")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"event\": \"ENDOFSTREAM\",\n"
+			       "      \"count\": 1\n")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"event\": \"POSITION\",\n"
+			       "      \"position\": 0,\n"
+			       "      \"count\": 1\n")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"end\": \"end of stream\""))
+		TH_LOG("%s", out);
+}
+
+/* A position beyond the pin's buffer, and bad arguments, are refused. */
+TEST_F_TIMEOUT(graph, ksctl_events_refusals, 60)
+{
+	static char out[1 << 14];
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	EXPECT_EQ(1, run_ksctl("events " LOOPBACK_NAME " --pin 1 "
+			       "--position 1073741824 --seconds 1", out,
+			       sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "beyond")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_ksctl("events " LOOPBACK_NAME " --seconds 0", out,
+			       sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "bad seconds")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_ksctl("events " LOOPBACK_NAME " --position -1", out,
+			       sizeof(out)));
+	EXPECT_EQ(2, run_ksctl("events", out, sizeof(out)));
+	EXPECT_EQ(1, run_ksctl("events " LOOPBACK_NAME " --pin 7", out,
+			       sizeof(out)));
+}
+
 /* ==== ksctl on ks-audio: a card of two filters ==== */
 
 #define AUDIO_WAVE0	AUDIO_WAVE_NAME "-0"
