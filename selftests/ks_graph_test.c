@@ -18,6 +18,8 @@
  *  - the pull direction: an IN pin created with the handle of an OUT pin
  *    (ks-null-sink Render from ks-loopback Capture);
  *  - KSPROPERTY_PIN_PHYSICALCONNECTION;
+ *  - events through libks and `ksctl events` on ks-loopback's pins:
+ *    POSITION counts per pass of the buffer, ENDOFSTREAM, ONESHOT;
  *  - races, each many rounds from threads released at once: both ends of a
  *    connection closed together, every pin of a flowing chain closed
  *    together, a peer closed while a creation names it; and a creation
@@ -2970,6 +2972,73 @@ TEST_F_TIMEOUT(graph, ksctl_events_render_silence_positions_and_eos, 120)
 			       "      \"count\": 1\n")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "\"end\": \"end of stream\""))
 		TH_LOG("%s", out);
+}
+
+/*
+ * libks's event calls on Capture: a semaphore handle adds its adjustment
+ * for a pass of the position, a ONESHOT ENDOFSTREAM is signalled once and
+ * removes itself (ENOENT to disable it then), the same KSEVENTDATA twice
+ * is EEXIST, a short one EOVERFLOW, and a disabled event is gone.
+ */
+TEST_F_TIMEOUT(graph, libks_events_semaphore_oneshot_and_disable, 60)
+{
+	static const struct ks_guid looped = KSEVENTSETID_LOOPEDSTREAMING;
+	static const struct ks_guid conn = KSEVENTSETID_CONNECTION;
+	struct ks_loopedstreaming_position_event_data pos;
+	struct ks_event_data eos;
+	struct ks_stream_buffer sb;
+	int render, capture, efd_pos, efd_eos;
+	uint64_t count = 0, bytes = 0;
+	uint8_t buf[CHUNK];
+	ssize_t n;
+
+	render = lb_render(self, 0);
+	capture = lb_capture(self);
+	ASSERT_LE(0, render);
+	ASSERT_LE(0, capture);
+	ASSERT_EQ(0, ks_pin_get_buffer(capture, &sb));
+	efd_pos = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	efd_eos = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd_pos);
+	ASSERT_LE(0, efd_eos);
+	ks_semaphore_init(&pos.event_data, efd_pos, 3);
+	pos.position = 0;
+	ks_event_init(&eos, efd_eos);
+	EXPECT_EQ(-EOVERFLOW, ks_enable_event(capture, &looped,
+					      KSEVENT_LOOPEDSTREAMING_POSITION,
+					      KSEVENT_TYPE_ENABLE, &pos,
+					      sizeof(eos)));
+	EXPECT_EQ(EOVERFLOW, errno);
+	ASSERT_EQ(0, ks_enable_event(capture, &looped,
+				     KSEVENT_LOOPEDSTREAMING_POSITION,
+				     KSEVENT_TYPE_ENABLE, &pos, sizeof(pos)));
+	EXPECT_EQ(-EEXIST, ks_enable_event(capture, &looped,
+					   KSEVENT_LOOPEDSTREAMING_POSITION,
+					   KSEVENT_TYPE_ENABLE, &pos,
+					   sizeof(pos)));
+	ASSERT_EQ(0, ks_enable_event(capture, &conn,
+				     KSEVENT_CONNECTION_ENDOFSTREAM,
+				     KSEVENT_TYPE_ONESHOT, &eos, sizeof(eos)));
+	ASSERT_EQ(0, ks_pin_set_state(capture, KSSTATE_RUN));
+	ASSERT_EQ(0, ks_pin_set_state(render, KSSTATE_RUN));
+	/* A buffer and a half: both queues hold it, position 0 passed once. */
+	EXPECT_EQ(0, write_silence(render, sb.size + sb.size / 2));
+	EXPECT_EQ(0, write_eos(render));
+	while ((n = read_wait(capture, buf, sizeof(buf), WAIT_MS)) > 0)
+		bytes += n;
+	EXPECT_EQ(0, n) TH_LOG("read: %s", strerror((int)-n));
+	EXPECT_EQ(sb.size + sb.size / 2, bytes);
+	EXPECT_EQ(sizeof(count), read(efd_pos, &count, sizeof(count)));
+	EXPECT_EQ(3, count);
+	EXPECT_EQ(sizeof(count), read(efd_eos, &count, sizeof(count)));
+	EXPECT_EQ(1, count);
+	EXPECT_EQ(-ENOENT, ks_disable_event(capture, &eos));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, ks_disable_event(capture, &pos));
+	EXPECT_EQ(-ENOENT, ks_disable_event(capture, &pos));
+	EXPECT_EQ(0, ks_disable_event(capture, NULL));
+	close(efd_pos);
+	close(efd_eos);
 }
 
 /* A position beyond the pin's buffer, and bad arguments, are refused. */
