@@ -121,7 +121,7 @@ static int filter_release(struct inode *inode, struct file *file)
 #define KS_FEATURES (KS_FEATURE_PROPERTIES | KS_FEATURE_STREAMING |		\
 		     KS_FEATURE_LOOPED_STREAMING | KS_FEATURE_STREAM_HEADERS |	\
 		     KS_FEATURE_INTERFACE_TABLE | KS_FEATURE_PIN_TO_HANDLE |	\
-		     KS_FEATURE_EVENTS)
+		     KS_FEATURE_EVENTS | KS_FEATURE_CLOCKS)
 
 /* KS_IOCTL_VERSION: the ABI version and features; every byte is written. */
 static long version_ioctl(struct ks_version __user *uver)
@@ -155,7 +155,7 @@ static long filter_ioctl(struct file *file, unsigned int cmd,
 	if (cmd == KS_IOCTL_VERSION)
 		return version_ioctl((void __user *)arg);
 	if (cmd == KS_IOCTL_ENABLE_EVENT || cmd == KS_IOCTL_DISABLE_EVENT)
-		return ks_event_ioctl(NULL, cmd, (void __user *)arg);
+		return ks_event_filter_ioctl(cmd, (void __user *)arg);
 	return -ENOTTY;
 }
 

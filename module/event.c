@@ -28,12 +28,13 @@ void ks_events_init(struct ks_events *ev)
 	ev->closed = false;
 }
 
-static struct ks_event *find(struct ks_events *ev, u64 key)
+static struct ks_event *find(struct ks_events *ev, const void *owner,
+			     u64 key)
 {
 	struct ks_event *e;
 
 	list_for_each_entry(e, &ev->list, node)
-		if (e->key == key)
+		if (e->owner == owner && e->key == key)
 			return e;
 	return NULL;
 }
@@ -46,7 +47,7 @@ int ks_events_add(struct ks_events *ev, struct ks_event *e)
 	spin_lock_irqsave(&ev->lock, flags);
 	if (ev->closed)
 		ret = -ENODEV;
-	else if (find(ev, e->key))
+	else if (find(ev, e->owner, e->key))
 		ret = -EEXIST;
 	else if (ev->count >= KS_EVENTS_MAX)
 		ret = -ENOSPC;
@@ -77,14 +78,14 @@ static void free_list(struct list_head *gone)
 	}
 }
 
-int ks_events_remove(struct ks_events *ev, u64 key)
+int ks_events_remove(struct ks_events *ev, const void *owner, u64 key)
 {
 	unsigned long flags;
 	struct ks_event *e;
 	LIST_HEAD(gone);
 
 	spin_lock_irqsave(&ev->lock, flags);
-	e = find(ev, key);
+	e = find(ev, owner, key);
 	if (e)
 		unlink(ev, e, &gone);
 	spin_unlock_irqrestore(&ev->lock, flags);
@@ -92,7 +93,8 @@ int ks_events_remove(struct ks_events *ev, u64 key)
 	return e ? 0 : -ENOENT;
 }
 
-static void remove_all(struct ks_events *ev, bool close)
+/* @owner's events, or with @close every event. */
+static void remove_all(struct ks_events *ev, const void *owner, bool close)
 {
 	struct ks_event *e, *next;
 	unsigned long flags;
@@ -100,21 +102,22 @@ static void remove_all(struct ks_events *ev, bool close)
 
 	spin_lock_irqsave(&ev->lock, flags);
 	list_for_each_entry_safe(e, next, &ev->list, node)
-		unlink(ev, e, &gone);
+		if (close || e->owner == owner)
+			unlink(ev, e, &gone);
 	if (close)
 		ev->closed = true;
 	spin_unlock_irqrestore(&ev->lock, flags);
 	free_list(&gone);
 }
 
-void ks_events_remove_all(struct ks_events *ev)
+void ks_events_remove_all(struct ks_events *ev, const void *owner)
 {
-	remove_all(ev, false);
+	remove_all(ev, owner, false);
 }
 
 void ks_events_close(struct ks_events *ev)
 {
-	remove_all(ev, true);
+	remove_all(ev, NULL, true);
 }
 
 /*
@@ -164,20 +167,59 @@ static u64 passes(u64 from, u64 to, u64 pos, u32 size)
 	return div_u64(to - first, size) + 1;
 }
 
+s64 ks_events_time(const struct ks_events *ev, u64 position)
+{
+	u32 rate = READ_ONCE(ev->rate);
+
+	return rate ? mul_u64_u32_div(position, KS_CLOCK_UNITS_PER_SEC, rate) :
+		      0;
+}
+
+/* How many of @base + k @interval (k >= 0) lie in (@from, @to]. */
+static u64 marks(s64 from, s64 to, s64 base, s64 interval)
+{
+	s64 a = from - base, b = to - base, first, last;
+
+	if (b < 0)
+		return 0;
+	first = a < 0 ? 0 : div64_s64(a, interval) + 1;
+	last = div64_s64(b, interval);
+	return last >= first ? last - first + 1 : 0;
+}
+
+/* The times of @from and @to on the pin's clock: @e's signals. */
+static u64 clock_signals(struct ks_event *e, s64 from, s64 to)
+{
+	if (e->kind == KS_EVENT_CLOCK_INTERVAL)
+		return marks(from, to, e->time, e->interval);
+	if (e->done || e->time > to)
+		return 0;
+	/* A mark already passed when it was enabled comes at once. */
+	e->done = true;
+	return 1;
+}
+
 void ks_events_position(struct ks_events *ev, u64 from, u64 to, u32 size)
 {
 	struct ks_event *e, *next;
+	s64 t_from, t_to;
 	unsigned long flags;
 	LIST_HEAD(gone);
 	u64 n;
 
 	if (!READ_ONCE(ev->count))
 		return;
+	t_from = ks_events_time(ev, from);
+	t_to = ks_events_time(ev, to);
 	spin_lock_irqsave(&ev->lock, flags);
 	list_for_each_entry_safe(e, next, &ev->list, node) {
-		if (e->kind != KS_EVENT_POSITION)
+		if (e->kind == KS_EVENT_POSITION)
+			n = passes(from, to, e->position, size);
+		else if (e->kind == KS_EVENT_CLOCK_MARK ||
+			 e->kind == KS_EVENT_CLOCK_INTERVAL)
+			n = ev->rate ? clock_signals(e, t_from, t_to) : 0;
+		else
 			continue;
-		n = passes(from, to, e->position, size);
 		if (n)
 			fire(ev, e, n, &gone);
 	}

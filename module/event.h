@@ -18,7 +18,12 @@ enum ks_event_kind {
 	KS_EVENT_END_OF_STREAM,		/* Connection ENDOFSTREAM */
 	KS_EVENT_DISCONTINUITY,		/* Connection DATADISCONTINUITY */
 	KS_EVENT_POSITION,		/* LoopedStreaming POSITION */
+	KS_EVENT_CLOCK_MARK,		/* Clock POSITION_MARK */
+	KS_EVENT_CLOCK_INTERVAL,	/* Clock INTERVAL_MARK */
 };
+
+/* A clock's time unit: 100 ns, as Windows' REFERENCE_TIME. */
+#define KS_CLOCK_UNITS_PER_SEC	10000000
 
 /* Events one fd may have enabled at once (ENOSPC beyond). */
 #define KS_EVENTS_MAX		64
@@ -26,6 +31,8 @@ enum ks_event_kind {
 /**
  * struct ks_event - an enabled event
  * @node: in &ks_events.list
+ * @owner: the object it was enabled on (the pin, or a clock of the pin):
+ *	a disable names its events only
  * @key: the user address of the caller's KSEVENTDATA, which identifies it
  *	to KS_IOCTL_DISABLE_EVENT, as on Windows
  * @kind: what signals it
@@ -33,15 +40,23 @@ enum ks_event_kind {
  * @count: what a signal adds to the eventfd's counter: 1, or a semaphore
  *	handle's adjustment
  * @position: KS_EVENT_POSITION: the offset in the cyclic buffer
+ * @time: the clock events': the mark, or the first of the intervals
+ * @interval: KS_EVENT_CLOCK_INTERVAL: the time between marks, > 0
+ * @done: a POSITION_MARK that was signalled: kept until disabled, as on
+ *	Windows, but never signalled again
  * @ctx: the eventfd, referenced
  */
 struct ks_event {
 	struct list_head node;
+	const void *owner;
 	u64 key;
 	enum ks_event_kind kind;
 	bool oneshot;
 	u32 count;
 	u64 position;
+	s64 time;
+	s64 interval;
+	bool done;
 	struct eventfd_ctx *ctx;
 };
 
@@ -51,24 +66,35 @@ struct ks_event {
  * @list: struct ks_event, in the order enabled
  * @count: entries in @list; read without @lock to skip an empty list
  * @closed: the pin is shut down: nothing more is enabled
+ * @rate: the pin's bytes a second (its format's), which make its clock's
+ *	time of its device position; 0 when the format has none
  */
 struct ks_events {
 	spinlock_t lock;	/* the list */
 	struct list_head list;
 	unsigned int count;
 	bool closed;
+	u32 rate;
 };
 
 void ks_events_init(struct ks_events *ev);
 /* 0, -EEXIST (its key is enabled), -ENOSPC or -ENODEV (closed). */
 int ks_events_add(struct ks_events *ev, struct ks_event *e);
-/* 0, or -ENOENT when no event has @key. */
-int ks_events_remove(struct ks_events *ev, u64 key);
-void ks_events_remove_all(struct ks_events *ev);
+/* 0, or -ENOENT when @owner has no event at @key. */
+int ks_events_remove(struct ks_events *ev, const void *owner, u64 key);
+void ks_events_remove_all(struct ks_events *ev, const void *owner);
 /* Remove every event and refuse new ones: the pin is shut down. */
 void ks_events_close(struct ks_events *ev);
 void ks_events_signal(struct ks_events *ev, enum ks_event_kind kind);
 /* The device's position moved from @from to @to in a buffer of @size. */
 void ks_events_position(struct ks_events *ev, u64 from, u64 to, u32 size);
+
+/* The format's bytes a second (in STOP, under the queue's lock). */
+static inline void ks_events_set_rate(struct ks_events *ev, u32 rate)
+{
+	WRITE_ONCE(ev->rate, rate);
+}
+
+s64 ks_events_time(const struct ks_events *ev, u64 position);
 
 #endif /* _KS_EVENT_H */

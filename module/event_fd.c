@@ -57,6 +57,14 @@ struct ks_event_item {
 	u32 data_size;
 };
 
+/* What an fd's object is: its events' list, their owner, what it offers. */
+struct ks_event_object {
+	struct ks_pin *pin;
+	const void *owner;
+	const struct ks_event_item *items;
+	unsigned int count;
+};
+
 static const struct ks_event_item pin_events[] = {
 	{
 		.set = KSEVENTSETID_CONNECTION,
@@ -78,26 +86,49 @@ static const struct ks_event_item pin_events[] = {
 	},
 };
 
+static const struct ks_event_item clock_events[] = {
+	{
+		.set = KSEVENTSETID_CLOCK,
+		.id = KSEVENT_CLOCK_INTERVAL_MARK,
+		.kind = KS_EVENT_CLOCK_INTERVAL,
+		.data_size = sizeof(struct ks_event_time_interval),
+	},
+	{
+		.set = KSEVENTSETID_CLOCK,
+		.id = KSEVENT_CLOCK_POSITION_MARK,
+		.kind = KS_EVENT_CLOCK_MARK,
+		.data_size = sizeof(struct ks_event_time_mark),
+	},
+};
+
+/* The data an event is enabled with: the largest of the items'. */
+union ks_event_user_data {
+	struct ks_event_data event_data;
+	struct ks_loopedstreaming_position_event_data position;
+	struct ks_event_time_mark mark;
+	struct ks_event_time_interval interval;
+};
+
 /*
- * The item for @ev on @pin (NULL: a filter fd, which offers none): -ENOENT
- * for an unknown set, or an unknown id but to SETSUPPORT, which needs only
- * the set; *@item NULL then.
+ * The item for @ev on @obj: -ENOENT for an unknown set, or an unknown id
+ * but to SETSUPPORT, which needs only the set; *@item NULL then.
  */
-static int lookup(const struct ks_pin *pin, const struct ks_identifier *ev,
+static int lookup(const struct ks_event_object *obj,
+		  const struct ks_identifier *ev,
 		  const struct ks_event_item **item)
 {
 	bool set_known = false;
 	unsigned int i;
 
 	*item = NULL;
-	if (!pin || (ev->flags & KSEVENT_TYPE_TOPOLOGY))
+	if (ev->flags & KSEVENT_TYPE_TOPOLOGY)
 		return -ENOENT;
-	for (i = 0; i < ARRAY_SIZE(pin_events); i++) {
-		if (!ks_guid_equal(&pin_events[i].set, &ev->set))
+	for (i = 0; i < obj->count; i++) {
+		if (!ks_guid_equal(&obj->items[i].set, &ev->set))
 			continue;
 		set_known = true;
-		if (pin_events[i].id == ev->id) {
-			*item = &pin_events[i];
+		if (obj->items[i].id == ev->id) {
+			*item = &obj->items[i];
 			return 0;
 		}
 	}
@@ -106,16 +137,52 @@ static int lookup(const struct ks_pin *pin, const struct ks_identifier *ev,
 	return -ENOENT;
 }
 
+/* The event's own data: EINVAL for a position or interval it cannot have. */
+static int check_data(const struct ks_event_object *obj,
+		      const struct ks_event_item *item,
+		      const union ks_event_user_data *d)
+{
+	switch (item->kind) {
+	case KS_EVENT_POSITION:
+		return d->position.position >= READ_ONCE(obj->pin->stream.size) ?
+		       -EINVAL : 0;
+	case KS_EVENT_CLOCK_INTERVAL:
+		return d->interval.interval > 0 ? 0 : -EINVAL;
+	default:
+		return 0;
+	}
+}
+
+static void event_set_data(struct ks_event *e,
+			   const union ks_event_user_data *d)
+{
+	switch (e->kind) {
+	case KS_EVENT_POSITION:
+		e->position = d->position.position;
+		break;
+	case KS_EVENT_CLOCK_MARK:
+		e->time = d->mark.mark_time;
+		break;
+	case KS_EVENT_CLOCK_INTERVAL:
+		e->time = d->interval.time_base;
+		e->interval = d->interval.interval;
+		break;
+	default:
+		break;
+	}
+}
+
 /* The caller's KSEVENTDATA (and the event's data) into a new event. */
-static int event_from_user(struct ks_pin *pin,
+static int event_from_user(const struct ks_event_object *obj,
 			   const struct ks_event_item *item,
 			   const struct ks_ioctl_buffers *io, u32 op,
 			   struct ks_event **out)
 {
-	struct ks_loopedstreaming_position_event_data d = {};
+	union ks_event_user_data d = {};
 	struct ks_event_data *ed = &d.event_data;
 	struct eventfd_ctx *ctx;
 	struct ks_event *e;
+	int ret;
 
 	if (copy_from_user(&d, u64_to_user_ptr(io->out), item->data_size))
 		return -EFAULT;
@@ -131,22 +198,23 @@ static int event_from_user(struct ks_pin *pin,
 	ctx = eventfd_ctx_fdget((int)ed->handle);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	if (item->kind == KS_EVENT_POSITION &&
-	    d.position >= READ_ONCE(pin->stream.size)) {
+	ret = check_data(obj, item, &d);
+	if (ret) {
 		eventfd_ctx_put(ctx);
-		return -EINVAL;
+		return ret;
 	}
 	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
 	if (!e) {
 		eventfd_ctx_put(ctx);
 		return -ENOMEM;
 	}
+	e->owner = obj->owner;
 	e->key = io->out;
 	e->kind = item->kind;
 	e->oneshot = op == KSEVENT_TYPE_ONESHOT;
 	e->count = ed->notification_type == KSEVENTF_SEMAPHORE_HANDLE ?
 		   ed->adjustment : 1;
-	e->position = d.position;
+	event_set_data(e, &d);
 	e->ctx = ctx;
 	*out = e;
 	return 0;
@@ -158,7 +226,8 @@ static void event_free(struct ks_event *e)
 	kfree(e);
 }
 
-static int enable(struct ks_pin *pin, struct ks_ioctl_buffers *io)
+static int enable(const struct ks_event_object *obj,
+		  struct ks_ioctl_buffers *io)
 {
 	const struct ks_event_item *item;
 	struct ks_identifier ev;
@@ -172,12 +241,12 @@ static int enable(struct ks_pin *pin, struct ks_ioctl_buffers *io)
 		return -EFAULT;
 	/* A KSE_NODE: the node id after the KSEVENT. */
 	if ((ev.flags & KSEVENT_TYPE_TOPOLOGY) &&
-	    io->in_size < sizeof(struct ks_p_node))
+	    io->in_size < sizeof(struct ks_event_node))
 		return -EINVAL;
 	op = ev.flags & ~KSEVENT_TYPE_TOPOLOGY;
 	if ((op & ~KS_EVENT_TYPES) || hweight32(op) != 1)
 		return -EINVAL;
-	ret = lookup(pin, &ev, &item);
+	ret = lookup(obj, &ev, &item);
 	if (ret || op == KSEVENT_TYPE_SETSUPPORT ||
 	    op == KSEVENT_TYPE_BASICSUPPORT)
 		return ret;
@@ -187,32 +256,35 @@ static int enable(struct ks_pin *pin, struct ks_ioctl_buffers *io)
 		io->returned = item->data_size;
 		return -EOVERFLOW;
 	}
-	ret = event_from_user(pin, item, io, op, &e);
+	ret = event_from_user(obj, item, io, op, &e);
 	if (ret)
 		return ret;
-	ret = ks_events_add(&pin->stream.events, e);
+	ret = ks_events_add(&obj->pin->stream.events, e);
 	if (ret)
 		event_free(e);
 	return ret;
 }
 
 /* By the KSEVENTDATA's address, or every event of the fd for none. */
-static int disable(struct ks_pin *pin, const struct ks_ioctl_buffers *io)
+static int disable(const struct ks_event_object *obj,
+		   const struct ks_ioctl_buffers *io)
 {
+	struct ks_events *ev = obj->pin ? &obj->pin->stream.events : NULL;
+
 	if (io->reserved)
 		return -EINVAL;
 	if (!io->in && !io->in_size) {
-		if (pin)
-			ks_events_remove_all(&pin->stream.events);
+		if (ev)
+			ks_events_remove_all(ev, obj->owner);
 		return 0;
 	}
 	if (io->in_size < sizeof(struct ks_event_data))
 		return -EINVAL;
-	return pin ? ks_events_remove(&pin->stream.events, io->in) : -ENOENT;
+	return ev ? ks_events_remove(ev, obj->owner, io->in) : -ENOENT;
 }
 
-long ks_event_ioctl(struct ks_pin *pin, unsigned int cmd,
-		    struct ks_ioctl_buffers __user *uio)
+static long event_ioctl(const struct ks_event_object *obj, unsigned int cmd,
+			struct ks_ioctl_buffers __user *uio)
 {
 	struct ks_ioctl_buffers io;
 	long ret;
@@ -221,10 +293,45 @@ long ks_event_ioctl(struct ks_pin *pin, unsigned int cmd,
 		return -EFAULT;
 	io.returned = 0;
 	if (cmd == KS_IOCTL_ENABLE_EVENT)
-		ret = enable(pin, &io);
+		ret = enable(obj, &io);
 	else
-		ret = disable(pin, &io);
+		ret = disable(obj, &io);
 	if (put_user(io.returned, &uio->returned))
 		return -EFAULT;
 	return ret;
+}
+
+long ks_event_pin_ioctl(struct ks_pin *pin, unsigned int cmd,
+			struct ks_ioctl_buffers __user *uio)
+{
+	const struct ks_event_object obj = {
+		.pin = pin,
+		.owner = pin,
+		.items = pin_events,
+		.count = ARRAY_SIZE(pin_events),
+	};
+
+	return event_ioctl(&obj, cmd, uio);
+}
+
+long ks_event_clock_ioctl(struct ks_pin *pin, const void *clock,
+			  unsigned int cmd,
+			  struct ks_ioctl_buffers __user *uio)
+{
+	const struct ks_event_object obj = {
+		.pin = pin,
+		.owner = clock,
+		.items = clock_events,
+		.count = ARRAY_SIZE(clock_events),
+	};
+
+	return event_ioctl(&obj, cmd, uio);
+}
+
+long ks_event_filter_ioctl(unsigned int cmd,
+			   struct ks_ioctl_buffers __user *uio)
+{
+	const struct ks_event_object obj = {};
+
+	return event_ioctl(&obj, cmd, uio);
 }

@@ -10,8 +10,14 @@
 
 struct ks_pin;
 
-/* On @pin's fd, or with @pin NULL on a filter fd, which offers no event. */
-long ks_event_ioctl(struct ks_pin *pin, unsigned int cmd,
-		    struct ks_ioctl_buffers __user *uio);
+long ks_event_pin_ioctl(struct ks_pin *pin, unsigned int cmd,
+			struct ks_ioctl_buffers __user *uio);
+/* On a clock fd: the clock events, kept with @pin's, owned by @clock. */
+long ks_event_clock_ioctl(struct ks_pin *pin, const void *clock,
+			  unsigned int cmd,
+			  struct ks_ioctl_buffers __user *uio);
+/* On a filter fd, which offers no event set yet. */
+long ks_event_filter_ioctl(unsigned int cmd,
+			   struct ks_ioctl_buffers __user *uio);
 
 #endif /* _KS_EVENT_FD_H */

@@ -27,6 +27,7 @@
 #include <linux/uaccess.h>
 
 #include "chardev.h"
+#include "clock.h"
 #include "compat.h"
 #include "connect.h"
 #include "event_fd.h"
@@ -453,7 +454,9 @@ static long pin_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (cmd == KS_IOCTL_PROPERTY)
 		return ks_property_pin(pin, (void __user *)arg);
 	if (cmd == KS_IOCTL_ENABLE_EVENT || cmd == KS_IOCTL_DISABLE_EVENT)
-		return ks_event_ioctl(pin, cmd, (void __user *)arg);
+		return ks_event_pin_ioctl(pin, cmd, (void __user *)arg);
+	if (cmd == KS_IOCTL_CREATE_CLOCK)
+		return ks_clock_create(pin, (void __user *)arg);
 	return ks_stream_ioctl(pin, file, cmd, (void __user *)arg);
 }
 

@@ -96,6 +96,8 @@ struct ks_prop_table {
 extern const struct ks_prop_table ks_filter_props;
 extern const struct ks_prop_table ks_pin_props;
 extern const struct ks_prop_table ks_node_props;
+/* A clock fd's (property_clock.c); its requests carry the clock's pin. */
+extern const struct ks_prop_table ks_clock_props;
 
 /*
  * A GET's value.  ks_value_alloc() gives a zeroed buffer of @size bytes,

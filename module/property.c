@@ -448,3 +448,10 @@ long ks_property_pin(struct ks_pin *pin, void __user *arg)
 
 	return property_ioctl(&ks_pin_props, &call, arg);
 }
+
+long ks_property_clock(struct ks_pin *pin, void __user *arg)
+{
+	struct ks_prop_call call = { .filter = pin->filter, .pin = pin };
+
+	return property_ioctl(&ks_clock_props, &call, arg);
+}

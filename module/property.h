@@ -18,5 +18,6 @@ struct ks_pin;
  */
 long ks_property_filter(struct ks_filter *filter, void __user *arg);
 long ks_property_pin(struct ks_pin *pin, void __user *arg);
+long ks_property_clock(struct ks_pin *pin, void __user *arg);
 
 #endif /* _KS_PROPERTY_H */

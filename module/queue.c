@@ -117,8 +117,12 @@ static u32 wanted_bytes(const struct ks_dataformat *fmt)
 /* Whole frames of the allocation; nothing when a frame does not fit. */
 static void size_from(struct ks_stream *q, const struct ks_dataformat *fmt)
 {
+	const struct ks_waveformatex *wf = wave_of(fmt);
+
 	q->frame = frame_of(fmt);
 	q->size = rounddown(q->map_size, q->frame);
+	/* A clock's rate (event.c): a format without one has no clock. */
+	ks_events_set_rate(&q->events, wf ? wf->avg_bytes_per_sec : 0);
 }
 
 static void buf_free(struct ks_stream *q)
@@ -313,8 +317,19 @@ void ks_queue_advance_tail(struct ks_stream *q, u32 n)
 /* A mark at the tail reached the queue's consumer (not the reader's). */
 void ks_queue_mark_taken(struct ks_stream *q, const struct ks_stream_packet *p)
 {
-	if (p->flags & KS_STREAM_EOS)
+	/* A reader that was told of it has had its signal. */
+	if (!p->seen && (p->flags & KS_STREAM_EOS))
 		ks_events_signal(&q->events, KS_EVENT_END_OF_STREAM);
+}
+
+/* A consumer takes everything queued, marks too (a provider's discard). */
+void ks_queue_take_marks(struct ks_stream *q)
+{
+	unsigned int i;
+
+	for (i = q->pkt_tail; i != q->pkt_head; i++)
+		if (!q->pkt[i % KS_STREAM_PACKETS].length)
+			ks_queue_mark_taken(q, &q->pkt[i % KS_STREAM_PACKETS]);
 }
 
 /* A packet queued with @flags: tell of a discontinuity it carries. */

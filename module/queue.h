@@ -120,6 +120,12 @@ struct ks_stream {
 	struct ks_stream_packet *pkt;	/* KS_STREAM_PACKETS, with the buffer */
 };
 
+/* Where the pin's filter is in the stream (struct ks_stream.device_head). */
+static inline u64 ks_stream_device_position(const struct ks_stream *q)
+{
+	return q->device_head ? READ_ONCE(q->head) : READ_ONCE(q->tail);
+}
+
 /* The queue of a new pin, sized from its format at creation.  0 or -ENOMEM. */
 int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,
 		   bool looped);

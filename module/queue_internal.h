@@ -122,6 +122,7 @@ void ks_queue_advance_head(struct ks_stream *q, u32 n);
 void ks_queue_advance_tail(struct ks_stream *q, u32 n);
 void ks_queue_mark_taken(struct ks_stream *q, const struct ks_stream_packet *p);
 void ks_queue_pkt_flagged(struct ks_stream *q, u32 flags);
+void ks_queue_take_marks(struct ks_stream *q);
 void ks_queue_tail_moved(struct ks_stream *q);
 void ks_queue_flush(struct ks_stream *q);
 void ks_queue_take_reserve(struct ks_stream *q, struct ks_span *s, u32 n);

@@ -385,9 +385,15 @@ size_t ks_pin_queue_discard(struct ks_pin *pin)
 
 	take_begin(&t, pin, NULL);
 	n = ks_queue_used(q);
+	/* The provider took it all: an end of stream among it reached it. */
+	ks_queue_take_marks(q);
 	ks_queue_flush(q);
-	if (feed_open(q, t.fq))
+	if (!q->device_head)
+		ks_events_position(&q->events, q->tail - n, q->tail, q->size);
+	if (feed_open(q, t.fq)) {
+		ks_queue_take_marks(t.fq);
 		fed = drop_fed(q, t.fq);
+	}
 	take_end(&t, fed);
 	ks_queue_wake(pin);
 	if (n + fed)

@@ -161,14 +161,14 @@ static int enable_conn(int fd, uint32_t id, uint32_t flags,
 
 /* ENABLE of the looped position @pos, signalling @efd by 1. */
 static int enable_position(int fd, uint64_t pos,
-			   struct ks_looped_position_event *d, int efd)
+			   struct ks_loopedstreaming_position_event_data *d, int efd)
 {
 	struct ks_identifier e = ev_id(&set_looped,
 				       KSEVENT_LOOPEDSTREAMING_POSITION,
 				       KSEVENT_TYPE_ENABLE);
 
 	memset(d, 0, sizeof(*d));
-	data_event(&d->data, efd);
+	data_event(&d->event_data, efd);
 	d->position = pos;
 	return enable_raw(fd, &e, sizeof(e), d, sizeof(*d), 0, NULL);
 }
@@ -624,12 +624,12 @@ TEST_F(ev, check4_filter_fd_offers_no_set_enoent)
 		KSEVENT_TYPE_BASICSUPPORT, KSEVENT_TYPE_QUERYBUFFER,
 	};
 	const struct ks_guid *sets[] = { &set_connection, &set_looped };
-	struct ks_looped_position_event d;
+	struct ks_loopedstreaming_position_event_data d;
 	struct ks_identifier e;
 	unsigned int i, s;
 
 	memset(&d, 0, sizeof(d));
-	data_event(&d.data, self->efd);
+	data_event(&d.event_data, self->efd);
 	for (s = 0; s < 2; s++) {
 		for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 			e = ev_id(sets[s], 0, types[i]);
@@ -724,12 +724,12 @@ TEST_F(ev, check5_unknown_id_in_known_set_enoent)
 		KSEVENT_TYPE_BASICSUPPORT, KSEVENT_TYPE_ENABLEBUFFERED,
 		KSEVENT_TYPE_QUERYBUFFER,
 	};
-	struct ks_looped_position_event d;
+	struct ks_loopedstreaming_position_event_data d;
 	struct ks_identifier e;
 	unsigned int i;
 
 	memset(&d, 0, sizeof(d));
-	data_event(&d.data, self->efd);
+	data_event(&d.event_data, self->efd);
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		e = ev_id(&set_connection, 5, types[i]);
 		EXPECT_EQ(-ENOENT, enable_raw(self->render, &e, sizeof(e), &d,
@@ -779,11 +779,11 @@ TEST_F(ev, check5_connection_ids_not_offered_enoent)
 
 TEST_F(ev, check6_enablebuffered_querybuffer_eopnotsupp)
 {
-	struct ks_looped_position_event d;
+	struct ks_loopedstreaming_position_event_data d;
 	struct ks_identifier e;
 
 	memset(&d, 0, sizeof(d));
-	data_event(&d.data, self->efd);
+	data_event(&d.event_data, self->efd);
 	e = ev_id(&set_connection, KSEVENT_CONNECTION_ENDOFSTREAM,
 		  KSEVENT_TYPE_ENABLEBUFFERED);
 	EXPECT_EQ(-EOPNOTSUPP, enable_raw(self->render, &e, sizeof(e), &d,
@@ -810,12 +810,12 @@ TEST_F(ev, check6_enablebuffered_querybuffer_eopnotsupp)
 
 TEST_F(ev, check7_short_out_eoverflow_returns_size)
 {
-	struct ks_looped_position_event d;
+	struct ks_loopedstreaming_position_event_data d;
 	struct ks_identifier e;
 	uint32_t ret;
 
 	memset(&d, 0, sizeof(d));
-	data_event(&d.data, self->efd);
+	data_event(&d.event_data, self->efd);
 	e = ev_id(&set_connection, KSEVENT_CONNECTION_ENDOFSTREAM,
 		  KSEVENT_TYPE_ENABLE);
 	EXPECT_EQ(-EOVERFLOW, enable_raw(self->render, &e, sizeof(e), &d, 31,
@@ -829,11 +829,11 @@ TEST_F(ev, check7_short_out_eoverflow_returns_size)
 					 0, &ret));
 	EXPECT_EQ(32u, ret);
 	/* Before notification_type is looked at (check 8). */
-	d.data.notification_type = 0;
+	d.event_data.notification_type = 0;
 	EXPECT_EQ(-EOVERFLOW, enable_raw(self->render, &e, sizeof(e), &d, 31,
 					 0, &ret));
 	EXPECT_EQ(32u, ret);
-	data_event(&d.data, self->efd);
+	data_event(&d.event_data, self->efd);
 
 	/* The looped position's data is 40 bytes. */
 	e = ev_id(&set_looped, KSEVENT_LOOPEDSTREAMING_POSITION,
@@ -911,7 +911,12 @@ TEST_F(ev, check8_semaphore_adjustment_below_1_einval)
 	data_semaphore(&ok1, self->efd, 1);
 	EXPECT_EQ(0, enable_conn(self->render, KSEVENT_CONNECTION_ENDOFSTREAM,
 				 KSEVENT_TYPE_ENABLE, &ok1));
-	data_semaphore(&ok2, self->efd, INT32_MAX);
+	/* Each unit of an adjustment is a signal: at most 1024. */
+	data_semaphore(&d, self->efd, 1025);
+	EXPECT_EQ(-EINVAL, enable_conn(self->render,
+				       KSEVENT_CONNECTION_DATADISCONTINUITY,
+				       KSEVENT_TYPE_ENABLE, &d));
+	data_semaphore(&ok2, self->efd, 1024);
 	EXPECT_EQ(0, enable_conn(self->render,
 				 KSEVENT_CONNECTION_DATADISCONTINUITY,
 				 KSEVENT_TYPE_ENABLE, &ok2));
@@ -1061,7 +1066,7 @@ TEST_F(ev, check9_fd_of_another_process_ebadf)
 static void position_within_buffer(struct __test_metadata *_metadata,
 				   int fd, int efd)
 {
-	struct ks_looped_position_event d, d2;
+	struct ks_loopedstreaming_position_event_data d, d2;
 	struct ks_stream_buffer sb;
 
 	ASSERT_EQ(0, ks_pin_get_buffer(fd, &sb));
@@ -1077,8 +1082,8 @@ static void position_within_buffer(struct __test_metadata *_metadata,
 					       KSEVENT_TYPE_ENABLE);
 
 		memset(&d, 0, sizeof(d));
-		data_event(&d.data, efd);
-		d.data.handle = (uint64_t)-1;
+		data_event(&d.event_data, efd);
+		d.event_data.handle = (uint64_t)-1;
 		d.position = sb.size;
 		EXPECT_EQ(-EBADF, enable_raw(fd, &e, sizeof(e), &d, sizeof(d),
 					     0, NULL));
@@ -1221,11 +1226,15 @@ TEST_F(ev, semaphore_handle_efd_semaphore_counts_adjustment)
 	for (i = 0; i < 3; i++)
 		EXPECT_EQ(1, efd_take(sem)) TH_LOG("read %d", i);
 	EXPECT_EQ(0, efd_take(sem));
-	/* Twice more: +6. */
-	ASSERT_EQ(0, send_eos(self->render, 0));
-	EXPECT_EQ(0, read_to_end(self->capture, SIGNAL_MS));
-	ASSERT_EQ(0, send_eos(self->render, 0));
-	EXPECT_EQ(0, read_to_end(self->capture, SIGNAL_MS));
+	/*
+	 * Twice more, each end after data: +6.  (An end written with nothing
+	 * since the end told is that end again: see
+	 * endofstream_told_again_signalled_once.)
+	 */
+	ASSERT_EQ(0, send_eos(self->render, 64));
+	EXPECT_EQ(64, read_to_end(self->capture, SIGNAL_MS));
+	ASSERT_EQ(0, send_eos(self->render, 64));
+	EXPECT_EQ(64, read_to_end(self->capture, SIGNAL_MS));
 	EXPECT_EQ(6, efd_wait(sem, 6, SIGNAL_MS));
 	EXPECT_EQ(0, efd_quiet(sem, QUIET_MS));
 	close(sem);
@@ -1503,7 +1512,7 @@ TEST_F(ev, datadiscontinuity_flagged_packet_queued)
  */
 TEST_F(ev, position_streaming_counts_passes)
 {
-	struct ks_looped_position_event dr, dc;
+	struct ks_loopedstreaming_position_event_data dr, dc;
 	struct ks_stream_buffer rb, cb;
 	uint64_t total, pr, pc;
 	int other = efd_open(0);
@@ -1540,7 +1549,7 @@ TEST_F(ev, position_streaming_counts_passes)
 /* A DISABLEd position is not signalled again. */
 TEST_F(ev, position_not_signalled_after_disable)
 {
-	struct ks_looped_position_event dr, dc;
+	struct ks_loopedstreaming_position_event_data dr, dc;
 	struct ks_stream_buffer cb;
 
 	RUN_BOTH();
@@ -1589,7 +1598,7 @@ TEST_F(ev, disable_bad_requests)
 /* in 0, in_size 0: every event of the fd, and only of that fd. */
 TEST_F(ev, disable_all_removes_every_event_of_the_fd)
 {
-	struct ks_looped_position_event p;
+	struct ks_loopedstreaming_position_event_data p;
 	struct ks_event_data a, b, c;
 	int other = efd_open(0);
 
@@ -1639,7 +1648,7 @@ static long stats_wait(const char *name, long want)
 
 TEST_F(ev, pin_closed_with_events_enabled)
 {
-	struct ks_looped_position_event p;
+	struct ks_loopedstreaming_position_event_data p;
 	struct ks_event_data a, b;
 	long pins = stats_counter("pins");
 	uint64_t one = 1;
@@ -1785,7 +1794,7 @@ TEST_F_TIMEOUT(looped, position_counts_passes_over_buffers, 60)
 {
 	uint32_t chunk = (self->rb.size / 3 + 7 * self->frame) /
 			 self->frame * self->frame;
-	struct ks_looped_position_event dr, dc;
+	struct ks_loopedstreaming_position_event_data dr, dc;
 	uint64_t pr = self->rb.size / 2 / self->frame * self->frame;
 	uint64_t pc = self->cb.size / 2 / self->frame * self->frame;
 	uint64_t off = 0;
@@ -1824,7 +1833,7 @@ TEST_F_TIMEOUT(looped, position_counts_passes_over_buffers, 60)
  */
 TEST_F(looped, position_in_play_offset_out_write_offset)
 {
-	struct ks_looped_position_event dr, dc;
+	struct ks_loopedstreaming_position_event_data dr, dc;
 	uint64_t pr = self->rb.size / 2 / self->frame * self->frame;
 	uint64_t pc = self->cb.size / 2 / self->frame * self->frame;
 
@@ -1900,7 +1909,7 @@ FIXTURE_TEARDOWN(gone)
 
 TEST_F(gone, unregistered_events_removed_enable_enodev)
 {
-	struct ks_looped_position_event p;
+	struct ks_loopedstreaming_position_event_data p;
 	struct ks_event_data a, b;
 	struct ks_identifier e;
 	long pins = stats_counter("pins");
@@ -1928,19 +1937,19 @@ TEST_F(gone, unregistered_events_removed_enable_enodev)
 				       KSEVENT_TYPE_ENABLE, &a));
 	EXPECT_EQ(-ENODEV, support(self->pin, &set_connection, 0,
 				   KSEVENT_TYPE_SETSUPPORT, NULL));
-	/* ... after checks 1 and 2. */
+	/* Before any other check, as every call on a gone filter's fds. */
 	e = ev_id(&set_connection, KSEVENT_CONNECTION_ENDOFSTREAM,
 		  KSEVENT_TYPE_ENABLE);
-	EXPECT_EQ(-EINVAL, enable_raw(self->pin, &e, sizeof(e), &a, sizeof(a),
+	EXPECT_EQ(-ENODEV, enable_raw(self->pin, &e, sizeof(e), &a, sizeof(a),
 				      1, NULL));
 	e.flags = KSEVENT_TYPE_ENABLE | KSEVENT_TYPE_ONESHOT;
-	EXPECT_EQ(-EINVAL, enable_raw(self->pin, &e, sizeof(e), &a, sizeof(a),
+	EXPECT_EQ(-ENODEV, enable_raw(self->pin, &e, sizeof(e), &a, sizeof(a),
 				      0, NULL));
-	/* DISABLE: nothing is left. */
-	EXPECT_EQ(-ENOENT, disable_ev(self->pin, &a));
-	EXPECT_EQ(-ENOENT, disable_ev(self->pin, &p));
-	EXPECT_EQ(0, disable_all(self->pin));
-	EXPECT_EQ(0, disable_all(self->filter));
+	/* DISABLE too: the events are gone with the pin's shutdown. */
+	EXPECT_EQ(-ENODEV, disable_ev(self->pin, &a));
+	EXPECT_EQ(-ENODEV, disable_ev(self->pin, &p));
+	EXPECT_EQ(-ENODEV, disable_all(self->pin));
+	EXPECT_EQ(-ENODEV, disable_all(self->filter));
 	/* The eventfd is the caller's as before. */
 	EXPECT_EQ(0, efd_quiet(self->efd, QUIET_MS));
 	close_fd(&self->pin);

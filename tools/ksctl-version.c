@@ -34,6 +34,7 @@ static const struct {
 	{ KS_FEATURE_INTERFACE_TABLE, "interface-table" },
 	{ KS_FEATURE_PIN_TO_HANDLE, "pin-to-handle" },
 	{ KS_FEATURE_EVENTS, "events" },
+	{ KS_FEATURE_CLOCKS, "clocks" },
 };
 
 /* What ksctl found out about the module. */

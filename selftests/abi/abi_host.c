@@ -395,13 +395,13 @@ static int obj_evt(void)
 {
 	struct {
 		struct ks_identifier event;
-		struct ks_looped_position_event data;
+		struct ks_loopedstreaming_position_event_data data;
 	} e = {
 		.event = { KSEVENTSETID_LOOPEDSTREAMING,
 			   KSEVENT_LOOPEDSTREAMING_POSITION,
 			   KSEVENT_TYPE_ENABLE },
 		.data = {
-			.data = {
+			.event_data = {
 				.notification_type = KSEVENTF_SEMAPHORE_HANDLE,
 				.handle = 0x5678,
 				.adjustment = 1,

@@ -218,10 +218,10 @@
 	  HOFF(ks_event_data, adjustment))				\
 	X("sizeof LOOPEDSTREAMING_POSITION_EVENT_DATA",			\
 	  WSZ(LOOPEDSTREAMING_POSITION_EVENT_DATA),			\
-	  HSZ(ks_looped_position_event))				\
+	  HSZ(ks_loopedstreaming_position_event_data))				\
 	X("LOOPEDSTREAMING_POSITION_EVENT_DATA.Position",		\
 	  WOFF(LOOPEDSTREAMING_POSITION_EVENT_DATA, Position),		\
-	  HOFF(ks_looped_position_event, position))			\
+	  HOFF(ks_loopedstreaming_position_event_data, position))			\
 	X("sizeof KSCLOCK_CREATE", WSZ(KSCLOCK_CREATE), HSZ(ks_clock_create)) \
 	X("sizeof KSCORRELATED_TIME", WSZ(KSCORRELATED_TIME),		\
 	  HSZ(ks_correlated_time))					\

@@ -266,18 +266,34 @@ struct ks_event_node {
 	struct ks_identifier event;	/* flags has KSEVENT_TYPE_TOPOLOGY */
 	__u32 node_id;
 	__u32 reserved;
-};					/* 32 bytes */
-
-/* LOOPEDSTREAMING_POSITION_EVENT_DATA, as the events ABI names it. */
-struct ks_looped_position_event {
-	struct ks_event_data data;
-	__u64 position;			/* a byte offset in the pin's cyclic buffer */
-};					/* 40 bytes */
+} __attribute__((aligned(8)));
 
 /* KSCLOCK_CREATE */
 struct ks_clock_create {
 	__u32 create_flags;
 };
+
+/*
+ * KS_IOCTL_CREATE_CLOCK, KsCreateClock(pin, KSCLOCK_CREATE, &clock): a
+ * clock object on a pin fd; returns the clock fd.
+ */
+struct ks_create_clock {
+	struct ks_clock_create create;	/* create_flags must be 0 */
+	__u32 flags;			/* O_CLOEXEC | O_NONBLOCK */
+};
+
+/* KSEVENT_TIME_MARK: KSEVENT_CLOCK_POSITION_MARK's data. */
+struct ks_event_time_mark {
+	struct ks_event_data event_data;
+	__s64 mark_time;		/* the clock's time, 100 ns units */
+} __attribute__((aligned(8)));
+
+/* KSEVENT_TIME_INTERVAL: KSEVENT_CLOCK_INTERVAL_MARK's data. */
+struct ks_event_time_interval {
+	struct ks_event_data event_data;
+	__s64 time_base;		/* the first mark, 100 ns units */
+	__s64 interval;			/* then every interval, > 0 */
+} __attribute__((aligned(8)));
 
 /* KSCORRELATED_TIME: a clock's time and the system time, 100 ns units. */
 struct ks_correlated_time {
@@ -348,6 +364,8 @@ struct ks_resolution {
 	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
 #define KSEVENTSETID_LOOPEDSTREAMING KS_GUID_INIT(0x4682B940, 0xC6EF, 0x11D0, \
 	0x96, 0xD8, 0x00, 0xAA, 0x00, 0x51, 0xE5, 0x1D)
+#define KSEVENTSETID_CLOCK KS_GUID_INIT(0x364D8E20, 0x62C7, 0x11CF, \
+	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
 
 /* The type set of a ks_property_description: its id is a KS_VT_* value. */
 #define KSPROPTYPESETID_GENERAL KS_GUID_INIT(0x97E99BA0, 0xBDEA, 0x11CF, \
@@ -491,6 +509,9 @@ struct ks_resolution {
 
 #define KSEVENT_LOOPEDSTREAMING_POSITION	0
 
+#define KSEVENT_CLOCK_INTERVAL_MARK		0
+#define KSEVENT_CLOCK_POSITION_MARK		1
+
 #define KSPRIORITY_LOW			0x00000001
 #define KSPRIORITY_NORMAL		0x40000000
 #define KSPRIORITY_HIGH			0x80000000
@@ -573,6 +594,7 @@ struct ks_ioctl_buffers {
 #define KS_IOCTL_READ_STREAM	_IOWR(KS_IOCTL_MAGIC, 0x07, struct ks_ioctl_buffers)
 #define KS_IOCTL_RESET_STATE	_IOW(KS_IOCTL_MAGIC, 0x08, __u32)
 #define KS_IOCTL_VERSION	_IOR(KS_IOCTL_MAGIC, 0x09, struct ks_version)
+#define KS_IOCTL_CREATE_CLOCK	_IOW(KS_IOCTL_MAGIC, 0x0A, struct ks_create_clock)
 
 /*
  * KS_IOCTL_VERSION, on a filter fd (a pin fd: ENOTTY; an unregistered
@@ -598,6 +620,7 @@ struct ks_ioctl_buffers {
 #define KS_FEATURE_INTERFACE_TABLE	0x10ULL	/* ks_query_interface() and friends */
 #define KS_FEATURE_PIN_TO_HANDLE	0x20ULL	/* PinToHandle (docs/graphs.md) */
 #define KS_FEATURE_EVENTS		0x40ULL	/* KS_IOCTL_ENABLE/DISABLE_EVENT */
+#define KS_FEATURE_CLOCKS		0x80ULL	/* KS_IOCTL_CREATE_CLOCK */
 
 #define KS_VERSION_STRING_SIZE	32
 
@@ -796,9 +819,13 @@ __KS_ABI_SIZE(ks_event_node, 32);
 __KS_ABI_ASSERT(__alignof__(struct ks_event_node) == 8);
 __KS_ABI_OFF(ks_event_node, node_id, 24);
 __KS_ABI_OFF(ks_event_node, reserved, 28);
-__KS_ABI_SIZE(ks_looped_position_event, 40);
-__KS_ABI_OFF(ks_looped_position_event, position, 32);
 __KS_ABI_SIZE(ks_clock_create, 4);
+__KS_ABI_SIZE(ks_create_clock, 8);
+__KS_ABI_SIZE(ks_event_time_mark, 40);
+__KS_ABI_OFF(ks_event_time_mark, mark_time, 32);
+__KS_ABI_SIZE(ks_event_time_interval, 48);
+__KS_ABI_OFF(ks_event_time_interval, time_base, 32);
+__KS_ABI_OFF(ks_event_time_interval, interval, 40);
 __KS_ABI_SIZE(ks_correlated_time, 16);
 __KS_ABI_OFF(ks_correlated_time, system_time, 8);
 __KS_ABI_SIZE(ks_resolution, 16);
