@@ -223,6 +223,18 @@
 	  WOFF(LOOPEDSTREAMING_POSITION_EVENT_DATA, Position),		\
 	  HOFF(ks_loopedstreaming_position_event_data, position))			\
 	X("sizeof KSCLOCK_CREATE", WSZ(KSCLOCK_CREATE), HSZ(ks_clock_create)) \
+	X("sizeof KSEVENT_TIME_MARK", WSZ(KSEVENT_TIME_MARK),		\
+	  HSZ(ks_event_time_mark))					\
+	X("KSEVENT_TIME_MARK.MarkTime", WOFF(KSEVENT_TIME_MARK, MarkTime), \
+	  HOFF(ks_event_time_mark, mark_time))				\
+	X("sizeof KSEVENT_TIME_INTERVAL", WSZ(KSEVENT_TIME_INTERVAL),	\
+	  HSZ(ks_event_time_interval))					\
+	X("KSEVENT_TIME_INTERVAL.TimeBase",				\
+	  WOFF(KSEVENT_TIME_INTERVAL, TimeBase),			\
+	  HOFF(ks_event_time_interval, time_base))			\
+	X("KSEVENT_TIME_INTERVAL.Interval",				\
+	  WOFF(KSEVENT_TIME_INTERVAL, Interval),			\
+	  HOFF(ks_event_time_interval, interval))			\
 	X("sizeof KSCORRELATED_TIME", WSZ(KSCORRELATED_TIME),		\
 	  HSZ(ks_correlated_time))					\
 	X("alignof KSCORRELATED_TIME", __alignof__(KSCORRELATED_TIME),	\
@@ -436,7 +448,11 @@
 	  KSEVENT_CONNECTION_ENDOFSTREAM)				\
 	X("KSEVENT_LOOPEDSTREAMING_POSITION",				\
 	  KSEVENT_LOOPEDSTREAMING_POSITION,				\
-	  KSEVENT_LOOPEDSTREAMING_POSITION)
+	  KSEVENT_LOOPEDSTREAMING_POSITION)				\
+	X("KSEVENT_CLOCK_INTERVAL_MARK", KSEVENT_CLOCK_INTERVAL_MARK,	\
+	  KSEVENT_CLOCK_INTERVAL_MARK)					\
+	X("KSEVENT_CLOCK_POSITION_MARK", KSEVENT_CLOCK_POSITION_MARK,	\
+	  KSEVENT_CLOCK_POSITION_MARK)
 
 /* GUIDs: the SDK's STATIC_ initializer list against ours. */
 #define KS_ABI_GUIDS(X)							\
@@ -516,7 +532,9 @@
 	  KSEVENTSETID_CONNECTION)					\
 	X("KSEVENTSETID_LoopedStreaming",				\
 	  STATIC_KSEVENTSETID_LoopedStreaming,				\
-	  KSEVENTSETID_LOOPEDSTREAMING)
+	  KSEVENTSETID_LOOPEDSTREAMING)					\
+	X("KSEVENTSETID_Clock", STATIC_KSEVENTSETID_Clock,		\
+	  KSEVENTSETID_CLOCK)
 
 /*
  * The byte images: section name (without ".k_") and a description.  Each
