@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -299,6 +300,55 @@ static void undo_close(struct call *c, int ret)
 {
 	(void)c;
 	close(ret);
+}
+
+/* ---- events and clocks on a pin ---- */
+
+struct event_ctx {
+	int pin, efd;
+	struct ks_event_data data;	/* its address names the event */
+};
+
+static int op_enable_event(struct call *c)
+{
+	struct event_ctx *e = c->ctx;
+	struct ks_identifier ev = {
+		.set = KSEVENTSETID_CONNECTION,
+		.id = KSEVENT_CONNECTION_ENDOFSTREAM,
+		.flags = KSEVENT_TYPE_ENABLE,
+	};
+	struct ks_ioctl_buffers io = {
+		.in = (uintptr_t)&ev,
+		.in_size = sizeof(ev),
+		.out = (uintptr_t)&e->data,
+		.out_size = sizeof(e->data),
+	};
+
+	e->data = (struct ks_event_data){
+		.notification_type = KSEVENTF_EVENT_HANDLE,
+		.handle = (uint64_t)e->efd,
+	};
+	return ioctl(e->pin, KS_IOCTL_ENABLE_EVENT, &io) ? -errno : 0;
+}
+
+static void undo_enable_event(struct call *c, int ret)
+{
+	struct event_ctx *e = c->ctx;
+	struct ks_ioctl_buffers io = {
+		.in = (uintptr_t)&e->data,
+		.in_size = sizeof(e->data),
+	};
+
+	(void)ret;
+	ioctl(e->pin, KS_IOCTL_DISABLE_EVENT, &io);
+}
+
+static int op_create_clock(struct call *c)
+{
+	struct ks_create_clock req = { .flags = O_CLOEXEC };
+	int fd = ioctl(*(int *)c->ctx, KS_IOCTL_CREATE_CLOCK, &req);
+
+	return fd < 0 ? -errno : fd;
 }
 
 /* @rate Hz stereo 16-bit PCM for @pin_id; @extra bytes of cb_size. */
@@ -764,6 +814,7 @@ int main(void)
 {
 	static struct create_ctx create;
 	static struct prop_ctx prop;
+	static struct event_ctx event;
 	static struct format_ctx format;
 	struct module_ctx tonegen = {
 		.file = "ks-tonegen.ko", .name = "ks_tonegen",
@@ -790,7 +841,7 @@ int main(void)
 		restore_injection();
 		return 4;
 	}
-	printf("1..16\n");
+	printf("1..18\n");
 	lb = ks_open_filter((unsigned int)idx, O_RDWR);
 
 	/* Pin creation. */
@@ -863,6 +914,16 @@ int main(void)
 		prop.out_size = sizeof(uint32_t);
 		c = (struct call){ .name = "property STATE set (PAUSE)",
 				   .op = op_property, .ctx = &prop };
+		sweep(&c);
+		event.pin = pin;
+		event.efd = eventfd(0, EFD_CLOEXEC);
+		c = (struct call){ .name = "event ENABLE (ENDOFSTREAM, eventfd)",
+				   .op = op_enable_event,
+				   .undo = undo_enable_event, .ctx = &event };
+		sweep(&c);
+		close(event.efd);
+		c = (struct call){ .name = "clock create", .op = op_create_clock,
+				   .undo = undo_close, .ctx = &pin };
 		sweep(&c);
 	}
 	if (pin >= 0)

@@ -30,6 +30,9 @@
  *    values on pin and filter fds, node requests (KSPROPERTY_TYPE_TOPOLOGY,
  *    KSPROPSETID_Audio controls of random nodes and channels, values in
  *    and out of range, on every node of ks-audio's topology filters);
+ *    ENABLE_EVENT and DISABLE_EVENT of every event set (and others), with
+ *    eventfds and other fds of the table as handles, on pin, clock and
+ *    filter fds; CREATE_CLOCK on pins, the clock fds joining the table;
  *    unknown ioctls;
  *  - closes fds other threads are using.  fd numbers get reused, so a
  *    call may reach another file than the one its thread picked, as in
@@ -1695,6 +1698,71 @@ static void do_collide(void)
 	}
 }
 
+/*
+ * KS_IOCTL_ENABLE_EVENT and DISABLE_EVENT with valid and mutated events,
+ * handles from the table (eventfds, and whatever else is there), on pin,
+ * clock and filter fds; KS_IOCTL_CREATE_CLOCK on pins, the clocks going
+ * into the table.
+ */
+static void do_event(void)
+{
+	static const struct ks_guid sets[] = {
+		KSEVENTSETID_CONNECTION, KSEVENTSETID_LOOPEDSTREAMING,
+		KSEVENTSETID_CLOCK, KSPROPSETID_CONNECTION,
+	};
+	struct ks_ioctl_buffers *io = (void *)me->arena;
+	struct ks_event_node *ev = (void *)(me->arena + 64);
+	struct ks_event_time_interval *d = (void *)(me->arena + 128 +
+						      8 * below(8));
+	struct ks_create_clock *cc = (void *)me->arena;
+	int fd = chance(80) ? slot_fd(K_PIN) : any_fd(), clock;
+
+	if (chance(10)) {
+		cc->create.create_flags = chance(90) ? 0 : (uint32_t)next();
+		cc->flags = chance(90) ? O_CLOEXEC : (uint32_t)next();
+		clock = (int)CALL("KS_IOCTL_CREATE_CLOCK", fd,
+				  ioctl(fd, KS_IOCTL_CREATE_CLOCK, chance(98) ?
+					(void *)cc : (void *)(uintptr_t)next()));
+		if (clock >= 0)
+			table_add(clock, K_OTHER, -1, 0);
+		return;
+	}
+	memset(io, 0, sizeof(*io));
+	if (chance(30)) {
+		/* A KSEVENTDATA this or another call enabled, or none. */
+		io->in = chance(80) ? (uintptr_t)d : chance(50) ? 0 : next();
+		io->in_size = chance(80) ? sizeof(d->event_data) :
+			      chance(50) ? 0 : below(64);
+		io->reserved = chance(98) ? 0 : 1;
+		CALL("KS_IOCTL_DISABLE_EVENT", fd,
+		     ioctl(fd, KS_IOCTL_DISABLE_EVENT, io));
+		return;
+	}
+	ev->event.set = sets[below(ARRAY_SIZE(sets))];
+	ev->event.id = below(6);
+	ev->event.flags = chance(80) ? (chance(50) ? KSEVENT_TYPE_ENABLE :
+						    KSEVENT_TYPE_ONESHOT) :
+			  chance(50) ? 1u << below(11) : (uint32_t)next();
+	if (chance(10))
+		ev->event.flags |= KSEVENT_TYPE_TOPOLOGY;
+	ev->node_id = below(16);
+	memset(d, 0, sizeof(*d));
+	d->event_data.notification_type = chance(90) ? 1 + below(2) :
+					  (uint32_t)next();
+	d->event_data.handle = chance(90) ? (uint64_t)any_fd() : next();
+	d->event_data.adjustment = chance(90) ? (int32_t)below(5) :
+				   (int32_t)next();
+	/* The looped position, or a clock's time base and interval. */
+	d->time_base = chance(80) ? (int64_t)below(70000) : (int64_t)next();
+	d->interval = chance(80) ? 1 + below(100000) : (int64_t)next();
+	io->in = chance(98) ? (uintptr_t)ev : next();
+	io->in_size = chance(90) ? (chance(50) ? 24 : 32) : below(64);
+	io->out = chance(98) ? (uintptr_t)d : next();
+	io->out_size = chance(90) ? sizeof(*d) : below(64);
+	io->reserved = chance(98) ? 0 : 1;
+	CALL("KS_IOCTL_ENABLE_EVENT", fd, ioctl(fd, KS_IOCTL_ENABLE_EVENT, io));
+}
+
 /* ---- the run ---- */
 
 static void one_op(void)
@@ -1715,7 +1783,10 @@ static void one_op(void)
 	case 37 ... 40:
 		do_stream_mutated();
 		break;
-	case 41 ... 76:
+	case 41 ... 44:
+		do_event();
+		break;
+	case 45 ... 76:
 		do_fop();
 		break;
 	case 77 ... 88:
