@@ -14,6 +14,11 @@
 #            command and option (scripts/man-check.sh)
 #   build    the modules for each kernel with W=1 and sparse, no warnings;
 #            DKMS builds and installs for 6.1 and 6.12
+#   install  `make install` and `make uninstall` into a DESTDIR for 6.1
+#            and 6.12, and which kernel `make` picks (scripts/install-check.sh)
+#   vm-install-6.1, vm-install-6.12  a VM root made by `make install
+#            DESTDIR=`: depmod, modprobe by dependency, the installed ksctl,
+#            modprobe -r, and uninstall leaving the root as it was
 #   vm-6.1   the kselftest suite in QEMU on Debian 12's 6.1 kernel
 #   vm-6.12  the same on Debian 12's 6.12 kernel
 #   vm-debug the same on the debug kernel (KASAN, UBSAN, lockdep, kmemleak)
@@ -48,7 +53,7 @@ tally() {
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	total_skip=$((total_skip + s))
-	summary+=("$(printf '%-10s %4d passed, %d failed, %d skipped' "$name" "$p" "$f" "$s")")
+	summary+=("$(printf '%-16s %4d passed, %d failed, %d skipped' "$name" "$p" "$f" "$s")")
 }
 
 run_suite() {
@@ -100,6 +105,18 @@ build_suite() {
 	return $rc
 }
 
+# The install suites follow the Debian kernels of KS_CHECK_KERNELS.
+install_kernels=$(for k in $kernels; do case $k in 6.1|6.12) echo "$k" ;; esac; done)
+
+install_suite() {
+	# shellcheck disable=SC2086
+	"$top/scripts/install-check.sh" $install_kernels
+}
+
+vm_install_suite() {
+	"$top/scripts/ksvm" run --install --kernel "$1" --keep "$logs/vm-install-$1" -- ks-install-tests
+}
+
 vm_suite() {
 	"$top/scripts/ksvm" run --kernel "$1" --keep "$logs/vm-$1" -- ks-run-tests
 }
@@ -107,6 +124,10 @@ vm_suite() {
 run_suite host host_suite
 run_suite style style_suite
 run_suite build build_suite
+[ -z "$install_kernels" ] || run_suite install install_suite
+for k in $install_kernels; do
+	run_suite "vm-install-$k" vm_install_suite "$k"
+done
 for k in $kernels; do
 	run_suite "vm-$k" vm_suite "$k"
 done
