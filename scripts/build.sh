@@ -13,10 +13,11 @@ shift
 ks_kernel "$kernel"
 
 mkdir -p "$KS_BUILD"
-# Sources only (never objects built for another kernel) and dkms.conf,
+# Sources only (never objects or the *.mod.c of a build in the working tree,
+# which hold another kernel's symbol versions) and dkms.conf,
 # which holds the version the module reports; cpio -m keeps their
 # timestamps, so kbuild rebuilds only what changed.
-(cd "$top" && find Kbuild dkms.conf module include uapi -type f \
+(cd "$top" && find Kbuild dkms.conf module include uapi -type f ! -name '*.mod.c' \
 	\( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name dkms.conf \)) |
 	(cd "$top" && cpio -pdmu --quiet "$KS_BUILD")
 make -s -C "$KS_KDIR" M="$KS_BUILD" "$@" modules

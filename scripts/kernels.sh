@@ -68,14 +68,16 @@ ks_kernel() {
 # ks_install_tree KERNEL: a copy of the sources `make install` needs, in
 # build/install-KERNEL/, so that installing for one kernel does not rebuild
 # the working tree's objects for another; printed on stdout.  cpio -m keeps
-# the timestamps: a second install rebuilds only what changed.
+# the timestamps: a second install rebuilds only what changed.  Never a
+# *.mod.c a build in the working tree left: it carries the symbol versions
+# of the kernel that build was for.
 ks_install_tree() {
 	local dir=$ks_top/build/install-$1
 	mkdir -p "$dir"
 	(cd "$ks_top" && find Makefile Kbuild dkms.conf module include uapi tools udev \
-		-path tools/fuzz -prune -o -type f \( -name '*.[ch]' -o -name Kbuild \
-		-o -name Makefile -o -name dkms.conf -o -name '*.in' -o -name '*.1' \
-		-o -name '*.rules' \) -print) |
+		-path tools/fuzz -prune -o -type f ! -name '*.mod.c' \( -name '*.[ch]' \
+		-o -name Kbuild -o -name Makefile -o -name dkms.conf -o -name '*.in' \
+		-o -name '*.1' -o -name '*.rules' \) -print) |
 		(cd "$ks_top" && cpio -pdmu --quiet "$dir") || return 1
 	echo "$dir"
 }
