@@ -611,7 +611,7 @@ struct ks_ioctl_buffers {
  * Every byte of the structure is written.
  */
 #define KS_ABI_MAJOR	1
-#define KS_ABI_MINOR	3
+#define KS_ABI_MINOR	4
 
 #define KS_FEATURE_PROPERTIES		0x01ULL	/* KS_IOCTL_PROPERTY (SPEC 6) */
 #define KS_FEATURE_STREAMING		0x02ULL	/* read/write/poll, RESET_STATE */
@@ -621,6 +621,7 @@ struct ks_ioctl_buffers {
 #define KS_FEATURE_PIN_TO_HANDLE	0x20ULL	/* PinToHandle (docs/graphs.md) */
 #define KS_FEATURE_EVENTS		0x40ULL	/* KS_IOCTL_ENABLE/DISABLE_EVENT */
 #define KS_FEATURE_CLOCKS		0x80ULL	/* KS_IOCTL_CREATE_CLOCK */
+#define KS_FEATURE_WAVERT		0x100ULL /* KSPROPSETID_RtAudio */
 
 #define KS_VERSION_STRING_SIZE	32
 
@@ -697,6 +698,117 @@ struct ks_stream_buffer {
 	__u32 map_size;		/* bytes mmap(2) maps; 0 when not mappable */
 	__u32 reserved;		/* zero */
 };
+
+/*
+ * WaveRT (ABI 1.4): KSPROPSETID_RtAudio on the LOOPED_STREAMING pins of
+ * providers that offer it (KSPROPERTY_RTAUDIO_QUERY_NOTIFICATION_SUPPORT
+ * answers 1; elsewhere the set's GETs fail with EOPNOTSUPP).  Windows'
+ * layouts (x64); a pointer is a __u64 user address, the event handle an
+ * eventfd.  docs/abi.md, "WaveRT", has the rules.
+ *
+ * BUFFER and BUFFER_WITH_NOTIFICATION (GET, in STOP) put the pin in WaveRT
+ * mode and map its cyclic buffer into the caller, read-write, shared: the
+ * value is the mapping's address, the buffer's bytes (requested_buffer_size
+ * rounded down to whole frames, within the pin's allocation) and
+ * call_memory_barrier 0.  From then on the device plays the buffer round
+ * and round (IN) or records into it round and round (OUT) without waiting
+ * for the client, as DMA does.  notification_count (1 or 2) is how often a
+ * cycle signals the registered events: at its end, and with 2 also at its
+ * middle.
+ *
+ * POSITIONREGISTER and CLOCKREGISTER (GET) map the pin's register page,
+ * struct ks_rtaudio_registers, read-only into the caller and point at its
+ * position (width 32) or clock (width 64) field.  HWLATENCY (GET):
+ * struct ks_rtaudio_hwlatency, the provider's.  REGISTER_ and
+ * UNREGISTER_NOTIFICATION_EVENT (GET, no value): add or remove an eventfd.
+ * QUERY_NOTIFICATION_SUPPORT (GET): a __u32 BOOL.  GETPOSITIONFUNCTION (a
+ * kernel function pointer on Windows) is not offered.
+ */
+#define KSPROPSETID_RTAUDIO KS_GUID_INIT(0xA855A48C, 0x2F78, 0x4729, \
+	0x90, 0x51, 0x19, 0x68, 0x74, 0x6B, 0x9E, 0xEF)
+#define KSPROPERTY_RTAUDIO_GETPOSITIONFUNCTION			0
+#define KSPROPERTY_RTAUDIO_BUFFER				1
+#define KSPROPERTY_RTAUDIO_HWLATENCY				2
+#define KSPROPERTY_RTAUDIO_POSITIONREGISTER			3
+#define KSPROPERTY_RTAUDIO_CLOCKREGISTER			4
+#define KSPROPERTY_RTAUDIO_BUFFER_WITH_NOTIFICATION		5
+#define KSPROPERTY_RTAUDIO_REGISTER_NOTIFICATION_EVENT		6
+#define KSPROPERTY_RTAUDIO_UNREGISTER_NOTIFICATION_EVENT	7
+#define KSPROPERTY_RTAUDIO_QUERY_NOTIFICATION_SUPPORT		8
+
+/* KSRTAUDIO_BUFFER_PROPERTY: `in` of BUFFER. */
+struct ks_rtaudio_buffer_property {
+	struct ks_identifier property;
+	__u64 base_address;		/* a hint for the mapping, or 0 */
+	__u32 requested_buffer_size;
+	__u32 reserved;			/* Windows' padding: ignored */
+} __attribute__((aligned(8)));
+
+/* KSRTAUDIO_BUFFER_PROPERTY_WITH_NOTIFICATION: `in` of BUFFER_WITH_... */
+struct ks_rtaudio_buffer_property_with_notification {
+	struct ks_identifier property;
+	__u64 base_address;
+	__u32 requested_buffer_size;
+	__u32 notification_count;	/* 1 or 2 */
+} __attribute__((aligned(8)));
+
+/* KSRTAUDIO_BUFFER: the value of both. */
+struct ks_rtaudio_buffer {
+	__u64 buffer_address;
+	__u32 actual_buffer_size;
+	__u32 call_memory_barrier;	/* BOOL */
+} __attribute__((aligned(8)));
+
+/* KSRTAUDIO_HWREGISTER_PROPERTY: `in` of POSITION/CLOCKREGISTER. */
+struct ks_rtaudio_hwregister_property {
+	struct ks_identifier property;
+	__u64 base_address;		/* a hint for the mapping, or 0 */
+} __attribute__((aligned(8)));
+
+/* KSRTAUDIO_HWREGISTER: their value. */
+struct ks_rtaudio_hwregister {
+	__u64 reg;			/* Register: the field's address */
+	__u32 width;			/* bits: 32 or 64 */
+	__u32 reserved;			/* Windows' padding: zero */
+	__u64 numerator;		/* the clock's frequency is */
+	__u64 denominator;		/* numerator / denominator Hz */
+	__u32 accuracy;			/* bytes (position) or ticks (clock) */
+	__u32 reserved2;		/* Windows' padding: zero */
+} __attribute__((aligned(8)));
+
+/* KSRTAUDIO_HWLATENCY: the value of HWLATENCY. */
+struct ks_rtaudio_hwlatency {
+	__u32 fifo_size;		/* bytes the device holds ahead */
+	__u32 chipset_delay;		/* 100 ns units */
+	__u32 codec_delay;		/* 100 ns units */
+};
+
+/* KSRTAUDIO_NOTIFICATION_EVENT_PROPERTY: `in` of (UN)REGISTER_... */
+struct ks_rtaudio_notification_event_property {
+	struct ks_identifier property;
+	__u64 notification_event;	/* an eventfd of the caller */
+} __attribute__((aligned(8)));
+
+/*
+ * The register page, at this mmap(2) offset of a LOOPED_STREAMING pin fd
+ * (read-only; POSITIONREGISTER and CLOCKREGISTER map it for the caller).
+ * Written each time the device position moves: position is the device's
+ * byte offset in the cyclic buffer (the play position of an IN pin, the
+ * record position of an OUT pin), bytes the running count it comes from,
+ * and clock the CLOCK_MONOTONIC time of that moment in 100 ns units (the
+ * clock register, 10 MHz: KSPROPERTY_CLOCK_PHYSICALTIME's time base).
+ * sequence is odd while they are written: a reader that wants the three
+ * from one moment reads sequence, the fields, and sequence again, and
+ * retries while it was odd or changed.
+ */
+#define KS_RTAUDIO_REGISTERS_OFFSET	0x40000000ULL
+
+struct ks_rtaudio_registers {
+	__u32 position;
+	__u32 sequence;
+	__u64 clock;
+	__u64 bytes;
+} __attribute__((aligned(8)));
 
 /*
  * KSPIN_PHYSICALCONNECTION: the value of KSPROPERTY_PIN_PHYSICALCONNECTION,
@@ -834,6 +946,34 @@ __KS_ABI_SIZE(ks_audio_position, 16);
 __KS_ABI_OFF(ks_audio_position, write_offset, 8);
 __KS_ABI_SIZE(ks_stream_buffer, 16);
 __KS_ABI_OFF(ks_stream_buffer, map_size, 8);
+__KS_ABI_SIZE(ks_rtaudio_buffer_property, 40);
+__KS_ABI_OFF(ks_rtaudio_buffer_property, base_address, 24);
+__KS_ABI_OFF(ks_rtaudio_buffer_property, requested_buffer_size, 32);
+__KS_ABI_SIZE(ks_rtaudio_buffer_property_with_notification, 40);
+__KS_ABI_OFF(ks_rtaudio_buffer_property_with_notification, base_address, 24);
+__KS_ABI_OFF(ks_rtaudio_buffer_property_with_notification,
+	     requested_buffer_size, 32);
+__KS_ABI_OFF(ks_rtaudio_buffer_property_with_notification,
+	     notification_count, 36);
+__KS_ABI_SIZE(ks_rtaudio_buffer, 16);
+__KS_ABI_OFF(ks_rtaudio_buffer, actual_buffer_size, 8);
+__KS_ABI_OFF(ks_rtaudio_buffer, call_memory_barrier, 12);
+__KS_ABI_SIZE(ks_rtaudio_hwregister_property, 32);
+__KS_ABI_OFF(ks_rtaudio_hwregister_property, base_address, 24);
+__KS_ABI_SIZE(ks_rtaudio_hwregister, 40);
+__KS_ABI_OFF(ks_rtaudio_hwregister, width, 8);
+__KS_ABI_OFF(ks_rtaudio_hwregister, numerator, 16);
+__KS_ABI_OFF(ks_rtaudio_hwregister, denominator, 24);
+__KS_ABI_OFF(ks_rtaudio_hwregister, accuracy, 32);
+__KS_ABI_SIZE(ks_rtaudio_hwlatency, 12);
+__KS_ABI_OFF(ks_rtaudio_hwlatency, chipset_delay, 4);
+__KS_ABI_OFF(ks_rtaudio_hwlatency, codec_delay, 8);
+__KS_ABI_SIZE(ks_rtaudio_notification_event_property, 32);
+__KS_ABI_OFF(ks_rtaudio_notification_event_property, notification_event, 24);
+__KS_ABI_SIZE(ks_rtaudio_registers, 24);
+__KS_ABI_OFF(ks_rtaudio_registers, sequence, 4);
+__KS_ABI_OFF(ks_rtaudio_registers, clock, 8);
+__KS_ABI_OFF(ks_rtaudio_registers, bytes, 16);
 __KS_ABI_SIZE(ks_pin_physicalconnection, 12);
 __KS_ABI_OFF(ks_pin_physicalconnection, symbolic_link_name, 8);
 __KS_ABI_SIZE(ks_create_pin, 24);
