@@ -121,7 +121,7 @@ static int filter_release(struct inode *inode, struct file *file)
 #define KS_FEATURES (KS_FEATURE_PROPERTIES | KS_FEATURE_STREAMING |		\
 		     KS_FEATURE_LOOPED_STREAMING | KS_FEATURE_STREAM_HEADERS |	\
 		     KS_FEATURE_INTERFACE_TABLE | KS_FEATURE_PIN_TO_HANDLE |	\
-		     KS_FEATURE_EVENTS | KS_FEATURE_CLOCKS)
+		     KS_FEATURE_EVENTS | KS_FEATURE_CLOCKS | KS_FEATURE_WAVERT)
 
 /* KS_IOCTL_VERSION: the ABI version and features; every byte is written. */
 static long version_ioctl(struct ks_version __user *uver)

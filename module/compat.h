@@ -42,4 +42,18 @@ static inline void ks_eventfd_add(struct eventfd_ctx *ctx, u64 n)
 #endif
 }
 
+/*
+ * Linux 6.3 made vma->vm_flags writable only through the vm_flags_*()
+ * helpers; before, it was written directly.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#include <linux/mm.h>
+
+static inline void vm_flags_clear(struct vm_area_struct *vma,
+				  vm_flags_t flags)
+{
+	vma->vm_flags &= ~flags;
+}
+#endif
+
 #endif /* _KS_COMPAT_H */

@@ -199,6 +199,20 @@ static u64 clock_signals(struct ks_event *e, s64 from, s64 to)
 	return 1;
 }
 
+/* WaveRT's notification points in (@from, @to]: each cycle's end and half. */
+static u64 notifications(const struct ks_events *ev, u64 from, u64 to,
+			 u32 size)
+{
+	u64 n;
+
+	if (!ev->notify_count)
+		return 0;
+	n = passes(from, to, 0, size);
+	if (ev->notify_count == 2 && ev->notify_half)
+		n += passes(from, to, ev->notify_half, size);
+	return n;
+}
+
 void ks_events_position(struct ks_events *ev, u64 from, u64 to, u32 size)
 {
 	struct ks_event *e, *next;
@@ -218,6 +232,8 @@ void ks_events_position(struct ks_events *ev, u64 from, u64 to, u32 size)
 		else if (e->kind == KS_EVENT_CLOCK_MARK ||
 			 e->kind == KS_EVENT_CLOCK_INTERVAL)
 			n = ev->rate ? clock_signals(e, t_from, t_to) : 0;
+		else if (e->kind == KS_EVENT_RT_NOTIFY)
+			n = notifications(ev, from, to, size);
 		else
 			continue;
 		if (n)

@@ -20,6 +20,7 @@ enum ks_event_kind {
 	KS_EVENT_POSITION,		/* LoopedStreaming POSITION */
 	KS_EVENT_CLOCK_MARK,		/* Clock POSITION_MARK */
 	KS_EVENT_CLOCK_INTERVAL,	/* Clock INTERVAL_MARK */
+	KS_EVENT_RT_NOTIFY,		/* WaveRT's notification event */
 };
 
 /* A clock's time unit: 100 ns, as Windows' REFERENCE_TIME. */
@@ -68,6 +69,12 @@ struct ks_event {
  * @closed: the pin is shut down: nothing more is enabled
  * @rate: the pin's bytes a second (its format's), which make its clock's
  *	time of its device position; 0 when the format has none
+ * @notify_count: WaveRT's notification points in a cycle: 0, 1 (its end)
+ *	or 2 (and @notify_half)
+ * @notify_half: the middle of the cycle, in whole frames
+ *
+ * @rate and the notification points are written under the queue's lock,
+ * under which the queue signals.
  */
 struct ks_events {
 	spinlock_t lock;	/* the list */
@@ -75,6 +82,8 @@ struct ks_events {
 	unsigned int count;
 	bool closed;
 	u32 rate;
+	u32 notify_count;
+	u32 notify_half;
 };
 
 void ks_events_init(struct ks_events *ev);
@@ -96,5 +105,13 @@ static inline void ks_events_set_rate(struct ks_events *ev, u32 rate)
 }
 
 s64 ks_events_time(const struct ks_events *ev, u64 position);
+
+/* WaveRT's notification points (under the queue's lock). */
+static inline void ks_events_set_notify(struct ks_events *ev, u32 count,
+					u32 half)
+{
+	WRITE_ONCE(ev->notify_count, count);
+	WRITE_ONCE(ev->notify_half, half);
+}
 
 #endif /* _KS_EVENT_H */

@@ -40,6 +40,13 @@
  *  - LOOPED_STREAMING pins go the same way: a Render client's mapped data
  *    enters Render's queue when it moves write_offset, and Capture's
  *    client finds it in its own mapping.
+ *  - WaveRT (docs/abi.md): with no clock of ours, the other side paces a
+ *    WaveRT pin.  A WaveRT Render's buffer is played as Capture's reader
+ *    makes room (a cycle at most per round), and not at all while no
+ *    Capture runs (nothing is discarded: the buffer is the device's); a
+ *    WaveRT Capture records what Render's writer writes, when it does.
+ *    Both sides WaveRT would have nothing to pace them: the second pin's
+ *    request is refused (EBUSY) until the first pin is closed.
  *
  * Locks: loopback.lock is a provider's own lock of "DOC: Locking" in
  * filter.h: taken in our callbacks, under the gate (and pin->lock in
@@ -87,11 +94,13 @@ enum { LOOPBACK_RENDER, LOOPBACK_CAPTURE, LOOPBACK_PINS };
  * @lock: protects @pins; held while data moves (see the top)
  * @again: a round of pump() was asked for while @lock was taken
  * @pins: the open Render and Capture pins, NULL when there is none
+ * @wavert: the pin of that slot asked for a WaveRT buffer
  */
 struct loopback {
 	struct mutex lock;	/* pins; held while data moves */
 	atomic_t again;
 	struct ks_pin *pins[LOOPBACK_PINS];
+	bool wavert[LOOPBACK_PINS];
 };
 
 static struct loopback loopback_state = {
@@ -217,7 +226,32 @@ static void loopback_close(struct ks_pin *pin)
 
 	mutex_lock(&lb->lock);
 	lb->pins[ks_pin_id(pin)] = NULL;
+	lb->wavert[ks_pin_id(pin)] = false;
 	loopback_unlock(lb);
+}
+
+/*
+ * WaveRT: we have no clock, the other side's reader or writer is the
+ * pace (see the top).  With both sides WaveRT there would be none, so
+ * the second is refused.
+ */
+static int loopback_wavert(struct ks_pin *pin, bool start,
+			   struct ks_rtaudio_hwlatency *latency)
+{
+	struct loopback *lb = loopback_of(pin);
+	unsigned int other = ks_pin_id(pin) == LOOPBACK_RENDER ?
+			     LOOPBACK_CAPTURE : LOOPBACK_RENDER;
+	int ret = 0;
+
+	if (!start)
+		return 0;
+	mutex_lock(&lb->lock);
+	if (lb->wavert[other])
+		ret = -EBUSY;
+	else
+		lb->wavert[ks_pin_id(pin)] = true;
+	loopback_unlock(lb);
+	return ret;
 }
 
 static const struct ks_pin_ops loopback_ops = {
@@ -226,6 +260,7 @@ static const struct ks_pin_ops loopback_ops = {
 	.process = loopback_process,
 	.reset = loopback_reset,
 	.close = loopback_close,
+	.wavert = loopback_wavert,
 };
 
 static const struct ks_pin_descriptor loopback_pins[] = {

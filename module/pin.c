@@ -104,6 +104,8 @@ struct ks_pin *ks_pin_new(struct ks_filter *filter,
 	pin->dataflow = pin->desc->dataflow;
 	/* Where its filter works: it produces into an OUT pin's queue. */
 	pin->stream.device_head = pin->dataflow == KSPIN_DATAFLOW_OUT;
+	pin->stream.rt_offered = pin->stream.looped && pin->desc->ops &&
+				 pin->desc->ops->wavert;
 	pin->communication = pin->desc->communication;
 	pin->interface = connect->interface;
 	pin->medium = connect->medium;

@@ -452,7 +452,7 @@ static long pin_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (READ_ONCE(pin->filter->dead))
 		return -ENODEV;
 	if (cmd == KS_IOCTL_PROPERTY)
-		return ks_property_pin(pin, (void __user *)arg);
+		return ks_property_pin(pin, file, (void __user *)arg);
 	if (cmd == KS_IOCTL_ENABLE_EVENT || cmd == KS_IOCTL_DISABLE_EVENT)
 		return ks_event_pin_ioctl(pin, cmd, (void __user *)arg);
 	if (cmd == KS_IOCTL_CREATE_CLOCK)

@@ -32,6 +32,17 @@ struct ks_pin;
  * @described: @value is a BASICSUPPORT description, which answers a
  *	shorter `out` with its first 40 or 4 bytes (ks_value_describe())
  * @returned: what goes back in ks_ioctl_buffers.returned
+ * @file: the fd's file, which @map maps
+ * @out_size: bytes of `out`
+ * @map: a GET's value that hands out a mapping (WaveRT, wavert.c): after
+ *	the handler, with the filter left, the core maps @map.len bytes of
+ *	@file at @map.offset with @map.prot for the caller (@map.hint is
+ *	mmap's addr) and puts the address plus @map.field in the value's
+ *	first 8 bytes; the mapping is taken down again if the value cannot
+ *	be written back or @commit fails
+ * @commit: run with the filter entered once the value is written back:
+ *	what it describes becomes true there, checked again
+ * @mapped: the address of the mapping made, or 0
  * @small: storage for a small @value
  */
 struct ks_prop_call {
@@ -46,6 +57,17 @@ struct ks_prop_call {
 	bool list;
 	bool described;
 	u32 returned;
+	struct file *file;
+	u32 out_size;
+	struct {
+		u64 offset;
+		u64 hint;
+		u32 len;
+		u32 prot;
+		u32 field;
+	} map;
+	int (*commit)(struct ks_prop_call *call);
+	unsigned long mapped;
 	u64 small[KS_PROP_INLINE / sizeof(u64)];
 };
 
@@ -98,6 +120,9 @@ extern const struct ks_prop_table ks_pin_props;
 extern const struct ks_prop_table ks_node_props;
 /* A clock fd's (property_clock.c); its requests carry the clock's pin. */
 extern const struct ks_prop_table ks_clock_props;
+/* KSPROPSETID_RtAudio's items on pin fds (wavert.c). */
+#define KS_RT_ITEMS	8
+extern const struct ks_prop_item ks_rt_items[KS_RT_ITEMS];
 
 /*
  * A GET's value.  ks_value_alloc() gives a zeroed buffer of @size bytes,

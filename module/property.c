@@ -60,6 +60,7 @@
 
 #include <linux/bitops.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -340,6 +341,28 @@ static int do_set(struct ks_prop_call *call, const struct ks_prop_item *item,
 	return ret;
 }
 
+/*
+ * The mapping a value hands out (struct ks_prop_call.map): made for the
+ * caller, as mmap(2) of its fd would be, with no lock of ours held (the
+ * mapping takes mmap_lock, and our mmap() runs under it).
+ */
+static int map_value(struct ks_prop_call *call)
+{
+	unsigned long addr;
+
+	if (WARN_ON_ONCE(!call->file || call->value_size < sizeof(u64)))
+		return -EINVAL;
+	if (!current->mm)
+		return -EOPNOTSUPP;
+	addr = vm_mmap(call->file, call->map.hint, call->map.len,
+		       call->map.prot, MAP_SHARED, call->map.offset);
+	if (IS_ERR_VALUE(addr))
+		return (int)addr;
+	call->mapped = addr;
+	*(u64 *)call->value = addr + call->map.field;
+	return 0;
+}
+
 static int dispatch(const struct ks_prop_table *t, struct ks_prop_call *call,
 		    const struct ks_ioctl_buffers *io)
 {
@@ -376,9 +399,15 @@ static int dispatch(const struct ks_prop_table *t, struct ks_prop_call *call,
 	if (op == KSPROPERTY_TYPE_SET)
 		return do_set(call, item, io);
 	ret = run_handler(call, handler);
+	if (!ret && call->map.len)
+		ret = map_value(call);
 out:
 	if (!ret && call->value)
 		ret = copy_value(call, io);
+	if (!ret && call->commit)
+		ret = run_handler(call, call->commit);
+	if (ret && call->mapped)
+		vm_munmap(call->mapped, call->map.len);
 	ks_value_free(call);
 	return ret;
 }
@@ -427,6 +456,7 @@ static long property_ioctl(const struct ks_prop_table *t,
 	if (copy_from_user(&io, uio, sizeof(io)))
 		return -EFAULT;
 	call->returned = 0;
+	call->out_size = io.out_size;
 	ret = property(t, call, &io);
 	if (ret != -EOVERFLOW && ret)
 		call->returned = 0;
@@ -442,9 +472,11 @@ long ks_property_filter(struct ks_filter *filter, void __user *arg)
 	return property_ioctl(&ks_filter_props, &call, arg);
 }
 
-long ks_property_pin(struct ks_pin *pin, void __user *arg)
+long ks_property_pin(struct ks_pin *pin, struct file *file, void __user *arg)
 {
-	struct ks_prop_call call = { .filter = pin->filter, .pin = pin };
+	struct ks_prop_call call = {
+		.filter = pin->filter, .pin = pin, .file = file,
+	};
 
 	return property_ioctl(&ks_pin_props, &call, arg);
 }

@@ -8,6 +8,7 @@
 
 #include <linux/compiler_types.h>
 
+struct file;
 struct ks_filter;
 struct ks_pin;
 
@@ -17,7 +18,7 @@ struct ks_pin;
  * written back whenever the buffers could be read.
  */
 long ks_property_filter(struct ks_filter *filter, void __user *arg);
-long ks_property_pin(struct ks_pin *pin, void __user *arg);
+long ks_property_pin(struct ks_pin *pin, struct file *file, void __user *arg);
 long ks_property_clock(struct ks_pin *pin, void __user *arg);
 
 #endif /* _KS_PROPERTY_H */

@@ -241,6 +241,7 @@ static const struct ks_prop_set pin_sets[] = {
 	{ KSPROPSETID_KSFILTER_STREAM, stream_items,
 	  ARRAY_SIZE(stream_items) },
 	{ KSPROPSETID_AUDIO, audio_items, ARRAY_SIZE(audio_items) },
+	{ KSPROPSETID_RTAUDIO, ks_rt_items, KS_RT_ITEMS },
 };
 
 const struct ks_prop_table ks_pin_props = {

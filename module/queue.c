@@ -183,6 +183,21 @@ err:
 }
 
 /*
+ * A LOOPED_STREAMING pin's register page (WaveRT's position and clock
+ * registers, mapped read-only by stream_map.c): a page of its own, since
+ * a mapping hands out whole pages, charged as the buffer is.
+ */
+static int regs_alloc(struct ks_stream *q)
+{
+	q->regs_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
+				  __GFP_NOWARN | __GFP_ZERO);
+	if (!q->regs_page)
+		return -ENOMEM;
+	q->regs = page_address(q->regs_page);
+	return 0;
+}
+
+/*
  * The buffer of a STREAMING pin is allocated when the pin leaves STOP
  * (ks_stream_acquire()): KSSTATE_ACQUIRE is where KS pins acquire their
  * resources, and creating and closing a pin stays cheap.  A LOOPED_STREAMING
@@ -200,6 +215,11 @@ int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,
 		ret = buf_alloc(q);
 		if (ret)
 			return ret;
+		ret = regs_alloc(q);
+		if (ret) {
+			buf_free(q);
+			return ret;
+		}
 	}
 	mutex_init(&q->lock);
 	ks_events_init(&q->events);
@@ -225,6 +245,8 @@ void ks_stream_destroy(struct ks_stream *q)
 	mutex_destroy(&q->lock);
 	/* A mapping still open holds its own references on the pages. */
 	buf_free(q);
+	if (q->regs_page)
+		__free_page(q->regs_page);
 }
 
 /* ---- packets ---- */
@@ -297,12 +319,81 @@ void ks_queue_take_eos(struct ks_stream *q)
 
 /* ---- moving the offsets ---- */
 
+/*
+ * The register page says where the device is: its place in the cyclic
+ * buffer, the running count and the time, in one sequence (uapi ks.h,
+ * struct ks_rtaudio_registers).  Under the queue's lock: one writer.
+ */
+static void regs_write(struct ks_stream *q, u64 position)
+{
+	struct ks_rtaudio_registers *r = q->regs;
+	u32 rem = 0;
+
+	if (!r)
+		return;
+	if (q->size)
+		div_u64_rem(position, q->size, &rem);
+	WRITE_ONCE(r->sequence, r->sequence + 1);
+	smp_wmb();	/* an odd sequence before the fields */
+	WRITE_ONCE(r->position, rem);
+	WRITE_ONCE(r->bytes, position);
+	WRITE_ONCE(r->clock, div_u64(ktime_get_ns(), 100));
+	smp_wmb();	/* the fields before an even sequence */
+	WRITE_ONCE(r->sequence, r->sequence + 1);
+}
+
+/* The device's position moved from @from to @to: who follows it hears. */
+void ks_queue_device_moved(struct ks_stream *q, u64 from, u64 to)
+{
+	regs_write(q, to);
+	ks_events_position(&q->events, from, to, q->size);
+}
+
+/*
+ * WaveRT: the device never waits for the client.  An IN pin's device has
+ * the whole buffer to play, always: the head stays a buffer ahead of the
+ * tail.  An OUT pin's has all of it to record into: the tail follows the
+ * head, over whatever the client has not read, packets and all.
+ */
+static void rt_keep(struct ks_stream *q)
+{
+	if (!q->rt)
+		return;
+	if (q->device_head) {
+		WRITE_ONCE(q->tail, q->head);
+		WRITE_ONCE(q->pkt_tail, q->pkt_head);
+	} else {
+		WRITE_ONCE(q->head, q->tail + q->size);
+	}
+}
+
+/* Out of WaveRT: a new format, whose frames its buffer was not made for. */
+static void rt_end(struct ks_stream *q)
+{
+	WRITE_ONCE(q->rt, false);
+	q->rt_notify = 0;
+	ks_events_set_notify(&q->events, 0, 0);
+}
+
+void ks_queue_rt_start(struct ks_stream *q, u32 size, u32 notify)
+{
+	lockdep_assert_held(&q->lock);
+	q->size = size;
+	q->rt_notify = notify;
+	ks_events_set_notify(&q->events, notify,
+			     notify == 2 ? rounddown(size / 2, q->frame) : 0);
+	WRITE_ONCE(q->rt, true);
+	rt_keep(q);
+	regs_write(q, ks_stream_device_position(q));
+}
+
 void ks_queue_advance_head(struct ks_stream *q, u32 n)
 {
 	WRITE_ONCE(q->head, q->head + n);
 	q->bytes_in += n;
 	if (q->device_head)
-		ks_events_position(&q->events, q->head - n, q->head, q->size);
+		ks_queue_device_moved(q, q->head - n, q->head);
+	rt_keep(q);
 }
 
 void ks_queue_advance_tail(struct ks_stream *q, u32 n)
@@ -311,7 +402,8 @@ void ks_queue_advance_tail(struct ks_stream *q, u32 n)
 	q->bytes_out += n;
 	pkt_trim(q);
 	if (!q->device_head)
-		ks_events_position(&q->events, q->tail - n, q->tail, q->size);
+		ks_queue_device_moved(q, q->tail - n, q->tail);
+	rt_keep(q);
 }
 
 /* A mark at the tail reached the queue's consumer (not the reader's). */
@@ -352,6 +444,9 @@ void ks_queue_tail_moved(struct ks_stream *q)
 
 void ks_queue_flush(struct ks_stream *q)
 {
+	/* A WaveRT IN pin's buffer is the device's: nothing to discard. */
+	if (q->rt && !q->device_head)
+		return;
 	q->dropped += ks_queue_used(q);
 	WRITE_ONCE(q->tail, q->head);
 	WRITE_ONCE(q->pkt_tail, q->pkt_head);
@@ -386,6 +481,8 @@ void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt)
 	if (!q->buf && !q->sized)
 		q->map_size = PAGE_ALIGN(wanted_bytes(fmt));
 	size_from(q, fmt);
+	/* A WaveRT buffer was made for the old frames: ask for a new one. */
+	rt_end(q);
 	mutex_unlock(&q->lock);
 }
 
@@ -433,6 +530,8 @@ void ks_stream_state_changed(struct ks_pin *pin, unsigned int state)
 		WRITE_ONCE(q->tail, 0);
 		WRITE_ONCE(q->pkt_head, 0);
 		WRITE_ONCE(q->pkt_tail, 0);
+		rt_keep(q);
+		regs_write(q, 0);
 		mutex_unlock(&q->lock);
 	}
 	/* Blocked calls recheck: data may move now, or fail with EBADFD. */

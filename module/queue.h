@@ -81,6 +81,14 @@ struct ks_stream_packet {
  *	is @head, as on an OUT pin, whose filter produces; else @tail, as on
  *	an IN pin, whose filter consumes
  * @events: the events enabled on the pin (event.c)
+ * @rt_offered: a LOOPED_STREAMING pin whose provider offers WaveRT
+ *	(struct ks_pin_ops.wavert), fixed at creation
+ * @rt: the pin streams WaveRT (wavert.c): the device never waits for the
+ *	client, an IN pin's queue is kept full and an OUT pin's empty
+ * @rt_notify: notification points a cycle signals (0, 1 or 2)
+ * @regs_page: a LOOPED_STREAMING pin's register page (WaveRT's position
+ *	and clock registers), mapped read-only
+ * @regs: @regs_page's address
  * @pkt: the packets, in stream order
  *
  * @head, @tail, @pkt_head, @pkt_tail, @resetting, @producing, @taking
@@ -117,6 +125,11 @@ struct ks_stream {
 	u64 xrun_frames;
 	bool device_head;
 	struct ks_events events;
+	bool rt_offered;
+	bool rt;
+	u32 rt_notify;
+	struct page *regs_page;
+	struct ks_rtaudio_registers *regs;
 	struct ks_stream_packet *pkt;	/* KS_STREAM_PACKETS, with the buffer */
 };
 
@@ -125,6 +138,15 @@ static inline u64 ks_stream_device_position(const struct ks_stream *q)
 {
 	return q->device_head ? READ_ONCE(q->head) : READ_ONCE(q->tail);
 }
+
+/*
+ * WaveRT from now on (wavert.c; KSSTATE_STOP, the queue's lock held): a
+ * cycle of @size bytes, whole frames within the allocation, and @notify
+ * notification points in it (0, 1 or 2).  A new format ends it.
+ */
+void ks_queue_rt_start(struct ks_stream *q, u32 size, u32 notify);
+/* The device's position moved from @from to @to (the queue's lock held). */
+void ks_queue_device_moved(struct ks_stream *q, u64 from, u64 to);
 
 /* The queue of a new pin, sized from its format at creation.  0 or -ENOMEM. */
 int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,

@@ -388,8 +388,10 @@ size_t ks_pin_queue_discard(struct ks_pin *pin)
 	/* The provider took it all: an end of stream among it reached it. */
 	ks_queue_take_marks(q);
 	ks_queue_flush(q);
-	if (!q->device_head)
-		ks_events_position(&q->events, q->tail - n, q->tail, q->size);
+	if (q->rt && !q->device_head)
+		n = 0;	/* WaveRT: the buffer is the device's (queue.c) */
+	if (n && !q->device_head)
+		ks_queue_device_moved(q, q->tail - n, q->tail);
 	if (feed_open(q, t.fq)) {
 		ks_queue_take_marks(t.fq);
 		fed = drop_fed(q, t.fq);
@@ -568,6 +570,12 @@ static size_t move_pins(struct ks_pin *from, struct ks_pin *to,
 
 	take_begin(&t, from, dst);
 	for (;;) {
+		/*
+		 * A WaveRT side never runs out of data or room: a call moves
+		 * a cycle at most, and the provider's pace sets the rest.
+		 */
+		if ((src->rt || dst->rt) && bytes >= min(src->size, dst->size))
+			break;
 		if (dst->resetting) {
 			/* Nobody may have it: the reader asked for it to go. */
 			news |= ks_queue_used(src) || ks_queue_pkt_oldest(src);

@@ -18,9 +18,10 @@
  *    EINVAL (a pin opened for both on the wrong side).  A read or write of
  *    0 bytes returns 0, as read(2) and write(2) do.  Errors are decided
  *    in this order: ENODEV (filter gone), EISCONN (the pin is connected to
- *    a peer pin, whose data it is: docs/graphs.md), EINVAL (wrong side,
- *    partial frame), ECANCELED (between KSRESET_BEGIN and END), EBADFD
- *    (STOP or ACQUIRE: KS moves nothing before PAUSE).
+ *    a peer pin, whose data it is: docs/graphs.md), EBUSY (the pin
+ *    streams WaveRT: the device plays or records its buffer, wavert.c),
+ *    EINVAL (wrong side, partial frame), ECANCELED (between KSRESET_BEGIN
+ *    and END), EBADFD (STOP or ACQUIRE: KS moves nothing before PAUSE).
  *  - A blocking read returns as soon as it has one frame, as a pipe does;
  *    a write returns when all of it is queued (or a signal came, with the
  *    bytes queued so far).  PAUSE: writes queue up to the buffer, reads wait.
@@ -44,7 +45,8 @@
  *    to read, EPOLLOUT on an IN pin in PAUSE or RUN with room for a frame,
  *    EPOLLERR during a reset, EPOLLERR | EPOLLHUP once the filter is gone.
  *  - mmap(2): LOOPED_STREAMING pins only (ENODEV otherwise), the whole
- *    buffer from offset 0, shared.  As for any file, mapping needs the fd
+ *    buffer from offset 0, shared; and the register page, read-only, at
+ *    KS_RTAUDIO_REGISTERS_OFFSET.  As for any file, mapping needs the fd
  *    open for reading, and writable mapping needs it open for writing: a
  *    Render client creates its pin with KS_GENERIC_READ | KS_GENERIC_WRITE.
  */
@@ -309,6 +311,9 @@ int ks_stream_io_error(struct ks_pin *pin)
 		return -ENODEV;
 	if (ks_pin_connected(pin))
 		return -EISCONN;
+	/* WaveRT: the buffer is the device's, the client only maps it. */
+	if (READ_ONCE(pin->stream.rt))
+		return -EBUSY;
 	if (READ_ONCE(pin->stream.resetting))
 		return -ECANCELED;
 	if (READ_ONCE(pin->state) < KSSTATE_PAUSE)
@@ -377,6 +382,8 @@ static int io_start(struct ks_pin *pin, unsigned int dataflow)
 		return -ENODEV;
 	if (ks_pin_connected(pin))
 		return -EISCONN;
+	if (READ_ONCE(pin->stream.rt))
+		return -EBUSY;
 	return pin->dataflow == dataflow ? 0 : -EINVAL;
 }
 

@@ -44,4 +44,10 @@ int ks_stream_set_position(struct ks_pin *pin,
 void ks_stream_get_buffer(struct ks_pin *pin, struct ks_stream_buffer *buf);
 int ks_stream_set_buffer(struct ks_pin *pin, u32 size);
 
+/*
+ * Does @pin offer WaveRT (KSPROPSETID_RtAudio, wavert.c)?  Fixed from its
+ * creation: read under no lock, mmap's included.
+ */
+bool ks_wavert_offered(const struct ks_pin *pin);
+
 #endif /* _KS_STREAM_H */

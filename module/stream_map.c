@@ -11,12 +11,31 @@
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "filter.h"
 #include "pin.h"
 #include "queue_internal.h"
 #include "stream.h"
 
 /* ---- mmap ---- */
+
+/*
+ * The register page: one page, read-only for good (no mprotect(2) to
+ * write), of a pin whose provider offers WaveRT.  vm_insert_page() takes
+ * a reference of its own on the page, as remap_vmalloc_range() does on
+ * the buffer's.
+ */
+static int map_registers(struct ks_pin *pin, struct vm_area_struct *vma)
+{
+	if (!ks_wavert_offered(pin))
+		return -ENODEV;
+	if (vma->vm_end - vma->vm_start != PAGE_SIZE)
+		return -EINVAL;
+	if (vma->vm_flags & VM_WRITE)
+		return -EPERM;
+	vm_flags_clear(vma, VM_MAYWRITE);
+	return vm_insert_page(vma, vma->vm_start, pin->stream.regs_page);
+}
 
 int ks_stream_mmap(struct ks_pin *pin, struct vm_area_struct *vma)
 {
@@ -26,6 +45,8 @@ int ks_stream_mmap(struct ks_pin *pin, struct vm_area_struct *vma)
 		return -ENODEV;
 	if (!q->looped)
 		return -ENODEV;
+	if (vma->vm_pgoff == KS_RTAUDIO_REGISTERS_OFFSET >> PAGE_SHIFT)
+		return map_registers(pin, vma);
 	if (vma->vm_pgoff >= q->map_size >> PAGE_SHIFT)
 		return -EINVAL;
 	/* Checks the length; fixed buffer: no lock (see queue.c). */

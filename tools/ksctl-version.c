@@ -35,6 +35,7 @@ static const struct {
 	{ KS_FEATURE_PIN_TO_HANDLE, "pin-to-handle" },
 	{ KS_FEATURE_EVENTS, "events" },
 	{ KS_FEATURE_CLOCKS, "clocks" },
+	{ KS_FEATURE_WAVERT, "wavert" },
 };
 
 /* What ksctl found out about the module. */

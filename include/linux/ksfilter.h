@@ -53,6 +53,14 @@ struct ks_data_range {
  * @close: the instance is going away; it is in KSSTATE_STOP already.  Called
  *	exactly once per successful @open: when the pin fd is closed, or from
  *	ks_filter_unregister() for the pins still open then.
+ * @wavert: the pin type offers WaveRT (KSPROPSETID_RtAudio) on its
+ *	LOOPED_STREAMING pins: fill *@latency (KSPROPERTY_RTAUDIO_HWLATENCY,
+ *	zeroed before the call) and return 0.  With @start the client asks
+ *	for the pin's buffer, after which the device must play (IN) or record
+ *	(OUT) without waiting for it: the core keeps an IN pin's queue full
+ *	and an OUT pin's empty, and the provider moves data at its own pace
+ *	(a clock), or refuses with a negative errno.  Called with the filter
+ *	entered and the pin in KSSTATE_STOP.
  *
  * The callbacks run in process context and may sleep.  The core holds the
  * filter's unregistration lock around them (and, for @set_state and @close,
@@ -68,6 +76,8 @@ struct ks_pin_ops {
 	int (*process)(struct ks_pin *pin);
 	void (*reset)(struct ks_pin *pin, unsigned int how);
 	void (*close)(struct ks_pin *pin);
+	int (*wavert)(struct ks_pin *pin, bool start,
+		      struct ks_rtaudio_hwlatency *latency);
 };
 
 /**

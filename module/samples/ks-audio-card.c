@@ -680,11 +680,28 @@ static void audio_close(struct ks_pin *pin)
 	mutex_unlock(&c->lock);
 }
 
+/*
+ * WaveRT: the card's clock sets the pace already, so a WaveRT pin needs
+ * nothing more.  Its FIFO is a period: the engine takes (or gives) a
+ * period's frames at a time, ahead of the position it reports.
+ */
+static int audio_wavert(struct ks_pin *pin, bool start,
+			struct ks_rtaudio_hwlatency *latency)
+{
+	u64 frames = div_u64((u64)audio_rate(pin) * READ_ONCE(period_ms),
+			     MSEC_PER_SEC);
+
+	latency->fifo_size = min_t(u64, frames * ks_pin_frame_size(pin),
+				   U32_MAX);
+	return 0;
+}
+
 static const struct ks_pin_ops audio_stream_ops = {
 	.accept_format = audio_accept_format,
 	.open = audio_open,
 	.set_state = audio_set_state,
 	.close = audio_close,
+	.wavert = audio_wavert,
 };
 
 /* ---- data ranges, interfaces, categories ---- */
