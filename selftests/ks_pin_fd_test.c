@@ -205,7 +205,7 @@ TEST_F(pinfd, unknown_ioctl_on_pin_fd_enotty)
 			  KS_FEATURE_STREAM_HEADERS |			\
 			  KS_FEATURE_INTERFACE_TABLE |			\
 			  KS_FEATURE_PIN_TO_HANDLE | KS_FEATURE_EVENTS | \
-			  KS_FEATURE_CLOCKS)
+			  KS_FEATURE_CLOCKS | KS_FEATURE_WAVERT)
 
 /* The answer, on a pattern-filled structure: every byte is written. */
 TEST_F(pinfd, version_ioctl_reports_abi_and_features)
