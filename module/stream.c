@@ -829,7 +829,8 @@ void ks_stream_show_fdinfo(struct seq_file *m, struct ks_pin *pin)
 	struct ks_stream *q = &pin->stream;
 
 	mutex_lock(&q->lock);
-	seq_printf(m, "ks-stream:\t%s\n", q->looped ? "looped" : "streaming");
+	seq_printf(m, "ks-stream:\t%s\n",
+		   q->rt ? "wavert" : q->looped ? "looped" : "streaming");
 	seq_printf(m, "ks-buffer:\t%u\n", q->size);
 	seq_printf(m, "ks-frame:\t%u\n", q->frame);
 	seq_printf(m, "ks-queued:\t%u\n", ks_queue_used(q));
