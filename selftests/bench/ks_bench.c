@@ -12,11 +12,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -281,23 +284,29 @@ static int ensure_module(const char *name, const char *file, const char *params)
 	return ret;
 }
 
-/* SET property @id of @set on @pin to @size bytes at @value. */
-static int set_property(int pin, const struct ks_guid *set, unsigned int id,
-			void *value, unsigned int size)
+/* Property @id of @set on @pin, @flags GET or SET, @size bytes at @value. */
+static int property(int pin, const struct ks_guid *set, unsigned int id,
+		    unsigned int flags, void *value, unsigned int size)
 {
 	struct ks_identifier prop = {
 		.set = *set,
 		.id = id,
-		.flags = KSPROPERTY_TYPE_SET,
+		.flags = flags,
 	};
 	struct ks_ioctl_buffers io = {
 		.in = (unsigned long)&prop,
 		.in_size = sizeof(prop),
-		.out = (unsigned long)value,	/* a SET's value, as DeviceIoControl */
+		.out = (unsigned long)value,	/* the value, as DeviceIoControl */
 		.out_size = size,
 	};
 
 	return ioctl(pin, KS_IOCTL_PROPERTY, &io);
+}
+
+static int set_property(int pin, const struct ks_guid *set, unsigned int id,
+			void *value, unsigned int size)
+{
+	return property(pin, set, id, KSPROPERTY_TYPE_SET, value, size);
 }
 
 static int set_state(int pin, unsigned int state)
@@ -589,6 +598,375 @@ out:
 	return ret;
 }
 
+/* ---- event_wakeup_vs_pipe ---- */
+
+/*
+ * The time from a device position being reached to the POSITION event's
+ * eventfd becoming readable, against a pipe's wake-up: in both, thread A
+ * takes t0 and makes the wait of thread B, blocked in read(2), end; B
+ * takes t1 as its read returns.  Ours: A moves ks-loopback's looped
+ * Render write_offset by one frame, the loopback plays it into Capture
+ * inside that POSITION SET, and Render's play offset passing the event's
+ * position signals the eventfd.  The baseline: A writes 8 bytes to a
+ * pipe.  Each wait starts with B asleep in its read (A checks B's state
+ * in /proc first), so both sides time a wake-up, not a race with B going
+ * back to sleep.  The two sides take turns, wake-up by wake-up; the
+ * ratio is of their medians after the warm-up.
+ */
+#define WAKE_ITERATIONS	2000	/* per side, the warm-up included */
+#define WAKE_WARMUP	200
+/* B not asleep for this long is a failure, not a slow machine. */
+#define WAKE_STALL_MS	20000
+
+struct wake_side;
+
+/* What A does before t0 (outside the time), and what it times. */
+struct wake_ops {
+	int (*prepare)(struct wake_side *s);
+	int (*trigger)(struct wake_side *s);
+};
+
+struct wake_side {
+	const struct wake_ops *ops;
+	int wait_fd;		/* B reads 8 bytes here */
+	int back[2];		/* B tells A it has taken t1 */
+	pthread_t thread;	/* B */
+	pid_t tid;		/* B's thread id */
+	long long t1;		/* ns, written by B before it tells A */
+	int iterations;
+	/* ks-loopback: Render (looped, mapped) and Capture (streaming). */
+	int render, capture, pipe_w;
+	char *map;
+	struct ks_stream_buffer rb;
+	unsigned long long offset;	/* Render's write_offset */
+	struct ks_loopedstreaming_position_event_data event;
+	char sink[4096];
+};
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void *wake_thread(void *arg)
+{
+	struct wake_side *s = arg;
+	unsigned long long v;
+	int i;
+
+	__atomic_store_n(&s->tid, gettid(), __ATOMIC_RELEASE);
+	for (i = 0; i < s->iterations; i++) {
+		long long t1;
+		char c = 0;
+
+		if (read(s->wait_fd, &v, sizeof(v)) != sizeof(v))
+			t1 = -1;
+		else
+			t1 = now_ns();
+		__atomic_store_n(&s->t1, t1, __ATOMIC_RELEASE);
+		if (write(s->back[1], &c, 1) != 1 || t1 < 0)
+			break;
+	}
+	return NULL;
+}
+
+/* Whether thread @tid sleeps (state S): 1, 0, or -1 if it cannot be told. */
+static int thread_asleep(pid_t tid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] == 'S' : -1;
+}
+
+/* Wait until B sleeps in its read: 0, or -1. */
+static int wait_asleep(pid_t tid)
+{
+	long long start = now_ns();
+	int r;
+
+	while (!(r = thread_asleep(tid))) {
+		if (now_ns() - start > WAKE_STALL_MS * 1000000LL) {
+			fprintf(stderr, "wake: thread B never went to sleep\n");
+			return -1;
+		}
+		sched_yield();
+	}
+	return r < 0 ? -1 : 0;
+}
+
+/* B started on @s, for @n wake-ups: 0 or -1. */
+static int wake_start(struct wake_side *s, int n)
+{
+	if (pipe2(s->back, O_CLOEXEC))
+		return -1;
+	s->iterations = n;
+	s->tid = 0;
+	if (pthread_create(&s->thread, NULL, wake_thread, s)) {
+		close(s->back[0]);
+		close(s->back[1]);
+		s->back[0] = -1;
+		return -1;
+	}
+	while (!__atomic_load_n(&s->tid, __ATOMIC_ACQUIRE))
+		sched_yield();
+	return 0;
+}
+
+/* B gone from @s: cancelled with @cancel, else done with its wake-ups. */
+static void wake_stop(struct wake_side *s, int cancel)
+{
+	if (s->back[0] < 0)
+		return;
+	if (cancel)
+		pthread_cancel(s->thread);
+	pthread_join(s->thread, NULL);
+	close(s->back[0]);
+	close(s->back[1]);
+	s->back[0] = -1;
+}
+
+/* One wake-up of B on @s: its latency in ns at @lat; 0 or -1. */
+static int wake_once(struct wake_side *s, long long *lat)
+{
+	long long t0;
+	char c;
+
+	if (s->ops->prepare(s) || wait_asleep(s->tid))
+		return -1;
+	t0 = now_ns();
+	if (s->ops->trigger(s) || read(s->back[0], &c, 1) != 1)
+		return -1;
+	*lat = __atomic_load_n(&s->t1, __ATOMIC_ACQUIRE) - t0;
+	return *lat < 0 ? -1 : 0;
+}
+
+/* ks-loopback: Capture drained, the next frame written, the event armed. */
+static int ks_wake_prepare(struct wake_side *s)
+{
+	static const struct ks_guid looped = KSEVENTSETID_LOOPEDSTREAMING;
+	struct ks_identifier ev = {
+		.set = looped,
+		.id = KSEVENT_LOOPEDSTREAMING_POSITION,
+		.flags = KSEVENT_TYPE_ONESHOT,
+	};
+	struct ks_ioctl_buffers io = {
+		.in = (unsigned long)&ev,
+		.in_size = sizeof(ev),
+		.out = (unsigned long)&s->event,
+		.out_size = sizeof(s->event),
+	};
+	unsigned int frame = s->rb.frame_size;
+
+	while (read(s->capture, s->sink, sizeof(s->sink)) > 0)
+		;
+	if (errno != EAGAIN) {
+		perror("wake: read Capture");
+		return -1;
+	}
+	memset(s->map + s->offset % s->rb.size, 0x5a, frame);
+	/* One shot at the position Render plays up to next. */
+	memset(&s->event, 0, sizeof(s->event));
+	s->event.event_data.notification_type = KSEVENTF_EVENT_HANDLE;
+	s->event.event_data.handle = s->wait_fd;
+	s->event.position = (s->offset + frame) % s->rb.size;
+	if (ioctl(s->render, KS_IOCTL_ENABLE_EVENT, &io)) {
+		perror("wake: KS_IOCTL_ENABLE_EVENT");
+		return -1;
+	}
+	return 0;
+}
+
+/* Render's write_offset one frame on: played at once, the event fires. */
+static int ks_wake_trigger(struct wake_side *s)
+{
+	static const struct ks_guid stream = KSPROPSETID_KSFILTER_STREAM;
+	struct ks_audio_position pos = {
+		.write_offset = s->offset + s->rb.frame_size,
+	};
+
+	if (set_property(s->render, &stream, KSPROPERTY_KSFILTER_STREAM_POSITION,
+			 &pos, sizeof(pos))) {
+		perror("wake: POSITION SET");
+		return -1;
+	}
+	s->offset = pos.write_offset;
+	return 0;
+}
+
+static int pipe_wake_prepare(struct wake_side *s)
+{
+	(void)s;
+	return 0;
+}
+
+static int pipe_wake_trigger(struct wake_side *s)
+{
+	unsigned long long v = 1;
+
+	return write(s->pipe_w, &v, sizeof(v)) == sizeof(v) ? 0 : -1;
+}
+
+static const struct wake_ops ks_wake_ops = {
+	.prepare = ks_wake_prepare,
+	.trigger = ks_wake_trigger,
+};
+
+static const struct wake_ops pipe_wake_ops = {
+	.prepare = pipe_wake_prepare,
+	.trigger = pipe_wake_trigger,
+};
+
+/*
+ * Render LOOPED_STREAMING, mapped (a mapping needs the fd readable), and
+ * Capture STREAMING, non-blocking, both in RUN (Capture first: Render
+ * discards without it).
+ */
+static int ks_wake_open(struct wake_side *s, int filter)
+{
+	static const struct ks_guid stream = KSPROPSETID_KSFILTER_STREAM;
+	struct request req;
+
+	build_request(&req, 0);
+	req.connect.interface.id = KSINTERFACE_STANDARD_LOOPED_STREAMING;
+	s->render = create_pin(filter, &req, KS_GENERIC_READ | KS_GENERIC_WRITE);
+	s->capture = chain_pin(filter, 1, 0, KS_GENERIC_READ, 0);
+	s->wait_fd = eventfd(0, EFD_CLOEXEC);
+	if (s->render < 0 || s->capture < 0 || s->wait_fd < 0 ||
+	    property(s->render, &stream, KSPROPERTY_KSFILTER_STREAM_BUFFER,
+		     KSPROPERTY_TYPE_GET, &s->rb, sizeof(s->rb)) ||
+	    !s->rb.size || !s->rb.frame_size) {
+		perror("wake: ks-loopback's Render and Capture");
+		return -1;
+	}
+	s->map = mmap(NULL, s->rb.map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      s->render, 0);
+	if (s->map == MAP_FAILED) {
+		s->map = NULL;
+		perror("wake: mmap Render");
+		return -1;
+	}
+	if (set_state(s->capture, KSSTATE_RUN) ||
+	    set_state(s->render, KSSTATE_RUN)) {
+		perror("wake: RUN");
+		return -1;
+	}
+	return 0;
+}
+
+static void wake_close(struct wake_side *s)
+{
+	if (s->map)
+		munmap(s->map, s->rb.map_size);
+	if (s->render >= 0)
+		close(s->render);
+	if (s->capture >= 0)
+		close(s->capture);
+	if (s->wait_fd >= 0)
+		close(s->wait_fd);
+	if (s->pipe_w >= 0)
+		close(s->pipe_w);
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * WAKE_ITERATIONS wake-ups of each side, the two taking turns (which one
+ * goes first alternates too), so that the host's load weighs on both
+ * alike; the medians after the warm-up, in ns, at @med.
+ */
+static int wake_compare(struct wake_side *side, long long *med)
+{
+	static long long lat[2][WAKE_ITERATIONS - WAKE_WARMUP];
+	int i, j, k, ret = 0;
+	long long t = 0;
+
+	for (k = 0; k < 2; k++)
+		if (wake_start(&side[k], WAKE_ITERATIONS))
+			ret = -1;
+	for (i = 0; i < WAKE_ITERATIONS && !ret; i++) {
+		for (j = 0; j < 2 && !ret; j++) {
+			k = (i + j) % 2;
+			ret = wake_once(&side[k], &t);
+			if (i >= WAKE_WARMUP)
+				lat[k][i - WAKE_WARMUP] = t;
+		}
+	}
+	for (k = 0; k < 2; k++)
+		wake_stop(&side[k], ret);
+	if (ret)
+		return -1;
+	for (k = 0; k < 2; k++) {
+		qsort(lat[k], WAKE_ITERATIONS - WAKE_WARMUP, sizeof(lat[k][0]),
+		      cmp_ll);
+		med[k] = lat[k][(WAKE_ITERATIONS - WAKE_WARMUP) / 2];
+	}
+	return 0;
+}
+
+static int bench_wakeup(void)
+{
+	struct wake_side *side = calloc(2, sizeof(*side));
+	long long med[2];
+	int filter, p[2], k, ret = 1;
+
+	filter = open_filter("ks-loopback");
+	if (!side || filter < 0) {
+		fprintf(stderr, "wake: no ks-loopback filter\n");
+		goto out;
+	}
+	for (k = 0; k < 2; k++) {
+		side[k].render = side[k].capture = -1;
+		side[k].wait_fd = side[k].pipe_w = -1;
+		side[k].back[0] = -1;
+	}
+	side[0].ops = &ks_wake_ops;
+	side[1].ops = &pipe_wake_ops;
+	if (ks_wake_open(&side[0], filter))
+		goto out;
+	if (pipe2(p, O_CLOEXEC)) {
+		perror("wake: pipe");
+		goto out;
+	}
+	side[1].wait_fd = p[0];
+	side[1].pipe_w = p[1];
+	if (wake_compare(side, med))
+		goto out;
+	printf("ratio event_wakeup_vs_pipe %.3f\n", (double)med[0] / med[1]);
+	printf("  %-36s %10.1f us\n", "POSITION event to eventfd read",
+	       med[0] / 1e3);
+	printf("  %-36s %10.1f us\n", "pipe write to pipe read", med[1] / 1e3);
+	ret = 0;
+out:
+	if (side) {
+		wake_close(&side[0]);
+		wake_close(&side[1]);
+	}
+	free(side);
+	if (filter >= 0)
+		close(filter);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : ITERATIONS;
@@ -596,5 +974,6 @@ int main(int argc, char **argv)
 	if (n <= 0)
 		n = ITERATIONS;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return bench_create(n) | bench_create_loaded(n) | bench_chain();
+	return bench_create(n) | bench_create_loaded(n) | bench_chain() |
+	       bench_wakeup();
 }
