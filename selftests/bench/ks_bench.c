@@ -615,7 +615,7 @@ out:
  */
 #define WAKE_ITERATIONS	2000	/* per side, the warm-up included */
 #define WAKE_WARMUP	200
-/* B not asleep for this long is a failure, not a slow machine. */
+/* B not asleep, or not woken, for this long is a failure. */
 #define WAKE_STALL_MS	20000
 
 struct wake_side;
@@ -743,14 +743,20 @@ static void wake_stop(struct wake_side *s, int cancel)
 /* One wake-up of B on @s: its latency in ns at @lat; 0 or -1. */
 static int wake_once(struct wake_side *s, long long *lat)
 {
+	struct pollfd p = { .fd = s->back[0], .events = POLLIN };
 	long long t0;
 	char c;
 
 	if (s->ops->prepare(s) || wait_asleep(s->tid))
 		return -1;
 	t0 = now_ns();
-	if (s->ops->trigger(s) || read(s->back[0], &c, 1) != 1)
+	if (s->ops->trigger(s))
 		return -1;
+	/* A wake-up that never comes is a failure, not a hang. */
+	if (poll(&p, 1, WAKE_STALL_MS) != 1 || read(s->back[0], &c, 1) != 1) {
+		fprintf(stderr, "wake: thread B was not woken\n");
+		return -1;
+	}
 	*lat = __atomic_load_n(&s->t1, __ATOMIC_ACQUIRE) - t0;
 	return *lat < 0 ? -1 : 0;
 }
@@ -929,15 +935,19 @@ static int bench_wakeup(void)
 	long long med[2];
 	int filter, p[2], k, ret = 1;
 
+	if (!side)
+		return 1;
+	for (k = 0; k < 2; k++) {
+		side[k].render = -1;
+		side[k].capture = -1;
+		side[k].wait_fd = -1;
+		side[k].pipe_w = -1;
+		side[k].back[0] = -1;
+	}
 	filter = open_filter("ks-loopback");
-	if (!side || filter < 0) {
+	if (filter < 0) {
 		fprintf(stderr, "wake: no ks-loopback filter\n");
 		goto out;
-	}
-	for (k = 0; k < 2; k++) {
-		side[k].render = side[k].capture = -1;
-		side[k].wait_fd = side[k].pipe_w = -1;
-		side[k].back[0] = -1;
 	}
 	side[0].ops = &ks_wake_ops;
 	side[1].ops = &pipe_wake_ops;
@@ -957,10 +967,8 @@ static int bench_wakeup(void)
 	printf("  %-36s %10.1f us\n", "pipe write to pipe read", med[1] / 1e3);
 	ret = 0;
 out:
-	if (side) {
-		wake_close(&side[0]);
-		wake_close(&side[1]);
-	}
+	wake_close(&side[0]);
+	wake_close(&side[1]);
 	free(side);
 	if (filter >= 0)
 		close(filter);
