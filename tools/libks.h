@@ -397,6 +397,62 @@ int ks_enable_event(int fd, const struct ks_guid *set, uint32_t id,
  */
 int ks_disable_event(int fd, const void *event_data);
 
+/* ---- WaveRT (ABI 1.4, KS_FEATURE_WAVERT; docs/abi.md, "WaveRT") ---- */
+
+/*
+ * KSPROPERTY_RTAUDIO_BUFFER (@notifications 0) or BUFFER_WITH_NOTIFICATION
+ * (@notifications 1: at the end of each cycle; 2: at its middle and end)
+ * on a LOOPED_STREAMING pin fd in KSSTATE_STOP: the pin streams WaveRT
+ * from then on and its cyclic buffer is mapped into the caller,
+ * read-write.  *@out gets the mapping's address (buffer_address, a user
+ * pointer) and its size, @requested rounded down to whole frames within
+ * what the pin allows.  The mapping holds the pin: munmap(2) it (and the
+ * register page) as well as closing the fd to close the pin.  Returns 0
+ * or -errno: -EOPNOTSUPP the pin offers no WaveRT, -EBUSY not in STOP (or
+ * the provider refuses a second WaveRT pin), -EISCONN a connected pin,
+ * -EINVAL @notifications above 2.
+ */
+int ks_rt_buffer(int pin_fd, uint32_t requested, uint32_t notifications,
+		 struct ks_rtaudio_buffer *out);
+
+/*
+ * KSPROPERTY_RTAUDIO_POSITIONREGISTER or _CLOCKREGISTER (@id): the pin's
+ * register page is mapped read-only into the caller and out->reg is the
+ * address of its position (width 32, accuracy a frame's bytes) or clock
+ * (width 64, numerator / denominator Hz) field.  The page starts with a
+ * struct ks_rtaudio_registers: out->reg rounded down to the page size is
+ * what ks_rt_read_registers() reads and what munmap(2) takes (one page).
+ * Each call maps the page again.  -EINVAL for another @id.
+ */
+int ks_rt_register(int pin_fd, uint32_t id, struct ks_rtaudio_hwregister *out);
+
+/* KSPROPERTY_RTAUDIO_HWLATENCY: the provider's FIFO size and delays. */
+int ks_rt_hwlatency(int pin_fd, struct ks_rtaudio_hwlatency *out);
+
+/*
+ * KSPROPERTY_RTAUDIO_REGISTER_NOTIFICATION_EVENT (@add) or
+ * UNREGISTER_NOTIFICATION_EVENT: the eventfd(2) @eventfd gets 1 added to
+ * its counter at each notification point the device passes.  Needs a
+ * buffer made with notifications (-EBADFD otherwise); -EEXIST the same
+ * eventfd twice, -ENOENT unregistering one that is not registered,
+ * -EBADF/-EINVAL no fd/no eventfd, -ENOSPC too many events on the pin.
+ * Once an unregistration returns, the eventfd is not signalled again.
+ */
+int ks_rt_notification(int pin_fd, int eventfd, bool add);
+
+/* KSPROPERTY_RTAUDIO_QUERY_NOTIFICATION_SUPPORT: 1, 0, or -errno. */
+int ks_rt_notification_support(int pin_fd);
+
+/*
+ * Read the register page @r (as mapped by ks_rt_register()) into
+ * *@snapshot with the page's sequence protocol: position, clock and bytes
+ * are from one moment (the device was at position, bytes in all, at
+ * clock); snapshot->sequence is the even sequence they were read under.
+ * Waits (spins) only while the module is writing the page.
+ */
+void ks_rt_read_registers(const volatile struct ks_rtaudio_registers *r,
+			  struct ks_rtaudio_registers *snapshot);
+
 /* ---- lists and descriptions ---- */
 
 /*
