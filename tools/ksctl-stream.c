@@ -18,7 +18,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +30,9 @@
 #define CHUNK_BYTES	(64 * 1024)	/* one read or write, before rounding */
 #define POLL_MS		250		/* how often a wait looks at the clock */
 #define STALL_MS	5000		/* loopback-check gives up after this */
+#define RT_NOTIFICATIONS 2		/* a WaveRT cycle's: middle and end */
+#define RT_DEFAULT_MS	100		/* when the pin does not say its size */
+#define RT_MAX_MS	10000		/* the largest --buffer-ms */
 
 static const struct ks_audio_params default_format = {
 	.type = KS_SAMPLE_PCM, .rate = 48000, .channels = 2, .bits = 16,
@@ -49,6 +54,8 @@ struct stream_opts {
 	double seconds;		/* used when frames is 0 */
 	double frequency;
 	double amplitude;
+	bool wavert;		/* --wavert */
+	uint32_t buffer_ms;	/* --buffer-ms, 0: the pin's whole buffer */
 };
 
 static double now_s(void)
@@ -104,6 +111,8 @@ static int parse_opts(int argc, char **argv, struct stream_opts *o,
 		{ "seconds", required_argument, NULL, 's' },
 		{ "frequency", required_argument, NULL, 'F' },
 		{ "amplitude", required_argument, NULL, 'a' },
+		{ "wavert", no_argument, NULL, 'W' },
+		{ "buffer-ms", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -179,6 +188,21 @@ static int parse_opts(int argc, char **argv, struct stream_opts *o,
 			}
 			o->amplitude = v;
 			break;
+		case 'W':
+			o->wavert = true;
+			break;
+		case 'B':
+			errno = 0;
+			v = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(v >= 1) ||
+			    v > RT_MAX_MS) {
+				fprintf(stderr,
+					"%s %s: bad buffer '%s': milliseconds, 1 to %d\n",
+					ksctl_prog, o->cmd, optarg, RT_MAX_MS);
+				return -1;
+			}
+			o->buffer_ms = (uint32_t)v;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(KSCTL_OK);
@@ -198,6 +222,11 @@ static int parse_opts(int argc, char **argv, struct stream_opts *o,
 	} else if (optind != argc) {
 		fprintf(stderr, "%s %s: unexpected argument '%s'\n",
 			ksctl_prog, o->cmd, argv[optind]);
+		return -1;
+	}
+	if (o->buffer_ms && !o->wavert) {
+		fprintf(stderr, "%s %s: --buffer-ms needs --wavert\n",
+			ksctl_prog, o->cmd);
 		return -1;
 	}
 	if (!o->have_format)
@@ -261,9 +290,20 @@ int ksctl_open_pin(const char *cmd, const char *path, int filter_fd, int pin,
 		   uint32_t dataflow, const struct ks_audio_params *p,
 		   uint32_t *pin_out)
 {
-	uint8_t fmt[sizeof(struct ks_dataformat_waveformatextensible)];
 	uint32_t access = dataflow == KSPIN_DATAFLOW_IN ? KS_GENERIC_WRITE :
 			  KS_GENERIC_READ;
+
+	return ksctl_open_pin_as(cmd, path, filter_fd, pin, dataflow, p,
+				 KSINTERFACE_STANDARD_STREAMING, access,
+				 pin_out);
+}
+
+int ksctl_open_pin_as(const char *cmd, const char *path, int filter_fd,
+		      int pin, uint32_t dataflow,
+		      const struct ks_audio_params *p, uint32_t interface,
+		      uint32_t access, uint32_t *pin_out)
+{
+	uint8_t fmt[sizeof(struct ks_dataformat_waveformatextensible)];
 	uint32_t reason = KS_REASON_NONE, size;
 	struct ks_pin_connect *req;
 	char text[64];
@@ -284,6 +324,7 @@ int ksctl_open_pin(const char *cmd, const char *path, int filter_fd, int pin,
 	req = ks_connect_alloc(pin, fmt, n, &size);
 	if (!req)
 		return -1;
+	ks_connect_set_interface(req, interface);
 	fd = ks_create_pin(filter_fd, req, size, access, O_CLOEXEC, &reason);
 	free(req);
 	if (fd < 0) {
@@ -382,13 +423,21 @@ static int wait_ready(int fd, short events, struct progress *pr,
 static void play_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: %s play DEVICE [--pin N] [--format FORMAT] [-i FILE] [< FILE]\n"
+		"usage: %s play DEVICE [--pin N] [--format FORMAT] [-i FILE]\n"
+		"              [--wavert [--buffer-ms MS]] [< FILE]\n"
 		"Stream a file (or stdin) into a pin: create it with the format, set it\n"
 		"to RUN, write the frames, end the stream (ENDOFSTREAM), set it to STOP.\n"
 		"A WAV file (a name ending in .wav, or RIFF data on stdin) brings its own\n"
 		"format; raw PCM uses --format, default pcm:48000:2:16.  Without --pin the\n"
 		"first pin with dataflow IN and communication SINK or BOTH (a render pin,\n"
-		"not a bridge) is used.  Ctrl-C stops cleanly.\n",
+		"not a bridge) is used.  Ctrl-C stops cleanly.\n"
+		"--wavert plays as a Windows WaveRT client: the pin is created\n"
+		"LOOPED_STREAMING, its cyclic buffer (--buffer-ms long, default the\n"
+		"pin's whole buffer) is mapped with two notifications a cycle, filled\n"
+		"from the input before RUN, and refilled behind the device's position\n"
+		"register at each notification; the end waits until the position has\n"
+		"passed the last byte.  The device never waits: bytes it played before\n"
+		"they were written are counted as late.\n",
 		ksctl_prog);
 }
 
@@ -409,6 +458,22 @@ static ssize_t read_some(int fd, uint8_t *buf, size_t len)
 		got += n;
 	}
 	return got;
+}
+
+/* Write all of @len to a file; -errno. */
+static int write_out(int fd, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= n;
+	}
+	return 0;
 }
 
 /* Write all of @len to a pin, waiting in poll(2); -errno, or -EINTR on stop. */
@@ -592,19 +657,397 @@ static int play_stream(struct stream_opts *o, int in_fd, int pin_fd,
 	return ret < 0 && ret != -EINTR ? -1 : 0;
 }
 
+/* ---- WaveRT: play --wavert, record --wavert ---- */
+
+/*
+ * The pin is created LOOPED_STREAMING, read-write (its buffer is mapped
+ * shared and writable), asked for its buffer with notifications at the
+ * middle and the end of each cycle, and for its position register; an
+ * eventfd is registered for the notifications.  From RUN on the device
+ * moves round the buffer by itself; ksctl wakes at each notification (or
+ * every POLL_MS), reads the register page and fills what was played, or
+ * copies out what was recorded.  Nothing here waits for the device: a
+ * late ksctl is counted, as the device counts nothing.
+ */
+
+struct rt_pin {
+	const char *cmd;
+	int fd;
+	uint32_t pin;
+	uint32_t block;
+	uint8_t *buf;		/* the cyclic buffer, mapped */
+	uint32_t size;
+	void *page;		/* the register page, mapped */
+	int efd;
+	bool registered;
+	uint64_t bytes;		/* the device's running count, last read */
+	double moved_at;	/* when it last changed */
+	uint64_t late;		/* bytes played stale or recorded over */
+	uint64_t wakeups;	/* notifications taken */
+};
+
+static size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static void rt_refused(const struct rt_pin *rt, const char *what, int err)
+{
+	fprintf(stderr, "%s %s: pin %u refused %s: %s\n", ksctl_prog, rt->cmd,
+		rt->pin, what, strerror(err));
+	if (err == EOPNOTSUPP || err == ENOENT)
+		fprintf(stderr, "  the pin offers no WaveRT (KSPROPSETID_RtAudio): its provider does not, or the module is older than ABI 1.4 (see '%s version')\n",
+			ksctl_prog);
+	else if (err == EBUSY)
+		fprintf(stderr, "  the pin must be in STOP, and ks-loopback streams WaveRT on one of its two pins at a time\n");
+	else if (err == EISCONN)
+		fprintf(stderr, "  the pin is connected to another pin\n");
+}
+
+/* The buffer's bytes to ask for: --buffer-ms, else the pin's whole buffer. */
+static uint32_t rt_request(const struct stream_opts *o, int pin_fd)
+{
+	uint32_t block = frame_bytes(&o->format);
+	struct ks_stream_buffer sb;
+	uint64_t frames;
+
+	if (!o->buffer_ms && ks_pin_get_buffer(pin_fd, &sb) == 0 && sb.size)
+		return sb.size;
+	frames = (uint64_t)o->format.rate *
+		 (o->buffer_ms ? o->buffer_ms : RT_DEFAULT_MS) / 1000;
+	if (frames < 2)
+		frames = 2;
+	return frames * block > UINT32_MAX ? UINT32_MAX / block * block :
+	       (uint32_t)(frames * block);
+}
+
+/* Create the pin, map its buffer and registers, register the eventfd. */
+static int rt_open(struct rt_pin *rt, struct stream_opts *o, int filter_fd,
+		   uint32_t dataflow)
+{
+	struct ks_rtaudio_hwregister reg;
+	struct ks_rtaudio_buffer b;
+	int ret;
+
+	rt->fd = ksctl_open_pin_as(rt->cmd, o->path, filter_fd,
+				   o->have_pin ? (int)o->pin : -1, dataflow,
+				   &o->format,
+				   KSINTERFACE_STANDARD_LOOPED_STREAMING,
+				   KS_GENERIC_READ | KS_GENERIC_WRITE, &rt->pin);
+	if (rt->fd < 0)
+		return -1;
+	rt->block = frame_bytes(&o->format);
+	ret = ks_rt_buffer(rt->fd, rt_request(o, rt->fd), RT_NOTIFICATIONS, &b);
+	if (ret < 0) {
+		rt_refused(rt, "a WaveRT buffer", -ret);
+		return -1;
+	}
+	rt->buf = (uint8_t *)(uintptr_t)b.buffer_address;
+	rt->size = b.actual_buffer_size;
+	if (!rt->buf || rt->size < 2 * rt->block || rt->size % rt->block) {
+		fprintf(stderr, "%s %s: pin %u gave a buffer of %u bytes at %p, not whole frames of %u bytes\n",
+			ksctl_prog, rt->cmd, rt->pin, rt->size, (void *)rt->buf,
+			rt->block);
+		return -1;
+	}
+	ret = ks_rt_register(rt->fd, KSPROPERTY_RTAUDIO_POSITIONREGISTER, &reg);
+	if (ret < 0) {
+		rt_refused(rt, "its position register", -ret);
+		return -1;
+	}
+	rt->page = (void *)(uintptr_t)(reg.reg & ~(uint64_t)(page_size() - 1));
+	rt->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (rt->efd < 0) {
+		fprintf(stderr, "%s %s: no eventfd: %s\n", ksctl_prog, rt->cmd,
+			strerror(errno));
+		return -1;
+	}
+	ret = ks_rt_notification(rt->fd, rt->efd, true);
+	if (ret < 0) {
+		rt_refused(rt, "the notification eventfd", -ret);
+		return -1;
+	}
+	rt->registered = true;
+	return 0;
+}
+
+/* Undo rt_open(): the pin closes once its fd and both mappings are gone. */
+static void rt_close(struct rt_pin *rt)
+{
+	if (rt->registered && ks_rt_notification(rt->fd, rt->efd, false) < 0)
+		fprintf(stderr, "%s %s: cannot unregister the eventfd: %s\n",
+			ksctl_prog, rt->cmd, strerror(errno));
+	if (rt->efd >= 0)
+		close(rt->efd);
+	if (rt->buf)
+		munmap(rt->buf, rt->size);
+	if (rt->page)
+		munmap(rt->page, page_size());
+	if (rt->fd >= 0)
+		close(rt->fd);
+}
+
+/* The register page now; notes when the position last moved. */
+static void rt_read(struct rt_pin *rt, struct ks_rtaudio_registers *snap)
+{
+	ks_rt_read_registers(rt->page, snap);
+	if (snap->bytes != rt->bytes) {
+		rt->bytes = snap->bytes;
+		rt->moved_at = now_s();
+	}
+}
+
+/*
+ * Wait for the next notification, at most POLL_MS.  0, or -1 when the
+ * position has not moved for STALL_MS (message printed) or poll fails.
+ */
+static int rt_wait(struct rt_pin *rt, struct progress *pr, uint64_t frames)
+{
+	struct pollfd p = { .fd = rt->efd, .events = POLLIN };
+	uint64_t count;
+
+	if (poll(&p, 1, POLL_MS) < 0 && errno != EINTR) {
+		fprintf(stderr, "\n%s %s: poll: %s\n", ksctl_prog, rt->cmd,
+			strerror(errno));
+		return -1;
+	}
+	if ((p.revents & POLLIN) &&
+	    read(rt->efd, &count, sizeof(count)) == sizeof(count))
+		rt->wakeups += count;
+	progress_show(pr, frames, false);
+	if (now_s() - rt->moved_at < STALL_MS / 1000.0)
+		return 0;
+	fprintf(stderr, "\n%s %s: the device position has not moved for %d s (at byte %llu)%s\n",
+		ksctl_prog, rt->cmd, STALL_MS / 1000,
+		(unsigned long long)rt->bytes,
+		rt->cmd[0] == 'p' ?
+		"; ks-loopback plays a WaveRT Render pin only while its Capture pin is read" :
+		"; ks-loopback records into a WaveRT Capture pin only what its Render pin is given");
+	return -1;
+}
+
+/* Copy @len bytes to or from running offset @at of the cyclic buffer. */
+static void rt_copy(struct rt_pin *rt, uint64_t at, uint8_t *data, size_t len,
+		    bool to_buffer)
+{
+	while (len) {
+		uint32_t off = at % rt->size;
+		size_t n = rt->size - off < len ? rt->size - off : len;
+
+		if (to_buffer)
+			memcpy(rt->buf + off, data, n);
+		else
+			memcpy(data, rt->buf + off, n);
+		at += n;
+		data += n;
+		len -= n;
+	}
+}
+
+/* What play --wavert reads and where it has got to. */
+struct rt_play {
+	int in_fd;
+	uint8_t *stage;		/* CHUNK_BYTES of input read ahead */
+	size_t have;
+	uint64_t data_size;	/* left to read; UINT64_MAX: to end of file */
+	bool eof;
+	uint64_t written;	/* running offset filled up to */
+	uint64_t data_end;	/* where the input ended, once eof */
+	uint8_t silence;
+	int err;
+};
+
+/* Read input into the stage until it holds a frame; sets eof at the end. */
+static void rt_stage(struct rt_pin *rt, struct rt_play *ps)
+{
+	size_t want = CHUNK_BYTES / rt->block * rt->block - ps->have;
+	ssize_t n;
+
+	if (want > ps->data_size)
+		want = ps->data_size;
+	n = want ? read_some(ps->in_fd, ps->stage + ps->have, want) : 0;
+	if (n < 0) {
+		fprintf(stderr, "\n%s play: cannot read the input: %s\n",
+			ksctl_prog, strerror(-n));
+		ps->err = -1;
+		n = 0;
+	}
+	if (ps->data_size != UINT64_MAX)
+		ps->data_size -= n;
+	ps->have += n;
+	if ((size_t)n < want || !ps->data_size || ps->err || ksctl_stop_requested) {
+		if (ps->have >= rt->block)
+			return;		/* the last frames first */
+		ps->eof = true;
+		ps->data_end = ps->written;
+	}
+}
+
+/* Fill the buffer up to running offset @upto: input, then silence. */
+static void rt_fill(struct rt_pin *rt, struct rt_play *ps, uint64_t upto)
+{
+	while (ps->written < upto) {
+		size_t len = upto - ps->written;
+
+		if (!ps->eof && ps->have < rt->block)
+			rt_stage(rt, ps);
+		if (ps->eof) {
+			while (len) {
+				uint32_t off = ps->written % rt->size;
+				size_t n = rt->size - off < len ? rt->size - off : len;
+
+				memset(rt->buf + off, ps->silence, n);
+				ps->written += n;
+				len -= n;
+			}
+			break;
+		}
+		if (len > ps->have / rt->block * rt->block)
+			len = ps->have / rt->block * rt->block;
+		rt_copy(rt, ps->written, ps->stage, len, true);
+		memmove(ps->stage, ps->stage + len, ps->have - len);
+		ps->have -= len;
+		ps->written += len;
+	}
+	/* The samples are in memory before the device reads that far. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static int play_wavert(struct stream_opts *o, int filter_fd, int in_fd,
+		       uint8_t *buf, size_t have, uint64_t data_size,
+		       uint64_t *frames, uint32_t *pin)
+{
+	struct rt_pin rt = { .cmd = "play", .fd = -1, .efd = -1 };
+	struct rt_play ps = {
+		.in_fd = in_fd, .stage = buf, .have = have,
+		.data_size = data_size,
+	};
+	struct ks_rtaudio_registers snap = { 0 };
+	struct progress pr;
+	int ret = -1;
+
+	if (o->format.type == KS_SAMPLE_PCM && o->format.bits == 8)
+		ps.silence = 0x80;
+	if (rt_open(&rt, o, filter_fd, KSPIN_DATAFLOW_IN))
+		goto out;
+	*pin = rt.pin;
+	/* The first whole buffer before the device starts. */
+	rt_fill(&rt, &ps, rt.size);
+	if (ps.err || ksctl_set_state("play", rt.fd, KSSTATE_RUN) < 0)
+		goto out;
+	progress_init(&pr, "play", o->format.rate);
+	rt.moved_at = now_s();
+	ret = 0;
+	while (!ksctl_stop_requested) {
+		rt_read(&rt, &snap);
+		if (snap.bytes > ps.written) {
+			/* The device played what was not yet written. */
+			rt.late += snap.bytes - ps.written;
+			ps.written = snap.bytes;
+		}
+		if (ps.eof && snap.bytes >= ps.data_end)
+			break;
+		rt_fill(&rt, &ps, snap.bytes + rt.size);
+		if (ps.err || rt_wait(&rt, &pr, snap.bytes / rt.block)) {
+			ret = -1;
+			break;
+		}
+	}
+	/* The input's frames the device has played. */
+	*frames = (ps.eof && snap.bytes > ps.data_end ? ps.data_end :
+		   snap.bytes) / rt.block;
+	progress_end(&pr, *frames);
+	ksctl_set_state("play", rt.fd, KSSTATE_STOP);
+	if (ps.have && ps.eof && !ps.err && !ksctl_stop_requested)
+		fprintf(stderr, "%s play: %zu bytes at the end are less than a frame (%u bytes): not played\n",
+			ksctl_prog, ps.have, rt.block);
+	fprintf(stderr, "%s play: WaveRT buffer %u bytes, %llu notifications, %llu bytes played late (old samples)\n",
+		ksctl_prog, rt.size, (unsigned long long)rt.wakeups,
+		(unsigned long long)rt.late);
+out:
+	rt_close(&rt);
+	return ret;
+}
+
+static int record_wavert(struct stream_opts *o, int filter_fd, int out_fd,
+			 uint8_t *buf, uint64_t limit, uint64_t *frames,
+			 uint32_t *pin)
+{
+	struct rt_pin rt = { .cmd = "record", .fd = -1, .efd = -1 };
+	struct ks_rtaudio_registers snap = { 0 };
+	struct progress pr;
+	uint64_t done = 0;	/* the running offset copied out up to */
+	int ret = -1;
+
+	if (rt_open(&rt, o, filter_fd, KSPIN_DATAFLOW_OUT))
+		goto out;
+	*pin = rt.pin;
+	if (ksctl_set_state("record", rt.fd, KSSTATE_RUN) < 0)
+		goto out;
+	progress_init(&pr, "record", o->format.rate);
+	rt.moved_at = now_s();
+	ret = 0;
+	while (!ksctl_stop_requested && (!limit || *frames < limit)) {
+		uint64_t end;
+
+		rt_read(&rt, &snap);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (snap.bytes - done > rt.size) {
+			/* Recorded over before it was read. */
+			rt.late += snap.bytes - done - rt.size;
+			done = snap.bytes - rt.size;
+		}
+		end = snap.bytes / rt.block * rt.block;
+		if (limit && end - done > (limit - *frames) * rt.block)
+			end = done + (limit - *frames) * rt.block;
+		while (done < end) {
+			size_t n = end - done < CHUNK_BYTES / rt.block * rt.block ?
+				   end - done : CHUNK_BYTES / rt.block * rt.block;
+			int r;
+
+			rt_copy(&rt, done, buf, n, false);
+			r = write_out(out_fd, buf, n);
+			if (r < 0) {
+				if (r != -EPIPE)
+					fprintf(stderr, "\n%s record: cannot write the output: %s\n",
+						ksctl_prog, strerror(-r));
+				ret = r == -EPIPE ? 0 : r;
+				goto stop;
+			}
+			done += n;
+			*frames += n / rt.block;
+		}
+		if (limit && *frames >= limit)
+			break;
+		if (rt_wait(&rt, &pr, *frames)) {
+			ret = -1;
+			break;
+		}
+	}
+stop:
+	progress_end(&pr, *frames);
+	ksctl_set_state("record", rt.fd, KSSTATE_STOP);
+	fprintf(stderr, "%s record: WaveRT buffer %u bytes, %llu notifications, %llu bytes recorded over before they were read\n",
+		ksctl_prog, rt.size, (unsigned long long)rt.wakeups,
+		(unsigned long long)rt.late);
+out:
+	rt_close(&rt);
+	return ret;
+}
+
 int ksctl_play(int argc, char **argv)
 {
 	struct stream_opts o = { 0 };
 	uint8_t *buf = malloc(CHUNK_BYTES + 64);
 	int in_fd, filter_fd = -1, pin_fd = -1, ret = KSCTL_REFUSED;
 	uint64_t data_size, frames = 0;
-	uint32_t pin = 0;
+	uint32_t pin = UINT32_MAX;
 	char text[64];
 	size_t have;
 
 	if (!buf)
 		return KSCTL_REFUSED;
-	if (parse_opts(argc, argv, &o, "p:f:i:wh", true, play_usage)) {
+	if (parse_opts(argc, argv, &o, "p:f:i:wWB:h", true, play_usage)) {
 		play_usage(stderr);
 		free(buf);
 		return KSCTL_USAGE;
@@ -614,11 +1057,22 @@ int ksctl_play(int argc, char **argv)
 	in_fd = open_input(&o, buf, &have, &data_size);
 	if (in_fd < 0)
 		goto out;
-	filter_fd = open(o.path, O_WRONLY | O_CLOEXEC);
+	/* A WaveRT buffer is mapped shared and writable: a read-write pin. */
+	filter_fd = open(o.path, (o.wavert ? O_RDWR : O_WRONLY) | O_CLOEXEC);
 	if (filter_fd < 0) {
-		fprintf(stderr, "%s play: cannot open %s for writing: %s\n",
-			ksctl_prog, o.path, strerror(errno));
+		fprintf(stderr, "%s play: cannot open %s for %s: %s\n",
+			ksctl_prog, o.path,
+			o.wavert ? "reading and writing" : "writing",
+			strerror(errno));
 		goto out;
+	}
+	if (o.wavert) {
+		ksctl_catch_stop_signals();
+		ret = play_wavert(&o, filter_fd, in_fd, buf, have, data_size,
+				  &frames, &pin) ? KSCTL_REFUSED : KSCTL_OK;
+		if (pin == UINT32_MAX)
+			goto out;
+		goto report;
 	}
 	pin_fd = ksctl_open_pin("play", o.path, filter_fd,
 				o.have_pin ? (int)o.pin : -1, KSPIN_DATAFLOW_IN,
@@ -631,6 +1085,7 @@ int ksctl_play(int argc, char **argv)
 	ret = play_stream(&o, in_fd, pin_fd, buf, have, data_size, &frames) ?
 	      KSCTL_REFUSED : KSCTL_OK;
 	ksctl_set_state("play", pin_fd, KSSTATE_STOP);
+report:
 	format_text(&o.format, text, sizeof(text));
 	fprintf(stderr, "%s play: %llu frames (%.2f s of %s) into %s pin %u%s\n",
 		ksctl_prog, (unsigned long long)frames,
@@ -651,29 +1106,21 @@ static void record_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: %s record DEVICE [--pin N] [--format FORMAT]\n"
-		"              [--frames N | --seconds S] [-o FILE] [--wav] [> FILE]\n"
+		"              [--frames N | --seconds S] [-o FILE] [--wav]\n"
+		"              [--wavert [--buffer-ms MS]] [> FILE]\n"
 		"Stream a pin into a file (or stdout): create it with the format (default\n"
 		"pcm:48000:2:16), set it to RUN, read until the frame count, the end of\n"
 		"the stream or Ctrl-C, set it to STOP.  Raw PCM, or WAV when the file\n"
 		"name ends in .wav or with --wav.  Without --pin the first pin with\n"
 		"dataflow OUT and communication SINK or BOTH (a capture pin, not a\n"
-		"bridge) is used.\n",
+		"bridge) is used.\n"
+		"--wavert records as a Windows WaveRT client: the pin is created\n"
+		"LOOPED_STREAMING, its cyclic buffer (--buffer-ms long, default the\n"
+		"pin's whole buffer) is mapped with two notifications a cycle, and at\n"
+		"each notification what the device recorded since the last one is\n"
+		"copied out, up to its position register.  The device never waits:\n"
+		"bytes it recorded over before they were copied are counted.\n",
 		ksctl_prog);
-}
-
-static int write_out(int fd, const uint8_t *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= n;
-	}
-	return 0;
 }
 
 static int record_stream(struct stream_opts *o, int pin_fd, int out_fd,
@@ -748,12 +1195,12 @@ int ksctl_record(int argc, char **argv)
 	int out_fd = STDOUT_FILENO, filter_fd = -1, pin_fd = -1;
 	int ret = KSCTL_REFUSED;
 	uint64_t limit, frames = 0;
-	uint32_t pin = 0;
+	uint32_t pin = UINT32_MAX;
 	char text[64];
 
 	if (!buf)
 		return KSCTL_REFUSED;
-	if (parse_opts(argc, argv, &o, "p:f:o:wn:s:h", true, record_usage)) {
+	if (parse_opts(argc, argv, &o, "p:f:o:wn:s:WB:h", true, record_usage)) {
 		record_usage(stderr);
 		free(buf);
 		return KSCTL_USAGE;
@@ -761,17 +1208,22 @@ int ksctl_record(int argc, char **argv)
 	limit = frame_limit(&o);
 	if (resolve_device(&o, NULL))
 		goto out;
-	filter_fd = open(o.path, O_RDONLY | O_CLOEXEC);
+	/* A WaveRT buffer is mapped shared and writable: a read-write pin. */
+	filter_fd = open(o.path, (o.wavert ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (filter_fd < 0) {
-		fprintf(stderr, "%s record: cannot open %s for reading: %s\n",
-			ksctl_prog, o.path, strerror(errno));
+		fprintf(stderr, "%s record: cannot open %s for %s: %s\n",
+			ksctl_prog, o.path,
+			o.wavert ? "reading and writing" : "reading",
+			strerror(errno));
 		goto out;
 	}
-	pin_fd = ksctl_open_pin("record", o.path, filter_fd,
-				o.have_pin ? (int)o.pin : -1, KSPIN_DATAFLOW_OUT,
-				&o.format, &pin);
-	if (pin_fd < 0)
-		goto out;
+	if (!o.wavert) {
+		pin_fd = ksctl_open_pin("record", o.path, filter_fd,
+					o.have_pin ? (int)o.pin : -1,
+					KSPIN_DATAFLOW_OUT, &o.format, &pin);
+		if (pin_fd < 0)
+			goto out;
+	}
 	if (o.file) {
 		out_fd = open(o.file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 			      0644);
@@ -788,11 +1240,18 @@ int ksctl_record(int argc, char **argv)
 		goto out;
 	}
 	ksctl_catch_stop_signals();
-	if (ksctl_set_state("record", pin_fd, KSSTATE_RUN) < 0)
-		goto out;
-	ret = record_stream(&o, pin_fd, out_fd, buf, limit, &frames) < 0 ?
-	      KSCTL_REFUSED : KSCTL_OK;
-	ksctl_set_state("record", pin_fd, KSSTATE_STOP);
+	if (o.wavert) {
+		ret = record_wavert(&o, filter_fd, out_fd, buf, limit, &frames,
+				    &pin) < 0 ? KSCTL_REFUSED : KSCTL_OK;
+		if (pin == UINT32_MAX)
+			goto out;
+	} else {
+		if (ksctl_set_state("record", pin_fd, KSSTATE_RUN) < 0)
+			goto out;
+		ret = record_stream(&o, pin_fd, out_fd, buf, limit, &frames) < 0 ?
+		      KSCTL_REFUSED : KSCTL_OK;
+		ksctl_set_state("record", pin_fd, KSSTATE_STOP);
+	}
 	if (o.wav && frames != limit)
 		fix_wav_header(out_fd, &o.format,
 			       frames * frame_bytes(&o.format));

@@ -15,9 +15,11 @@ static void usage(FILE *out)
 		"       %s connect FILTER --pin N [--format FORMAT]\n"
 		"              [--access read|write|readwrite] [--interface streaming|looped]\n"
 		"              [--nonblock] [--hold]\n"
-		"       %s play FILTER [--pin N] [--format FORMAT] [-i FILE] < FILE\n"
+		"       %s play FILTER [--pin N] [--format FORMAT] [-i FILE]\n"
+		"              [--wavert [--buffer-ms MS]] < FILE\n"
 		"       %s record FILTER [--pin N] [--format FORMAT]\n"
-		"              [--frames N | --seconds S] [-o FILE] [--wav] > FILE\n"
+		"              [--frames N | --seconds S] [-o FILE] [--wav]\n"
+		"              [--wavert [--buffer-ms MS]] > FILE\n"
 		"       %s tone [--format FORMAT] [--frequency HZ] [--seconds S] > FILE\n"
 		"       %s loopback-check [FILTER] [--format FORMAT] [--seconds S]\n"
 		"       %s interfaces [--json]         the INTERFACE table (debugfs)\n"
@@ -27,6 +29,8 @@ static void usage(FILE *out)
 		"       %s events FILTER [--pin N] [--format FORMAT] [--eos] [--discontinuity]\n"
 		"              [--position OFFSET]... [--oneshot] [--seconds S] [--json]\n"
 		"                                      run a pin, print its events as they come\n"
+		"       %s clock FILTER [--pin N] [--format FORMAT] [--run MS] [--json]\n"
+		"                                      a pin's clock: resolution, state, times\n"
 		"       %s graph [--json | --dot]      potential pin-to-pin connections\n"
 		"       %s graph --connect [--format FORMAT] [--seconds S | --frames N]\n"
 		"              [-o FILE|-] [--verify]  build the chain, stream its output\n"
@@ -45,7 +49,8 @@ static void usage(FILE *out)
 		"2 usage error.\n",
 		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog,
 		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog,
-		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog);
+		ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog, ksctl_prog,
+		ksctl_prog);
 }
 
 int main(int argc, char **argv)
@@ -77,6 +82,8 @@ int main(int argc, char **argv)
 		return ksctl_control(argc - 1, argv + 1);
 	if (!strcmp(cmd, "events"))
 		return ksctl_events(argc - 1, argv + 1);
+	if (!strcmp(cmd, "clock"))
+		return ksctl_clock(argc - 1, argv + 1);
 	if (!strcmp(cmd, "graph"))
 		return ksctl_graph(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version"))

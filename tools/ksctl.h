@@ -75,6 +75,15 @@ int ksctl_open_pin(const char *cmd, const char *path, int filter_fd, int pin,
 		   uint32_t dataflow, const struct ks_audio_params *p,
 		   uint32_t *pin_out);
 
+/*
+ * The same with the interface {Standard, @interface} (KSINTERFACE_STANDARD_*)
+ * and @access (KS_GENERIC_READ and/or KS_GENERIC_WRITE) given.
+ */
+int ksctl_open_pin_as(const char *cmd, const char *path, int filter_fd,
+		      int pin, uint32_t dataflow,
+		      const struct ks_audio_params *p, uint32_t interface,
+		      uint32_t access, uint32_t *pin_out);
+
 /* KSPROPERTY_CONNECTION_STATE; a message on failure.  0 or -errno. */
 int ksctl_set_state(const char *cmd, int pin_fd, uint32_t state);
 
@@ -95,6 +104,7 @@ int ksctl_version(int argc, char **argv);
 int ksctl_topology(int argc, char **argv);
 int ksctl_control(int argc, char **argv);
 int ksctl_events(int argc, char **argv);
+int ksctl_clock(int argc, char **argv);
 
 /* ---- WAV headers and the tone (ksctl-wav.c) ---- */
 
