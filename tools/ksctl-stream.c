@@ -787,6 +787,23 @@ static void rt_close(struct rt_pin *rt)
 		close(rt->fd);
 }
 
+/* Set the pin to RUN and say so, with what the device holds ahead. */
+static int rt_run(struct rt_pin *rt, const char *path)
+{
+	struct ks_rtaudio_hwlatency lat;
+	char fifo[48] = "";
+
+	if (ksctl_set_state(rt->cmd, rt->fd, KSSTATE_RUN) < 0)
+		return -1;
+	rt->moved_at = now_s();
+	if (ks_rt_hwlatency(rt->fd, &lat) == 0)
+		snprintf(fifo, sizeof(fifo), ", device FIFO %u bytes",
+			 lat.fifo_size);
+	fprintf(stderr, "%s %s: %s pin %u in RUN with a WaveRT buffer of %u bytes, notified at its middle and end%s\n",
+		ksctl_prog, rt->cmd, path, rt->pin, rt->size, fifo);
+	return 0;
+}
+
 /* The register page now; notes when the position last moved. */
 static void rt_read(struct rt_pin *rt, struct ks_rtaudio_registers *snap)
 {
@@ -933,10 +950,9 @@ static int play_wavert(struct stream_opts *o, int filter_fd, int in_fd,
 	*pin = rt.pin;
 	/* The first whole buffer before the device starts. */
 	rt_fill(&rt, &ps, rt.size);
-	if (ps.err || ksctl_set_state("play", rt.fd, KSSTATE_RUN) < 0)
+	if (ps.err || rt_run(&rt, o->path))
 		goto out;
 	progress_init(&pr, "play", o->format.rate);
-	rt.moved_at = now_s();
 	ret = 0;
 	while (!ksctl_stop_requested) {
 		rt_read(&rt, &snap);
@@ -982,10 +998,9 @@ static int record_wavert(struct stream_opts *o, int filter_fd, int out_fd,
 	if (rt_open(&rt, o, filter_fd, KSPIN_DATAFLOW_OUT))
 		goto out;
 	*pin = rt.pin;
-	if (ksctl_set_state("record", rt.fd, KSSTATE_RUN) < 0)
+	if (rt_run(&rt, o->path))
 		goto out;
 	progress_init(&pr, "record", o->format.rate);
-	rt.moved_at = now_s();
 	ret = 0;
 	while (!ksctl_stop_requested && (!limit || *frames < limit)) {
 		uint64_t end;
