@@ -20,6 +20,8 @@
  *  - KSPROPERTY_PIN_PHYSICALCONNECTION;
  *  - events through libks and `ksctl events` on ks-loopback's pins:
  *    POSITION counts per pass of the buffer, ENDOFSTREAM, ONESHOT;
+ *  - WaveRT through libks and `ksctl play/record --wavert` on ks-loopback
+ *    and ks-audio, byte-exact against a paced peer; `ksctl clock`;
  *  - races, each many rounds from threads released at once: both ends of a
  *    connection closed together, every pin of a flowing chain closed
  *    together, a peer closed while a creation names it; and a creation
@@ -55,6 +57,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -3262,6 +3265,544 @@ TEST_F_TIMEOUT(graph, ksctl_controls_the_audio_card, 120)
 	EXPECT_EQ(0, run_ksctl("control " AUDIO_TOPO0 " mux 0", out, sizeof(out)));
 	close_fd(&topo);
 	audio_unload(loaded);
+}
+
+/* ==== WaveRT and clocks: libks and ksctl ==== */
+
+#define RT_FILE		"/tmp/ks-wavert.raw"
+#define RT_OUT		"/tmp/ks-wavert-out.raw"
+/* A paced peer reads or writes at this many bytes per second (real time). */
+#define RT_PACE		SECOND
+#define RT_PIECE	4096u
+
+/* The byte at running offset @o of the WaveRT tests' stream: never silence. */
+static uint8_t rt_byte(uint64_t o)
+{
+	return (uint8_t)(((o / FRAME) * 7 + (o % FRAME) * 61 + (o >> 13)) | 1);
+}
+
+static void rt_fill(uint8_t *buf, uint64_t at, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = rt_byte(at + i);
+}
+
+/* The offset of the first byte of @buf that is not rt_byte(@at + i), or -1. */
+static long long rt_diff(const uint8_t *buf, uint64_t at, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] != rt_byte(at + i))
+			return (long long)i;
+	return -1;
+}
+
+static int rt_write_file(const char *path, size_t len)
+{
+	uint8_t *buf = malloc(len);
+	int fd, ret = -1;
+
+	if (!buf)
+		return -1;
+	rt_fill(buf, 0, len);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0 && write(fd, buf, len) == (ssize_t)len)
+		ret = 0;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ret;
+}
+
+/* A whole file, allocated; *@len its size.  NULL when it cannot be read. */
+static uint8_t *rt_read_file(const char *path, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && (buf = malloc(st.st_size + 1)) &&
+	    read(fd, buf, st.st_size) == st.st_size) {
+		*len = st.st_size;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	close(fd);
+	return buf;
+}
+
+/* A LOOPED_STREAMING ks-loopback pin, read-write (what WaveRT maps needs). */
+static int lb_looped(FIXTURE_DATA(graph) *self, uint32_t pin)
+{
+	uint32_t size = req_pcm(self, pin, false, 48000, 2);
+
+	self->req.c.interface.id = KSINTERFACE_STANDARD_LOOPED_STREAMING;
+	return create(self, self->lb, size, KS_GENERIC_READ | KS_GENERIC_WRITE,
+		      0);
+}
+
+/*
+ * A peer of a WaveRT pin, paced at RT_PACE in pieces of RT_PIECE bytes:
+ * Capture read into got (want bytes), or Render written with rt_byte()s.
+ */
+struct rt_peer {
+	int fd;
+	bool write;
+	uint8_t *got;
+	size_t want;
+	size_t done;
+	int err;
+	atomic_bool stop;
+	atomic_bool finished;
+};
+
+static void *rt_peer_main(void *arg)
+{
+	struct rt_peer *p = arg;
+	uint8_t piece[RT_PIECE];
+	double start = now_ms(), last = start;
+
+	while (p->done < p->want && !atomic_load(&p->stop)) {
+		size_t len = p->want - p->done < RT_PIECE ? p->want - p->done :
+			     RT_PIECE;
+		double due = start + 1000.0 * (p->done + len) / RT_PACE;
+		ssize_t n;
+
+		if (now_ms() < due) {
+			usleep(2000);
+			continue;
+		}
+		if (p->write) {
+			rt_fill(piece, p->done, len);
+			n = wr(p->fd, piece, len);
+		} else {
+			n = rd(p->fd, p->got + p->done, len);
+		}
+		if (n == -EAGAIN || n == -EINTR || n == 0) {
+			if (now_ms() - last > WAIT_MS) {
+				p->err = ETIMEDOUT;
+				break;
+			}
+			poll_events(p->fd, p->write ? POLLOUT : POLLIN, 10);
+			continue;
+		}
+		if (n < 0) {
+			p->err = (int)-n;
+			break;
+		}
+		p->done += n;
+		last = now_ms();
+	}
+	atomic_store(&p->finished, true);
+	return NULL;
+}
+
+/* Let the peer finish (up to WAIT_MS more), then stop and join it. */
+static void rt_peer_join(struct rt_peer *p, pthread_t thread)
+{
+	double deadline = now_ms() + WAIT_MS;
+
+	while (!atomic_load(&p->finished) && now_ms() < deadline)
+		usleep(10000);
+	atomic_store(&p->stop, true);
+	pthread_join(thread, NULL);
+}
+
+/*
+ * libks's WaveRT calls on ks-loopback's Capture: no WaveRT on a STREAMING
+ * pin, no notification before a buffer with them, the buffer as asked,
+ * both registers on one read-only page, the event signalled at the
+ * middle and the end of each cycle, the register page and the buffer
+ * agreeing with what Render was given, and the pin closed once its fd
+ * and its three mappings are gone (the fixture's balance).
+ */
+TEST_F_TIMEOUT(graph, libks_wavert_buffer_registers_and_notifications, 60)
+{
+	struct ks_rtaudio_hwregister pos, clk;
+	struct ks_rtaudio_registers snap;
+	struct ks_rtaudio_hwlatency lat;
+	struct ks_rtaudio_buffer b;
+	const size_t size = 8192, sent = size + size / 2;
+	uint8_t piece[RT_PIECE], *buf;
+	int streaming, capture, render, efd;
+	size_t page = sysconf(_SC_PAGESIZE), done = 0;
+	struct timespec ts;
+	uint64_t count = 0;
+	long long d;
+
+	streaming = lb_capture(self);
+	ASSERT_LE(0, streaming);
+	EXPECT_EQ(-EOPNOTSUPP, ks_rt_buffer(streaming, size, 2, &b));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	close_pin(self, &streaming);
+
+	capture = lb_looped(self, PIN_CAPTURE);
+	ASSERT_LE(0, capture) TH_LOG("looped Capture: %s", strerror(-capture));
+	EXPECT_EQ(1, ks_rt_notification_support(capture));
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	EXPECT_EQ(-EBADFD, ks_rt_notification(capture, efd, true));
+	EXPECT_EQ(-EINVAL, ks_rt_buffer(capture, size, 3, &b));
+	EXPECT_EQ(-EINVAL, ks_rt_register(capture, KSPROPERTY_RTAUDIO_BUFFER,
+					  &pos));
+	ASSERT_EQ(0, ks_rt_buffer(capture, size, 2, &b)) TH_LOG("%s",
+								strerror(errno));
+	EXPECT_EQ(size, b.actual_buffer_size);
+	EXPECT_EQ(0, b.call_memory_barrier);
+	ASSERT_NE(0, b.buffer_address);
+	buf = (uint8_t *)(uintptr_t)b.buffer_address;
+	ASSERT_EQ(0, ks_rt_register(capture, KSPROPERTY_RTAUDIO_POSITIONREGISTER,
+				    &pos));
+	ASSERT_EQ(0, ks_rt_register(capture, KSPROPERTY_RTAUDIO_CLOCKREGISTER,
+				    &clk));
+	EXPECT_EQ(32, pos.width);
+	EXPECT_EQ(FRAME, pos.accuracy);
+	EXPECT_EQ(0, pos.numerator);
+	EXPECT_EQ(0, pos.reg % page);
+	EXPECT_EQ(64, clk.width);
+	EXPECT_EQ(10000000, clk.numerator);
+	EXPECT_EQ(1, clk.denominator);
+	EXPECT_EQ(1, clk.accuracy);
+	EXPECT_EQ(offsetof(struct ks_rtaudio_registers, clock), clk.reg % page);
+	EXPECT_EQ(0, ks_rt_hwlatency(capture, &lat));
+	EXPECT_EQ(0, lat.fifo_size);
+	ASSERT_EQ(0, ks_rt_notification(capture, efd, true));
+	EXPECT_EQ(-EEXIST, ks_rt_notification(capture, efd, true));
+
+	render = lb_render(self, 0);
+	ASSERT_LE(0, render);
+	ASSERT_EQ(0, ks_pin_set_state(capture, KSSTATE_RUN));
+	ASSERT_EQ(0, ks_pin_set_state(render, KSSTATE_RUN));
+	/* A buffer and a half: the middle, the end, the middle again. */
+	while (done < sent) {
+		ssize_t n;
+
+		rt_fill(piece, done, RT_PIECE);
+		n = wr(render, piece, RT_PIECE);
+		if (n == -EAGAIN && poll_events(render, POLLOUT, WAIT_MS) > 0)
+			continue;
+		ASSERT_LT(0, n) TH_LOG("Render: %s", strerror((int)-n));
+		done += n;
+	}
+	ASSERT_LT(0, poll_events(efd, POLLIN, WAIT_MS));
+	usleep(QUIET_MS * 1000);
+	EXPECT_EQ(sizeof(count), read(efd, &count, sizeof(count)));
+	EXPECT_EQ(3, count);
+	ks_rt_read_registers((void *)(uintptr_t)pos.reg, &snap);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	EXPECT_EQ(sent, snap.bytes);
+	EXPECT_EQ(sent % size, snap.position);
+	EXPECT_EQ(0, snap.sequence & 1);
+	EXPECT_LT(0, snap.clock);
+	EXPECT_GE((uint64_t)ts.tv_sec * 10000000 + ts.tv_nsec / 100, snap.clock);
+	/* The latest lap: Render's bytes size..sent, then sent-size..size. */
+	d = rt_diff(buf, size, sent - size);
+	EXPECT_EQ(-1, d) TH_LOG("buffer byte %lld", d);
+	d = rt_diff(buf + sent - size, sent - size, 2 * size - sent);
+	EXPECT_EQ(-1, d) TH_LOG("buffer byte %lld", d + (long long)(sent - size));
+
+	EXPECT_EQ(0, ks_pin_set_state(render, KSSTATE_STOP));
+	EXPECT_EQ(0, ks_pin_set_state(capture, KSSTATE_STOP));
+	EXPECT_EQ(0, ks_rt_notification(capture, efd, false));
+	EXPECT_EQ(-ENOENT, ks_rt_notification(capture, efd, false));
+	close(efd);
+	EXPECT_EQ(0, munmap(buf, size));
+	EXPECT_EQ(0, munmap((void *)(uintptr_t)pos.reg, page));
+	EXPECT_EQ(0, munmap((void *)(uintptr_t)(clk.reg & ~(uint64_t)(page - 1)),
+			    page));
+}
+
+/*
+ * `ksctl play --wavert` into ks-loopback's Render while the test reads
+ * Capture at real time: Render is played as fast as Capture is read, so
+ * ksctl refills behind the position register at each notification and
+ * Capture gets the file byte for byte, with nothing played late.  The
+ * file is three buffers and more, so the buffer wraps.
+ */
+TEST_F_TIMEOUT(graph, ksctl_play_wavert_into_loopback, 120)
+{
+	static char out[1 << 14];
+	struct rt_peer p = { .want = SECOND };
+	pthread_t thread;
+	long long d;
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_EQ(0, rt_write_file(RT_FILE, SECOND));
+	p.got = malloc(SECOND);
+	ASSERT_NE(NULL, p.got);
+	p.fd = lb_capture(self);
+	ASSERT_LE(0, p.fd);
+	ASSERT_EQ(0, ks_pin_set_state(p.fd, KSSTATE_RUN));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, rt_peer_main, &p));
+	EXPECT_EQ(0, run_ksctl("play " LOOPBACK_NAME " --pin 0 --wavert -i "
+			       RT_FILE, out, sizeof(out))) TH_LOG("%s", out);
+	rt_peer_join(&p, thread);
+	EXPECT_EQ(0, p.err) TH_LOG("Capture: %s", strerror(p.err));
+	ASSERT_EQ(SECOND, p.done) TH_LOG("%s", out);
+	d = rt_diff(p.got, 0, SECOND);
+	EXPECT_EQ(-1, d) TH_LOG("Capture byte %lld differs\n%s", d, out);
+	EXPECT_NE(NULL, strstr(out, "pin 0 in RUN with a WaveRT buffer of "))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "48000 frames (1.00 s of pcm:48000:2:16)"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, ", 0 bytes played late")) TH_LOG("%s", out);
+	free(p.got);
+	unlink(RT_FILE);
+}
+
+/*
+ * `ksctl record --wavert` from ks-loopback's Capture while the test
+ * writes Render at real time: the WaveRT Capture records each write as it
+ * comes, ksctl copies it out at each notification, and the file is what
+ * was written, byte for byte, nothing recorded over.
+ */
+TEST_F_TIMEOUT(graph, ksctl_record_wavert_from_loopback, 120)
+{
+	struct rt_peer p = { .want = SECOND, .write = true };
+	struct ksctl_bg bg;
+	pthread_t thread;
+	uint8_t *got;
+	size_t len = 0;
+	long long d;
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	p.fd = lb_render(self, 0);
+	ASSERT_LE(0, p.fd);
+	ASSERT_EQ(0, ks_pin_set_state(p.fd, KSSTATE_RUN));
+	ASSERT_EQ(0, bg_start(&bg, "record " LOOPBACK_NAME " --pin 1 --wavert "
+			      "--frames 48000 -o " RT_OUT)) {
+		bg_finish(&bg);
+		TH_LOG("%s", bg.out);
+	}
+	ASSERT_EQ(0, pthread_create(&thread, NULL, rt_peer_main, &p));
+	rt_peer_join(&p, thread);
+	EXPECT_EQ(0, p.err) TH_LOG("Render: %s", strerror(p.err));
+	ASSERT_EQ(0, bg_finish(&bg)) TH_LOG("%s", bg.out);
+	got = rt_read_file(RT_OUT, &len);
+	ASSERT_NE(NULL, got);
+	EXPECT_EQ(SECOND, len) TH_LOG("%s", bg.out);
+	d = rt_diff(got, 0, len < SECOND ? len : SECOND);
+	EXPECT_EQ(-1, d) TH_LOG("recorded byte %lld differs\n%s", d, bg.out);
+	EXPECT_NE(NULL, strstr(bg.out, "48000 frames (1.00 s of pcm:48000:2:16)"))
+		TH_LOG("%s", bg.out);
+	EXPECT_NE(NULL, strstr(bg.out, ", 0 bytes recorded over"))
+		TH_LOG("%s", bg.out);
+	free(got);
+	unlink(RT_OUT);
+}
+
+/*
+ * Refusals of play and record --wavert: --buffer-ms without --wavert or
+ * out of range (usage, 2); a device whose position does not move (Capture
+ * with nothing written to Render) is reported after 5 s, not waited for;
+ * ks-loopback's second WaveRT pin is EBUSY, with a hint.
+ */
+TEST_F_TIMEOUT(graph, ksctl_wavert_refusals, 120)
+{
+	static char out[1 << 14];
+	struct ks_rtaudio_buffer b;
+	double t0;
+	int capture;
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	EXPECT_EQ(2, run_ksctl("play " LOOPBACK_NAME " --buffer-ms 10 -i /dev/null",
+			       out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "--buffer-ms needs --wavert")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_ksctl("record " LOOPBACK_NAME " --wavert --buffer-ms 0",
+			       out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "bad buffer")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_ksctl("record " LOOPBACK_NAME " --wavert --buffer-ms 10001",
+			       out, sizeof(out)));
+	EXPECT_EQ(2, run_ksctl("play --wavert", out, sizeof(out)));
+
+	t0 = now_ms();
+	EXPECT_EQ(1, run_ksctl("record " LOOPBACK_NAME " --pin 1 --wavert "
+			       "--frames 480 -o /dev/null", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "has not moved for 5 s")) TH_LOG("%s", out);
+	EXPECT_GT(30000, now_ms() - t0);
+
+	capture = lb_looped(self, PIN_CAPTURE);
+	ASSERT_LE(0, capture);
+	ASSERT_EQ(0, ks_rt_buffer(capture, 8192, 0, &b));
+	EXPECT_EQ(1, run_ksctl("play " LOOPBACK_NAME " --pin 0 --wavert -i /dev/null",
+			       out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "refused a WaveRT buffer: Device or resource busy"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "one of its two pins")) TH_LOG("%s", out);
+	EXPECT_EQ(0, munmap((void *)(uintptr_t)b.buffer_address,
+			    b.actual_buffer_size));
+}
+
+/*
+ * `ksctl play --wavert` on ks-audio's Render (wave pin 0) and `record
+ * --wavert` from its Capture (pin 3): the card's clock moves the position,
+ * so half a second of audio takes about half a second, every frame is
+ * played or recorded.
+ */
+TEST_F_TIMEOUT(graph, ksctl_play_wavert_on_ks_audio, 120)
+{
+	static char out[1 << 14];
+	int loaded = audio_load();
+	size_t len = 0;
+	uint8_t *got;
+	double t0, ms;
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	if (loaded < 0)
+		SKIP(return, "cannot load %s/ks-audio.ko", module_dir());
+	ASSERT_EQ(0, rt_write_file(RT_FILE, SECOND / 2));
+	t0 = now_ms();
+	EXPECT_EQ(0, run_ksctl("play " AUDIO_WAVE0 " --pin 0 --wavert -i " RT_FILE,
+			       out, sizeof(out))) TH_LOG("%s", out);
+	ms = now_ms() - t0;
+	EXPECT_LE(400, ms) TH_LOG("%.0f ms\n%s", ms, out);
+	EXPECT_GT(20000, ms) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "24000 frames (0.50 s of pcm:48000:2:16)"))
+		TH_LOG("%s", out);
+	TH_LOG("%s", out);
+
+	t0 = now_ms();
+	EXPECT_EQ(0, run_ksctl("record " AUDIO_WAVE0 " --pin 3 --wavert "
+			       "--buffer-ms 50 --frames 24000 -o " RT_OUT,
+			       out, sizeof(out))) TH_LOG("%s", out);
+	ms = now_ms() - t0;
+	EXPECT_LE(400, ms) TH_LOG("%.0f ms\n%s", ms, out);
+	got = rt_read_file(RT_OUT, &len);
+	EXPECT_NE(NULL, got);
+	EXPECT_EQ(SECOND / 2, len) TH_LOG("%s", out);
+	TH_LOG("%s", out);
+	free(got);
+	unlink(RT_FILE);
+	unlink(RT_OUT);
+	audio_unload(loaded);
+}
+
+/* The time of the reading line @when ("end") of `ksctl clock`, or -1. */
+static long long clock_time(const char *out, const char *when)
+{
+	char key[32];
+	const char *p;
+	long long t;
+	char state[16];
+
+	snprintf(key, sizeof(key), "\n%s ", when);
+	p = strstr(out, key);
+	if (!p || sscanf(p + strlen(key), " state %15s time %lld", state,
+			 &t) != 2)
+		return -1;
+	return t;
+}
+
+/*
+ * `ksctl clock` on ks-loopback's Render in STOP: a clock is made, its
+ * resolution is one frame's time rounded up (209 for 48 kHz, 227 for
+ * 44.1 kHz), its state STOP and its time 0; the same as JSON.
+ */
+TEST_F_TIMEOUT(graph, ksctl_clock_in_stop, 60)
+{
+	static char out[1 << 14];
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_EQ(0, run_ksctl("clock " LOOPBACK_NAME, out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "pin 0 (in, pcm:48000:2:16): clock "
+			       "resolution 209, error 209")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\nstop   state STOP    time 0 (0.000000 s)"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(0, clock_time(out, "stop"));
+	ASSERT_EQ(0, run_ksctl("clock " LOOPBACK_NAME " --pin 1 --format "
+			       "pcm:44100:2:16 --json", out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"dataflow\": \"out\"")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"granularity\": 227")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"state\": \"STOP\",\n      \"time\": 0,"))
+		TH_LOG("%s", out);
+}
+
+/*
+ * `ksctl clock --run 500` on ks-loopback's Render while the test reads
+ * Capture: RUN at the start, and the time grows with the silence ksctl
+ * writes at the format's rate, about half a second (it writes up to 50 ms
+ * ahead); the physical time moves with the monotonic clock.
+ */
+TEST_F_TIMEOUT(graph, ksctl_clock_run_moves_time, 60)
+{
+	static char out[1 << 14];
+	struct drain d = { .fd = -1 };
+	long long start, end;
+	pthread_t thread;
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	d.fd = lb_capture(self);
+	ASSERT_LE(0, d.fd);
+	ASSERT_EQ(0, ks_pin_set_state(d.fd, KSSTATE_RUN));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, drain_main, &d));
+	EXPECT_EQ(0, run_ksctl("clock " LOOPBACK_NAME " --pin 0 --run 500", out,
+			       sizeof(out))) TH_LOG("%s", out);
+	drain_stop(&d, thread);
+	start = clock_time(out, "start");
+	end = clock_time(out, "end");
+	EXPECT_NE(NULL, strstr(out, "\nstart  state RUN ")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\nend    state RUN ")) TH_LOG("%s", out);
+	EXPECT_LE(0, start) TH_LOG("%s", out);
+	EXPECT_GT(500000, start) TH_LOG("%s", out);
+	EXPECT_LT(start, end) TH_LOG("%s", out);
+	EXPECT_LE(2000000, end) TH_LOG("%s", out);
+	EXPECT_GE(6000000, end) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "run of 500 ms: ")) TH_LOG("%s", out);
+}
+
+/* On ks-audio the time follows the card's clock: about 0.3 s in 300 ms. */
+TEST_F_TIMEOUT(graph, ksctl_clock_on_ks_audio, 60)
+{
+	static char out[1 << 14];
+	int loaded = audio_load();
+	long long end;
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	if (loaded < 0)
+		SKIP(return, "cannot load %s/ks-audio.ko", module_dir());
+	EXPECT_EQ(0, run_ksctl("clock " AUDIO_WAVE0 " --pin 0 --run 300", out,
+			       sizeof(out))) TH_LOG("%s", out);
+	end = clock_time(out, "end");
+	EXPECT_LE(1500000, end) TH_LOG("%s", out);
+	EXPECT_GE(4500000, end) TH_LOG("%s", out);
+	EXPECT_EQ(0, clock_time(out, "stop")) TH_LOG("%s", out);
+	audio_unload(loaded);
+}
+
+TEST_F_TIMEOUT(graph, ksctl_clock_refusals, 60)
+{
+	static char out[1 << 14];
+
+	if (!ksctl_path())
+		SKIP(return, "no ksctl (set KSCTL)");
+	EXPECT_EQ(2, run_ksctl("clock", out, sizeof(out)));
+	EXPECT_EQ(2, run_ksctl("clock " LOOPBACK_NAME " --run 0", out,
+			       sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "bad run")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_ksctl("clock " LOOPBACK_NAME " --run -5", out,
+			       sizeof(out)));
+	EXPECT_EQ(2, run_ksctl("clock " LOOPBACK_NAME " --format pcm:0:2:16",
+			       out, sizeof(out)));
+	EXPECT_EQ(2, run_ksctl("clock " LOOPBACK_NAME " " LOOPBACK_NAME, out,
+			       sizeof(out)));
+	EXPECT_EQ(1, run_ksctl("clock " LOOPBACK_NAME " --pin 7", out,
+			       sizeof(out)));
+	EXPECT_EQ(1, run_ksctl("clock no-such-filter", out, sizeof(out)));
 }
 
 /* ==== KSPROPERTY_PIN_PHYSICALCONNECTION ==== */
