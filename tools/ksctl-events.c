@@ -506,11 +506,13 @@ static bool drain_pin(struct events_run *r)
 	return false;
 }
 
-/* The bytes of silence an IN pin is due by now, whole frames. */
+/* The bytes of silence an IN pin is due by now, whole frames; S s at most. */
 static uint64_t silence_due(const struct events_run *r, double t)
 {
 	double due = (t - r->start + AHEAD_MS / 1000.0) * r->byte_rate;
 
+	if (due > r->o->seconds * r->byte_rate)
+		due = r->o->seconds * r->byte_rate;
 	return (uint64_t)due / r->frame * r->frame;
 }
 
@@ -602,8 +604,10 @@ static int wait_ms(const struct events_run *r, double t)
 
 	if (r->dataflow == KSPIN_DATAFLOW_IN)
 		ms = PACE_MS;
+	/* Past the time, an IN pin may still be taking its last silence. */
 	if (!r->ending && left * 1000 < ms)
-		ms = left > 0 ? (int)(left * 1000) + 1 : 0;
+		ms = left > 0 ? (int)(left * 1000) + 1 :
+		     r->dataflow == KSPIN_DATAFLOW_IN ? PACE_MS : 0;
 	return ms;
 }
 
@@ -623,7 +627,10 @@ static void run(struct events_run *r)
 	r->end = "time up";
 	while (!ksctl_stop_requested) {
 		t = now_s();
-		if (!r->ending && t - r->start >= o->seconds) {
+		/* An IN pin's end follows its S seconds of silence, all of it. */
+		if (!r->ending && t - r->start >= o->seconds &&
+		    (!in || r->bytes >= silence_due(r, t) ||
+		     t - r->start >= o->seconds + GRACE_MS / 1000.0)) {
 			if (!in)
 				break;
 			r->ending = true;
