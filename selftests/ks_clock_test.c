@@ -255,51 +255,6 @@ static long long marks_to(int64_t t, int64_t base, int64_t interval)
 	return t < first ? 0 : (t - first) / interval + 1;
 }
 
-/* ---- eventfds ---- */
-
-static int efd_open(void)
-{
-	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-
-	return fd < 0 ? -errno : fd;
-}
-
-/* One read: the counter, 0, or -errno. */
-static long long efd_take(int fd)
-{
-	uint64_t v;
-
-	if (read(fd, &v, sizeof(v)) == sizeof(v))
-		return (long long)v;
-	return errno == EAGAIN ? 0 : -errno;
-}
-
-/*
- * What @fd is signalled with, read until it adds up to @want or @ms pass:
- * the total (it may be above @want), or -errno.
- */
-static long long efd_wait(int fd, long long want, int ms)
-{
-	long long end = now_ms() + ms, total = 0, v;
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	for (;;) {
-		while ((v = efd_take(fd)) > 0)
-			total += v;
-		if (v < 0)
-			return v;
-		if (total >= want || now_ms() >= end)
-			return total;
-		poll(&p, 1, (int)(end - now_ms() > 0 ? end - now_ms() : 0));
-	}
-}
-
-/* What @fd is signalled with over @ms (expected: nothing). */
-static long long efd_quiet(int fd, int ms)
-{
-	return efd_wait(fd, LLONG_MAX, ms);
-}
-
 /* ---- ks-loopback pins and streams ---- */
 
 static int set_nonblock(int fd)
@@ -442,7 +397,7 @@ FIXTURE_SETUP(loop)
 					  strerror(-self->cclock));
 	ASSERT_EQ(0, set_nonblock(self->render));
 	ASSERT_EQ(0, set_nonblock(self->capture));
-	self->efd = efd_open();
+	self->efd = efd_open(0);
 	ASSERT_LE(0, self->efd);
 }
 
@@ -936,7 +891,7 @@ TEST_F(loop, position_mark_once_when_time_reaches_it)
 TEST_F(loop, position_mark_already_passed_at_next_move)
 {
 	struct ks_event_time_mark d, z;
-	int other = efd_open();
+	int other = efd_open(0);
 
 	ASSERT_LE(0, other);
 	RUN_BOTH();
@@ -963,7 +918,7 @@ TEST_F(loop, interval_mark_once_per_mark_passed)
 	uint64_t n = bytes_for_ms(self, 105);
 	int64_t t = time_of(n, self->rate);
 	struct ks_event_time_interval a, b;
-	int other = efd_open();
+	int other = efd_open(0);
 
 	ASSERT_LE(0, other);
 	ASSERT_EQ(10, marks_to(t, 0, 10 * MS));
@@ -1116,7 +1071,7 @@ TEST_F(loop, disable_all_on_clock_only_its_events)
 	struct ks_event_time_interval a, c;
 	struct ks_event_time_mark b;
 	struct ks_event_data pd;
-	int pin_efd = efd_open(), other_efd = efd_open();
+	int pin_efd = efd_open(0), other_efd = efd_open(0);
 	int other = clock_open(self->capture);
 
 	ASSERT_LE(0, pin_efd);
@@ -1286,7 +1241,7 @@ FIXTURE_SETUP(tone)
 			      O_CLOEXEC, &reason);
 	ASSERT_LE(0, self->pin) TH_LOG("Tone pin: %s, reason %s",
 				       strerror(-self->pin), reason_name(reason));
-	self->efd = efd_open();
+	self->efd = efd_open(0);
 	ASSERT_LE(0, self->efd);
 }
 
@@ -1575,7 +1530,7 @@ TEST_F(audio, time_holds_in_pause_zero_after_stop)
 TEST_F(audio, position_mark_at_real_time)
 {
 	struct ks_event_time_mark d;
-	int efd = efd_open();
+	int efd = efd_open(0);
 	long long t0, waited;
 
 	ASSERT_LE(0, efd);

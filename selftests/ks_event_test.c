@@ -182,44 +182,7 @@ static int support(int fd, const struct ks_guid *set, uint32_t id,
 	return enable_raw(fd, &e, sizeof(e), NULL, 0, 0, returned);
 }
 
-/* ---- eventfds ---- */
-
-static int efd_open(int flags)
-{
-	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | flags);
-
-	return fd < 0 ? -errno : fd;
-}
-
-/* One read: the counter (1 on an EFD_SEMAPHORE eventfd), 0, or -errno. */
-static long long efd_take(int fd)
-{
-	uint64_t v;
-
-	if (read(fd, &v, sizeof(v)) == sizeof(v))
-		return (long long)v;
-	return errno == EAGAIN ? 0 : -errno;
-}
-
-/*
- * What @fd is signalled with, read until it adds up to @want or @ms pass:
- * the total (it may be above @want), or -errno.
- */
-static long long efd_wait(int fd, long long want, int ms)
-{
-	long long end = now_ms() + ms, total = 0, v;
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	for (;;) {
-		while ((v = efd_take(fd)) > 0)
-			total += v;
-		if (v < 0)
-			return v;
-		if (total >= want || now_ms() >= end)
-			return total;
-		poll(&p, 1, (int)(end - now_ms() > 0 ? end - now_ms() : 0));
-	}
-}
+/* ---- eventfds (the helpers are in ks_selftest.h) ---- */
 
 /* The revents of @fd's POLLIN within SIGNAL_MS (0: none came). */
 static short poll_one(int fd)
@@ -227,12 +190,6 @@ static short poll_one(int fd)
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	return poll(&p, 1, SIGNAL_MS) == 1 ? p.revents : 0;
-}
-
-/* What @fd is signalled with over @ms (expected: nothing). */
-static long long efd_quiet(int fd, int ms)
-{
-	return efd_wait(fd, LLONG_MAX, ms);
 }
 
 /* ---- pins and streams ---- */

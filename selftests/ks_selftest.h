@@ -13,13 +13,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/ks.h>
@@ -419,6 +423,62 @@ static inline int chain_index(const char *filter, const char *file,
 	if (load_module(file, params) < 0)
 		return -ENOENT;
 	return ks_find_filter(filter);
+}
+
+/* ---- eventfds: the handles of KS events and WaveRT notifications ---- */
+
+/* CLOCK_MONOTONIC in ms, for the timeouts below. */
+static inline long long ks_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* A non-blocking eventfd (@flags: EFD_SEMAPHORE or 0): fd or -errno. */
+static inline int efd_open(int flags)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | flags);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* One read: the counter (1 on an EFD_SEMAPHORE eventfd), 0, or -errno. */
+static inline long long efd_take(int fd)
+{
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) == sizeof(v))
+		return (long long)v;
+	return errno == EAGAIN ? 0 : -errno;
+}
+
+/*
+ * What @fd is signalled with, read until it adds up to @want or @ms pass:
+ * the total (it may be above @want), or -errno.
+ */
+static inline long long efd_wait(int fd, long long want, int ms)
+{
+	long long end = ks_now_ms() + ms, total = 0, v;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	for (;;) {
+		while ((v = efd_take(fd)) > 0)
+			total += v;
+		if (v < 0)
+			return v;
+		if (total >= want || ks_now_ms() >= end)
+			return total;
+		poll(&p, 1, (int)(end - ks_now_ms() > 0 ?
+				  end - ks_now_ms() : 0));
+	}
+}
+
+/* What @fd is signalled with over @ms (expected: nothing). */
+static inline long long efd_quiet(int fd, int ms)
+{
+	return efd_wait(fd, LLONG_MAX, ms);
 }
 
 #endif /* _KS_SELFTEST_H */
