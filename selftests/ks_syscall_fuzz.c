@@ -33,6 +33,8 @@
  *    ENABLE_EVENT and DISABLE_EVENT of every event set (and others), with
  *    eventfds and other fds of the table as handles, on pin, clock and
  *    filter fds; CREATE_CLOCK on pins, the clock fds joining the table;
+ *    KSPROPSETID_RtAudio with random sizes, ids, notification counts and
+ *    handles, unmapping whatever buffer or register page it maps;
  *    unknown ioctls;
  *  - closes fds other threads are using.  fd numbers get reused, so a
  *    call may reach another file than the one its thread picked, as in
@@ -1763,6 +1765,100 @@ static void do_event(void)
 	CALL("KS_IOCTL_ENABLE_EVENT", fd, ioctl(fd, KS_IOCTL_ENABLE_EVENT, io));
 }
 
+/* ---- WaveRT ---- */
+
+/*
+ * Unmap the whole mapping that holds @addr, as /proc/self/maps gives it:
+ * a BUFFER or REGISTER mapping is made by the kernel, whose length the
+ * caller is not told.
+ */
+static void unmap_at(uint64_t addr)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	unsigned long start, end;
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx", &start, &end) != 2 ||
+		    addr < start || addr >= end)
+			continue;
+		/* Never the harness's or a thread's own memory. */
+		if (!strstr(line, "ksfilter-pin"))
+			break;
+		CALL("munmap", -1, munmap((void *)start, end - start));
+		break;
+	}
+	fclose(f);
+}
+
+/*
+ * KSPROPSETID_RtAudio: every id (and a few beyond), with sizes, buffer
+ * sizes, notification counts and handles valid and not, on pins mostly;
+ * the mapping a BUFFER or a register GET made is unmapped again, so that
+ * a long run does not fill the address space.
+ */
+static void do_rtaudio(void)
+{
+	static const struct ks_guid rt_set = KSPROPSETID_RTAUDIO;
+	static const uint32_t in_sizes[] = { 24, 32, 40 };
+	static const uint32_t out_sizes[] = { 0, 4, 12, 16, 40 };
+	struct ks_ioctl_buffers *io = (void *)me->arena;
+	struct ks_rtaudio_buffer_property_with_notification *in =
+		(void *)(me->arena + page);
+	uint8_t *out = me->arena + 2 * page;
+	int fd = chance(90) ? slot_fd(K_PIN) : any_fd();
+	uint32_t id = chance(95) ? below(9) : (uint32_t)next() % 16;
+	long ret;
+
+	memset(in, 0, 64);
+	in->property.set = rt_set;
+	in->property.id = id;
+	in->property.flags = chance(90) ? KSPROPERTY_TYPE_GET :
+			     chance(50) ? KSPROPERTY_TYPE_SET :
+					  (uint32_t)next();
+	/* A hint: none, somewhere random, or on top of the arena. */
+	in->base_address = chance(80) ? 0 : chance(50) ? next() :
+			   (uintptr_t)me->arena;
+	switch (id) {
+	case KSPROPERTY_RTAUDIO_BUFFER:
+	case KSPROPERTY_RTAUDIO_BUFFER_WITH_NOTIFICATION:
+		in->requested_buffer_size = chance(70) ? below(1u << 18) :
+					    (uint32_t)next();
+		in->notification_count = chance(80) ? 1 + below(2) :
+					 (uint32_t)next() % 4;
+		break;
+	case KSPROPERTY_RTAUDIO_REGISTER_NOTIFICATION_EVENT:
+	case KSPROPERTY_RTAUDIO_UNREGISTER_NOTIFICATION_EVENT:
+		/* notification_event sits where base_address is. */
+		in->base_address = chance(90) ? (uint64_t)(int64_t)any_fd() :
+				   next();
+		break;
+	}
+	if (chance(3))
+		mutate((uint8_t *)in, 40);
+	memset(io, 0, sizeof(*io));
+	io->in = chance(98) ? (uintptr_t)in : ptr_for(in, 40);
+	io->in_size = chance(90) ? in_sizes[below(ARRAY_SIZE(in_sizes))] :
+		      below(64);
+	io->out = chance(95) ? (uintptr_t)out : ptr_for(out, 40);
+	io->out_size = chance(90) ? out_sizes[below(ARRAY_SIZE(out_sizes))] :
+		       below(64);
+	io->reserved = chance(98) ? 0 : 1;
+	ret = CALL("KS_IOCTL_PROPERTY RtAudio", fd,
+		   ioctl(fd, KS_IOCTL_PROPERTY, io));
+	if (ret < 0 || io->out != (uintptr_t)out)
+		return;
+	if ((id == KSPROPERTY_RTAUDIO_BUFFER ||
+	     id == KSPROPERTY_RTAUDIO_BUFFER_WITH_NOTIFICATION) &&
+	    io->returned >= 8)
+		unmap_at(((struct ks_rtaudio_buffer *)out)->buffer_address);
+	else if ((id == KSPROPERTY_RTAUDIO_POSITIONREGISTER ||
+		  id == KSPROPERTY_RTAUDIO_CLOCKREGISTER) && io->returned >= 8)
+		unmap_at(((struct ks_rtaudio_hwregister *)out)->reg);
+}
+
 /* ---- the run ---- */
 
 static void one_op(void)
@@ -1783,10 +1879,13 @@ static void one_op(void)
 	case 37 ... 40:
 		do_stream_mutated();
 		break;
-	case 41 ... 44:
+	case 41 ... 43:
 		do_event();
 		break;
-	case 45 ... 76:
+	case 44 ... 46:
+		do_rtaudio();
+		break;
+	case 47 ... 76:
 		do_fop();
 		break;
 	case 77 ... 88:
