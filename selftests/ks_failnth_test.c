@@ -23,10 +23,12 @@
  * open allocates; and its Source pin connected to a ks-loopback Render
  * pin, where the connection allocates); KS_IOCTL_PROPERTY DATARANGES,
  * DATAINTERSECTION and NAME on the filter, CONNECTION_DATAFORMAT set and
- * STATE set on a pin; filter registration (ks-tonegen's "registered"
- * parameter, and finit_module of ks-tonegen over the allocations of its
- * init), interface registration (ks-iface-provider's "published"
- * parameter, and its finit_module).
+ * STATE set on a pin; WaveRT's BUFFER_WITH_NOTIFICATION (the buffer is
+ * mapped into the caller: no mapping may stay after a failure) and
+ * REGISTER_NOTIFICATION_EVENT on a looped pin; filter registration
+ * (ks-tonegen's "registered" parameter, and finit_module of ks-tonegen
+ * over the allocations of its init), interface registration
+ * (ks-iface-provider's "published" parameter, and its finit_module).
  *
  * SKIPs on kernels without fail-nth or failslab (the Debian ones).
  */
@@ -41,6 +43,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -810,6 +813,144 @@ static void audio_sweeps(void)
 	close(m.ko);
 }
 
+/* ---- WaveRT on a looped ks-loopback Render pin ---- */
+
+struct rt_ctx {
+	int pin, efd;
+	uint32_t id;		/* BUFFER_WITH_NOTIFICATION or REGISTER_... */
+	int maps;		/* the pin's mappings before the sweep */
+	struct ks_rtaudio_buffer value;
+};
+
+/* The mappings of pin files in this process. */
+static int pin_maps(void)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, "ksfilter-pin") != NULL;
+	fclose(f);
+	return n;
+}
+
+static int op_rtaudio(struct call *c)
+{
+	struct rt_ctx *x = c->ctx;
+	struct ks_rtaudio_buffer_property_with_notification in = {
+		.property = { .set = KSPROPSETID_RTAUDIO, .id = x->id,
+			      .flags = KSPROPERTY_TYPE_GET },
+		.requested_buffer_size = 8192,
+		.notification_count = 2,
+	};
+	struct ks_rtaudio_notification_event_property ev = {
+		.property = in.property,
+		.notification_event = (uint64_t)x->efd,
+	};
+	struct ks_ioctl_buffers io = { 0 };
+
+	if (x->id == KSPROPERTY_RTAUDIO_BUFFER_WITH_NOTIFICATION) {
+		io.in = (uintptr_t)&in;
+		io.in_size = sizeof(in);
+		io.out = (uintptr_t)&x->value;
+		io.out_size = sizeof(x->value);
+	} else {
+		io.in = (uintptr_t)&ev;
+		io.in_size = sizeof(ev);
+	}
+	return ioctl(x->pin, KS_IOCTL_PROPERTY, &io) ? -errno : 0;
+}
+
+/* Unmap the buffer a BUFFER mapped, or unregister the event. */
+static void undo_rtaudio(struct call *c, int ret)
+{
+	struct rt_ctx *x = c->ctx;
+	unsigned long start, end;
+	char line[512];
+	FILE *f;
+
+	(void)ret;
+	if (x->id != KSPROPERTY_RTAUDIO_BUFFER_WITH_NOTIFICATION) {
+		x->id = KSPROPERTY_RTAUDIO_UNREGISTER_NOTIFICATION_EVENT;
+		op_rtaudio(c);
+		x->id = KSPROPERTY_RTAUDIO_REGISTER_NOTIFICATION_EVENT;
+		return;
+	}
+	f = fopen("/proc/self/maps", "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2 &&
+		    x->value.buffer_address >= start &&
+		    x->value.buffer_address < end) {
+			munmap((void *)start, end - start);
+			break;
+		}
+	if (f)
+		fclose(f);
+}
+
+static const char *check_no_mapping(struct call *c, int ret)
+{
+	struct rt_ctx *x = c->ctx;
+
+	(void)ret;
+	return pin_maps() != x->maps ? "a mapping of the pin is left behind" :
+				       NULL;
+}
+
+/*
+ * BUFFER_WITH_NOTIFICATION (maps the buffer: the mapping's own allocations
+ * too) and REGISTER_NOTIFICATION_EVENT on a looped Render pin.
+ */
+static void wavert_sweeps(struct create_ctx *create)
+{
+	static const uint32_t looped = KSINTERFACE_STANDARD_LOOPED_STREAMING;
+	static struct rt_ctx rt;
+	struct call c;
+
+	create->access = KS_GENERIC_READ | KS_GENERIC_WRITE;
+	build_request(create, 0, 0);
+	memcpy((uint8_t *)create->req +
+	       offsetof(struct ks_pin_connect, interface.id), &looped,
+	       sizeof(looped));
+	rt.pin = op_create(&(struct call){ .ctx = create });
+	rt.efd = eventfd(0, EFD_CLOEXEC);
+	rt.maps = pin_maps();
+	if (rt.pin < 0 || rt.efd < 0) {
+		result(false, "WaveRT: a looped Render pin: %s",
+		       strerror(rt.pin < 0 ? -rt.pin : errno));
+		result(false, "WaveRT: a looped Render pin");
+		goto out;
+	}
+	rt.id = KSPROPERTY_RTAUDIO_BUFFER_WITH_NOTIFICATION;
+	c = (struct call){ .name = "WaveRT BUFFER_WITH_NOTIFICATION",
+			   .op = op_rtaudio, .undo = undo_rtaudio,
+			   .check = check_no_mapping, .ctx = &rt };
+	sweep(&c);
+	/* A buffer with notifications, so that events may be registered. */
+	if (op_rtaudio(&c)) {
+		result(false, "WaveRT: BUFFER_WITH_NOTIFICATION: %s",
+		       strerror(errno));
+		goto out;
+	}
+	rt.maps = pin_maps();
+	rt.id = KSPROPERTY_RTAUDIO_REGISTER_NOTIFICATION_EVENT;
+	c = (struct call){ .name = "WaveRT REGISTER_NOTIFICATION_EVENT",
+			   .op = op_rtaudio, .undo = undo_rtaudio,
+			   .check = check_no_mapping, .ctx = &rt };
+	sweep(&c);
+	rt.id = KSPROPERTY_RTAUDIO_BUFFER_WITH_NOTIFICATION;
+	undo_rtaudio(&c, 0);
+out:
+	if (rt.efd >= 0)
+		close(rt.efd);
+	if (rt.pin >= 0)
+		close(rt.pin);
+	create->access = KS_GENERIC_WRITE;
+}
+
 int main(void)
 {
 	static struct create_ctx create;
@@ -841,7 +982,7 @@ int main(void)
 		restore_injection();
 		return 4;
 	}
-	printf("1..18\n");
+	printf("1..20\n");
 	lb = ks_open_filter((unsigned int)idx, O_RDWR);
 
 	/* Pin creation. */
@@ -928,6 +1069,7 @@ int main(void)
 	}
 	if (pin >= 0)
 		close(pin);
+	wavert_sweeps(&create);
 
 	/* Filter registration: ks-tonegen; then a pin on it (provider open). */
 	module_sweeps(&tonegen, "filter registration (ks-tonegen)",
