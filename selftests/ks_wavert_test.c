@@ -1216,7 +1216,14 @@ TEST_F(rt, capture_read_position_set_ebusy)
 	EXPECT_EQ(-EBUSY, set_position(self->capture, 64, 0));
 }
 
-TEST_F(rt, capture_records_what_render_writes)
+/*
+ * Render's writer writes @total bytes in writes of @chunk; Capture, in
+ * WaveRT mode, records them when they are written: its register page
+ * reaches @total, and the last cycle is in its buffer where the register
+ * says.
+ */
+static void capture_records(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(rt) *self, uint32_t chunk)
 {
 	struct ks_rtaudio_registers *regs, now;
 	struct ks_audio_position pos;
@@ -1244,7 +1251,9 @@ TEST_F(rt, capture_records_what_render_writes)
 	for (i = 0; i < total; i++)
 		data[i] = pat(i, 7);
 	RUN_BOTH();
-	ASSERT_EQ(0, write_all(self->render, data, total));
+	for (i = 0; i < total; i += chunk)
+		ASSERT_EQ(0, write_all(self->render, data + i,
+				       total - i < chunk ? total - i : chunk));
 	end = ks_now_ms() + SIGNAL_MS;
 	do {
 		ASSERT_EQ(0, regs_read(regs, &now));
@@ -1262,6 +1271,17 @@ TEST_F(rt, capture_records_what_render_writes)
 	EXPECT_EQ(total, pos.write_offset);
 	EXPECT_EQ(total, pos.play_offset);
 	free(data);
+}
+
+/* One write of a cycle and a half: all of it is recorded. */
+TEST_F(rt, capture_records_what_render_writes)
+{
+	capture_records(_metadata, self, 24 * KIB);
+}
+
+TEST_F(rt, capture_records_what_render_writes_in_small_writes)
+{
+	capture_records(_metadata, self, 4 * KIB);
 }
 
 TEST_F(rt, loopback_second_wavert_pin_ebusy)
