@@ -286,6 +286,7 @@ struct worker {
 	struct twin twin;		/* its mailbox for collisions */
 	/* For the summary. */
 	uint64_t creates, pins, links, collisions, eintr;
+	uint64_t rt_maps;		/* WaveRT buffers and registers mapped */
 };
 
 static struct worker workers[MAX_THREADS];
@@ -1852,11 +1853,15 @@ static void do_rtaudio(void)
 		return;
 	if ((id == KSPROPERTY_RTAUDIO_BUFFER ||
 	     id == KSPROPERTY_RTAUDIO_BUFFER_WITH_NOTIFICATION) &&
-	    io->returned >= 8)
+	    io->returned >= 8) {
 		unmap_at(((struct ks_rtaudio_buffer *)out)->buffer_address);
-	else if ((id == KSPROPERTY_RTAUDIO_POSITIONREGISTER ||
-		  id == KSPROPERTY_RTAUDIO_CLOCKREGISTER) && io->returned >= 8)
+		me->rt_maps++;
+	} else if ((id == KSPROPERTY_RTAUDIO_POSITIONREGISTER ||
+		    id == KSPROPERTY_RTAUDIO_CLOCKREGISTER) &&
+		   io->returned >= 8) {
 		unmap_at(((struct ks_rtaudio_hwregister *)out)->reg);
+		me->rt_maps++;
+	}
 }
 
 /* ---- the run ---- */
@@ -2045,7 +2050,7 @@ static void report_stuck(struct worker *w)
 }
 
 struct result {
-	uint64_t calls, creates, pins, links, collisions, eintr;
+	uint64_t calls, creates, pins, links, collisions, eintr, rt_maps;
 	int stuck;
 };
 
@@ -2061,6 +2066,7 @@ static void sum_up(struct result *r)
 		r->links += workers[i].links;
 		r->collisions += workers[i].collisions;
 		r->eintr += workers[i].eintr;
+		r->rt_maps += workers[i].rt_maps;
 	}
 }
 
@@ -2116,8 +2122,9 @@ static int fuzz(uint64_t seed, uint64_t max_calls, unsigned int seconds,
 	}
 	printf("# %u threads: %" PRIu64 " calls, %" PRIu64 " of %" PRIu64
 	       " pin creations succeeded, %" PRIu64 " of them connected, %"
-	       PRIu64 " collisions, %" PRIu64 " calls interrupted\n", nworkers,
-	       r.calls, r.pins, r.creates, r.links, r.collisions, r.eintr);
+	       PRIu64 " collisions, %" PRIu64 " calls interrupted, %" PRIu64
+	       " WaveRT mappings\n", nworkers, r.calls, r.pins, r.creates,
+	       r.links, r.collisions, r.eintr, r.rt_maps);
 	fflush(stdout);
 	dprintf(out_fd, "%" PRIu64 " %" PRIu64 " %d\n", r.calls, r.pins,
 		r.stuck);
