@@ -785,6 +785,7 @@ static void create_pin(const struct pin_type *t, int peer, uint32_t peer_id)
 	unsigned int f = pick_format(t->formats);
 	int filter = filter_fd(t->filt), fd;
 	uint32_t size;
+	bool looped;
 
 	if (filter < 0)
 		return;
@@ -793,8 +794,9 @@ static void create_pin(const struct pin_type *t, int peer, uint32_t peer_id)
 		c->medium.set = chain_medium;
 		c->medium.id = KS_CHAIN_MEDIUM_ID;
 	}
-	if ((t->filt == F_LOOPBACK || t->filt == F_AUDIO_WAVE) && !peer &&
-	    chance(15))
+	looped = (t->filt == F_LOOPBACK || t->filt == F_AUDIO_WAVE) && !peer &&
+		 chance(15);
+	if (looped)
 		ks_connect_set_interface(c, KSINTERFACE_STANDARD_LOOPED_STREAMING);
 	c->pin_to_handle = peer > 0 ? (uint64_t)peer : 0;
 	memcpy(c + 1, &fmt_blobs[f], sizeof(fmt_blobs[f]));
@@ -806,7 +808,8 @@ static void create_pin(const struct pin_type *t, int peer, uint32_t peer_id)
 	args->connect_size = size;
 	args->desired_access = t->flow == KSPIN_DATAFLOW_IN ? KS_GENERIC_WRITE :
 							      KS_GENERIC_READ;
-	if (chance(10))
+	/* A WaveRT buffer is mapped read-write: the fd reads and writes. */
+	if (chance(looped ? 60 : 10))
 		args->desired_access = KS_GENERIC_READ | KS_GENERIC_WRITE;
 	/* Blocking pins too: a blocked call is where a state change hurts. */
 	args->flags = (chance(50) ? O_NONBLOCK : 0) |
@@ -1768,6 +1771,15 @@ static void do_event(void)
 
 /* ---- WaveRT ---- */
 
+/* A pin of a filter that offers WaveRT on its looped pins. */
+static bool is_wavert_pin(const struct slot *s, const void *arg)
+{
+	(void)arg;
+	return s->kind == K_PIN && s->type >= 0 &&
+	       (pin_types[s->type].filt == F_LOOPBACK ||
+		pin_types[s->type].filt == F_AUDIO_WAVE);
+}
+
 /*
  * Unmap the whole mapping that holds @addr, as /proc/self/maps gives it:
  * a BUFFER or REGISTER mapping is made by the kernel, whose length the
@@ -1803,15 +1815,26 @@ static void unmap_at(uint64_t addr)
 static void do_rtaudio(void)
 {
 	static const struct ks_guid rt_set = KSPROPSETID_RTAUDIO;
-	static const uint32_t in_sizes[] = { 24, 32, 40 };
-	static const uint32_t out_sizes[] = { 0, 4, 12, 16, 40 };
+	/* in and out of each id (0: none), the values of the others. */
+	static const uint8_t in_of[] = { 24, 40, 24, 32, 32, 40, 32, 32, 24 };
+	static const uint8_t out_of[] = { 8, 16, 12, 40, 40, 16, 0, 0, 4 };
+	static const uint32_t sizes[] = { 0, 4, 8, 12, 16, 24, 32, 40 };
 	struct ks_ioctl_buffers *io = (void *)me->arena;
 	struct ks_rtaudio_buffer_property_with_notification *in =
 		(void *)(me->arena + page);
 	uint8_t *out = me->arena + 2 * page;
-	int fd = chance(90) ? slot_fd(K_PIN) : any_fd();
 	uint32_t id = chance(95) ? below(9) : (uint32_t)next() % 16;
+	int fd = chance(10) ? any_fd() : slot_fd(K_PIN);
+	struct slot sl;
 	long ret;
+
+	if (chance(60) && table_pick(is_wavert_pin, NULL, &sl))
+		fd = sl.fd;
+	/* BUFFER is answered in STOP only. */
+	if (id == KSPROPERTY_RTAUDIO_BUFFER ||
+	    id == KSPROPERTY_RTAUDIO_BUFFER_WITH_NOTIFICATION)
+		if (chance(30))
+			CALL("STATE STOP", fd, ks_pin_set_state(fd, KSSTATE_STOP));
 
 	memset(in, 0, 64);
 	in->property.set = rt_set;
@@ -1841,11 +1864,11 @@ static void do_rtaudio(void)
 		mutate((uint8_t *)in, 40);
 	memset(io, 0, sizeof(*io));
 	io->in = chance(98) ? (uintptr_t)in : ptr_for(in, 40);
-	io->in_size = chance(90) ? in_sizes[below(ARRAY_SIZE(in_sizes))] :
-		      below(64);
+	io->in_size = id < ARRAY_SIZE(in_of) && chance(80) ? in_of[id] :
+		      chance(70) ? sizes[below(ARRAY_SIZE(sizes))] : below(64);
 	io->out = chance(95) ? (uintptr_t)out : ptr_for(out, 40);
-	io->out_size = chance(90) ? out_sizes[below(ARRAY_SIZE(out_sizes))] :
-		       below(64);
+	io->out_size = id < ARRAY_SIZE(out_of) && chance(80) ? out_of[id] :
+		       chance(70) ? sizes[below(ARRAY_SIZE(sizes))] : below(64);
 	io->reserved = chance(98) ? 0 : 1;
 	ret = CALL("KS_IOCTL_PROPERTY RtAudio", fd,
 		   ioctl(fd, KS_IOCTL_PROPERTY, io));
