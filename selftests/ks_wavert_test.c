@@ -1165,6 +1165,90 @@ TEST_F(rt, stop_restarts_position_at_zero)
 	EXPECT_EQ(now.bytes % size, now.position);
 }
 
+/*
+ * The pin's clock and its LoopedStreaming POSITION events follow the
+ * device: TIME is the bytes played at the byte rate.
+ */
+TEST_F(rt, clock_and_position_event_follow_device)
+{
+	static const struct ks_guid set_clock = KSPROPSETID_CLOCK;
+	static const struct ks_guid set_looped = KSEVENTSETID_LOOPEDSTREAMING;
+	struct ks_loopedstreaming_position_event_data d;
+	struct ks_create_clock req = { .flags = O_CLOEXEC };
+	struct ks_rtaudio_registers *regs;
+	struct ks_identifier e;
+	struct ks_ioctl_buffers io;
+	struct ks_rtaudio_buffer b;
+	uint64_t played;
+	int64_t t = -1;
+	int clock, pos_efd = efd_open(0);
+
+	ASSERT_LE(0, pos_efd);
+	ASSERT_EQ(0, open_render(self));
+	ASSERT_EQ(0, open_stream_capture(self));
+	ASSERT_EQ(0, render_buffer(self, 8 * KIB, 0, &b));
+	regs = regs_of(self, self->render);
+	ASSERT_NE(NULL, regs);
+	clock = ioctl(self->render, KS_IOCTL_CREATE_CLOCK, &req);
+	ASSERT_LE(0, clock);
+	/* A position in the middle of the WaveRT cycle. */
+	memset(&e, 0, sizeof(e));
+	e.set = set_looped;
+	e.id = KSEVENT_LOOPEDSTREAMING_POSITION;
+	e.flags = KSEVENT_TYPE_ENABLE;
+	memset(&d, 0, sizeof(d));
+	d.event_data.notification_type = KSEVENTF_EVENT_HANDLE;
+	d.event_data.handle = (uint64_t)pos_efd;
+	d.position = 4 * KIB;
+	memset(&io, 0, sizeof(io));
+	io.in = (uintptr_t)&e;
+	io.in_size = sizeof(e);
+	io.out = (uintptr_t)&d;
+	io.out_size = sizeof(d);
+	ASSERT_EQ(0, ioctl(self->render, KS_IOCTL_ENABLE_EVENT, &io));
+	RUN_BOTH();
+	ASSERT_EQ(5u * 8 * KIB, read_exact(self->capture, NULL, 5 * 8 * KIB,
+					   SIGNAL_MS));
+	ASSERT_EQ(0, ks_pin_set_state(self->render, KSSTATE_PAUSE));
+	drain(self->capture, QUIET_MS);
+	played = regs_settled(regs, 20);
+	EXPECT_EQ(0, ks_property(clock, &set_clock, KSPROPERTY_CLOCK_TIME,
+				 KSPROPERTY_TYPE_GET, NULL, 0, &t, sizeof(t),
+				 NULL));
+	EXPECT_EQ((int64_t)(played * 10000000ULL / (48000 * 4)), t);
+	/* 4 KiB into each cycle passed. */
+	EXPECT_EQ((long long)((played + 4 * KIB - 1) / (8 * KIB)),
+		  efd_wait(pos_efd, LLONG_MAX, QUIET_MS));
+	close(clock);
+	close(pos_efd);
+}
+
+/* With no Capture running, nothing reads: Render is not played at all. */
+TEST_F(rt, render_not_played_without_capture)
+{
+	struct ks_rtaudio_registers *regs, now;
+	struct ks_rtaudio_buffer b;
+
+	ASSERT_EQ(0, open_render(self));
+	ASSERT_EQ(0, render_buffer(self, 8 * KIB, 1, &b));
+	ASSERT_EQ(0, rt_register_event(self->render, self->efd));
+	regs = regs_of(self, self->render);
+	ASSERT_NE(NULL, regs);
+	ASSERT_EQ(0, ks_pin_set_state(self->render, KSSTATE_RUN));
+	EXPECT_EQ(0, efd_quiet(self->efd, QUIET_MS));
+	ASSERT_EQ(0, regs_read(regs, &now));
+	EXPECT_EQ(0u, now.bytes);
+	/* A Capture pin that only exists, in STOP, does not read either. */
+	ASSERT_EQ(0, open_stream_capture(self));
+	EXPECT_EQ(0, efd_quiet(self->efd, QUIET_MS));
+	ASSERT_EQ(0, regs_read(regs, &now));
+	EXPECT_EQ(0u, now.bytes);
+	/* Once it runs, Render plays. */
+	ASSERT_EQ(0, ks_pin_set_state(self->capture, KSSTATE_RUN));
+	EXPECT_EQ(8 * KIB, read_exact(self->capture, NULL, 8 * KIB, SIGNAL_MS));
+	EXPECT_LE(1, efd_wait(self->efd, 1, SIGNAL_MS));
+}
+
 /* ---- streaming in WaveRT mode ---- */
 
 TEST_F(rt, render_read_write_position_set_ebusy)
