@@ -1444,6 +1444,109 @@ TEST_F(rt, pin_closes_with_register_page_gone_first)
 	EXPECT_EQ(0, new_render(self));
 }
 
+/* Unmapped a piece at a time, the buffer still holds the pin to the end. */
+TEST_F(rt, pin_closes_after_partial_munmaps)
+{
+	struct ks_rtaudio_buffer b;
+	long page = page_size();
+	uintptr_t start;
+	size_t len;
+
+	ASSERT_EQ(0, open_render(self));
+	ASSERT_EQ(0, render_buffer(self, 16 * KIB, 1, &b));
+	ASSERT_EQ(0, map_of(b.buffer_address, &start, &len, NULL));
+	ASSERT_LE((size_t)(3 * page), len);
+	close_fd(&self->render);
+	/* The middle page first: two pieces are left. */
+	EXPECT_EQ(0, munmap((void *)(start + page), page));
+	EXPECT_EQ(-EBUSY, new_render(self));
+	EXPECT_EQ(0, munmap((void *)start, page));
+	EXPECT_EQ(-EBUSY, new_render(self));
+	EXPECT_EQ(0, munmap((void *)(start + 2 * page), len - 2 * page));
+	self->nmaps = 0;
+	EXPECT_EQ(0, new_render(self));
+}
+
+/* A mapping moved elsewhere (mremap) is the same mapping. */
+TEST_F(rt, pin_closes_after_mremap)
+{
+	struct ks_rtaudio_buffer b;
+	long page = page_size();
+	void *moved, *target;
+	uintptr_t start;
+	size_t len;
+
+	ASSERT_EQ(0, open_render(self));
+	ASSERT_EQ(0, render_buffer(self, 8 * KIB, 1, &b));
+	ASSERT_EQ(1u, self->nmaps);
+	ASSERT_EQ(0, map_of(b.buffer_address, &start, &len, NULL));
+	/* Onto a place of our own, so that MREMAP_FIXED replaces nothing. */
+	target = mmap(NULL, len + page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		      -1, 0);
+	ASSERT_NE(MAP_FAILED, target);
+	munmap((uint8_t *)target + len, page);
+	moved = mremap((void *)start, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,
+		       target);
+	if (moved == MAP_FAILED) {
+		TH_LOG("mremap: %s (the buffer stays)", strerror(errno));
+		munmap(target, len);
+	} else {
+		ASSERT_EQ(target, moved);
+		((volatile uint8_t *)moved)[1] = 0x77;
+		self->maps[0] = (struct mapping){ moved, len };
+	}
+	close_fd(&self->render);
+	EXPECT_EQ(-EBUSY, new_render(self));
+	unmap_all(self);
+	EXPECT_EQ(0, new_render(self));
+}
+
+/* A child's copy of the mappings holds the pin too, until it exits. */
+TEST_F(rt, pin_held_by_a_childs_mapping)
+{
+	struct ks_rtaudio_buffer b;
+	volatile uint8_t *buf;
+	int go[2], done[2];
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, open_render(self));
+	ASSERT_EQ(0, render_buffer(self, 8 * KIB, 1, &b));
+	buf = (volatile uint8_t *)(uintptr_t)b.buffer_address;
+	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(done, O_CLOEXEC));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(self->render);
+		buf[5] = 0x42;
+		if (write(done[1], "x", 1) != 1)
+			_exit(1);
+		if (read(go[0], &c, 1) < 0)
+			_exit(1);
+		/* The parent's mapping is gone: ours still is the buffer. */
+		_exit(buf[5] == 0x42 ? 0 : 2);
+	}
+	close(go[0]);
+	close(done[1]);
+	ASSERT_EQ(1, read(done[0], &c, 1));
+	/* Shared: the child's write is in the parent's mapping. */
+	EXPECT_EQ(0x42, buf[5]);
+	unmap_all(self);
+	close_fd(&self->render);
+	EXPECT_EQ(-EBUSY, new_render(self));
+	EXPECT_EQ(1, write(go[1], "x", 1));
+	{
+		int st = -1;
+
+		waitpid(pid, &st, 0);
+		EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	close(go[1]);
+	close(done[0]);
+	EXPECT_EQ(0, new_render(self));
+}
+
 /* ---- ks-audio: its clock sets the pace ---- */
 
 FIXTURE(card) {
