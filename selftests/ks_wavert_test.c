@@ -26,6 +26,7 @@
  * keeps) before closing the pins.  Waits are bounded: a missing signal or
  * a stalled device fails the test, it never hangs it.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/mman.h>
@@ -621,6 +622,61 @@ TEST_F(rt, second_buffer_in_stop_maps_again)
 	EXPECT_EQ(0xa5, pa[200]);
 	/* The new notification count is the one used (2 is allowed now). */
 	EXPECT_EQ(0, rt_register_event(self->render, self->efd));
+}
+
+/* base_address is a hint, as mmap(2)'s addr: it never replaces a mapping. */
+TEST_F(rt, base_address_is_a_hint)
+{
+	struct ks_rtaudio_buffer_property_with_notification in;
+	struct ks_rtaudio_hwregister_property rp;
+	struct ks_rtaudio_hwregister reg;
+	struct ks_rtaudio_buffer b;
+	long page = page_size();
+	uint8_t *mine;
+	size_t i;
+
+	ASSERT_EQ(0, open_render(self));
+	mine = mmap(NULL, 32 * KIB, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mine);
+	memset(mine, 0x3c, 32 * KIB);
+	memset(&in, 0, sizeof(in));
+	in.property = rt_id(KSPROPERTY_RTAUDIO_BUFFER);
+	in.requested_buffer_size = 8 * KIB;
+	in.base_address = (uintptr_t)mine;
+	ASSERT_EQ(0, prop_raw(self->render, &in, sizeof(in), &b, sizeof(b),
+			      NULL));
+	ASSERT_EQ(0, keep_map(self, b.buffer_address));
+	EXPECT_NE((uintptr_t)mine, b.buffer_address);
+	memset(&rp, 0, sizeof(rp));
+	rp.property = rt_id(KSPROPERTY_RTAUDIO_POSITIONREGISTER);
+	rp.base_address = (uintptr_t)mine + 4 * page;
+	ASSERT_EQ(0, prop_raw(self->render, &rp, sizeof(rp), &reg, sizeof(reg),
+			      NULL));
+	ASSERT_EQ(0, keep_map(self, reg.reg));
+	EXPECT_NE((uintptr_t)mine + 4 * page, reg.reg & ~(uint64_t)(page - 1));
+	for (i = 0; i < 32 * KIB; i++)
+		if (mine[i] != 0x3c)
+			break;
+	EXPECT_EQ(32 * KIB, i) TH_LOG("our own memory changed at %zu", i);
+	/* A free place is taken as asked, as mmap(2) takes it. */
+	munmap(mine, 32 * KIB);
+	in.base_address = (uintptr_t)mine;
+	ASSERT_EQ(0, prop_raw(self->render, &in, sizeof(in), &b, sizeof(b),
+			      NULL));
+	ASSERT_EQ(0, keep_map(self, b.buffer_address));
+	EXPECT_EQ((uintptr_t)mine, b.buffer_address);
+	/* An unaligned or kernel hint is only a hint too. */
+	in.base_address = (uintptr_t)mine + 32 * KIB + 1;
+	ASSERT_EQ(0, prop_raw(self->render, &in, sizeof(in), &b, sizeof(b),
+			      NULL));
+	ASSERT_EQ(0, keep_map(self, b.buffer_address));
+	EXPECT_EQ(0u, b.buffer_address % page);
+	in.base_address = 0xffff888000000000ULL;
+	ASSERT_EQ(0, prop_raw(self->render, &in, sizeof(in), &b, sizeof(b),
+			      NULL));
+	ASSERT_EQ(0, keep_map(self, b.buffer_address));
+	EXPECT_GT(0xffff888000000000ULL, b.buffer_address);
 }
 
 TEST_F(rt, buffer_outside_stop_ebusy)
@@ -1388,8 +1444,6 @@ TEST_F(rt, loopback_second_wavert_pin_ebusy)
 	EXPECT_EQ(0, keep_map(self, b.buffer_address));
 }
 
-/* ---- lifetime ---- */
-
 /* A new Render pin: it can be made only once the old one has closed. */
 static int new_render(FIXTURE_DATA(rt) *self)
 {
@@ -1399,6 +1453,64 @@ static int new_render(FIXTURE_DATA(rt) *self)
 		close(fd);
 	return fd < 0 ? fd : 0;
 }
+
+/* ---- races ---- */
+
+struct toggler {
+	int fd;
+	volatile bool stop;
+};
+
+static void *toggle_state(void *arg)
+{
+	struct toggler *t = arg;
+
+	while (!t->stop) {
+		ks_pin_set_state(t->fd, KSSTATE_PAUSE);
+		ks_pin_set_state(t->fd, KSSTATE_STOP);
+	}
+	return NULL;
+}
+
+/*
+ * BUFFER while another thread moves the pin in and out of STOP: each
+ * request maps the buffer or fails with EBUSY, and a failure leaves
+ * nothing mapped.
+ */
+TEST_F_TIMEOUT(rt, buffer_racing_state_changes, 120)
+{
+	struct toggler t = { .stop = false };
+	struct ks_rtaudio_buffer b;
+	unsigned int ok = 0, busy = 0, i;
+	pthread_t th;
+	int ret;
+
+	ASSERT_EQ(0, open_render(self));
+	t.fd = self->render;
+	ASSERT_EQ(0, pthread_create(&th, NULL, toggle_state, &t));
+	for (i = 0; i < 2000; i++) {
+		ret = rt_buffer(self->render, 4 * KIB + 4 * (i % 512), 1 + i % 2,
+				&b);
+		if (ret == 0) {
+			ok++;
+			ASSERT_EQ(0, keep_map(self, b.buffer_address));
+			ASSERT_EQ(0, drop_map(self, b.buffer_address));
+		} else {
+			EXPECT_EQ(-EBUSY, ret);
+			busy++;
+		}
+		/* Nothing of ours stays mapped, whichever way it went. */
+		ASSERT_EQ(0, pin_maps()) TH_LOG("request %u: %s", i,
+						strerror(-ret));
+	}
+	t.stop = true;
+	pthread_join(th, NULL);
+	TH_LOG("%u mapped, %u refused", ok, busy);
+	close_fd(&self->render);
+	EXPECT_EQ(0, new_render(self));
+}
+
+/* ---- lifetime ---- */
 
 TEST_F(rt, pin_closes_when_fd_and_mappings_are_gone)
 {
