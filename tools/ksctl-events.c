@@ -254,37 +254,10 @@ static int parse_args(int argc, char **argv, struct events_opts *o)
 
 /* ---- the pin ---- */
 
-/* The first pin type a client can create alone (SINK or BOTH), or -1. */
-static int default_pin(int filter_fd)
-{
-	int n = ks_pin_count(filter_fd), i;
-
-	for (i = 0; i < n; i++) {
-		uint32_t comm;
-
-		if (ks_pin_communication(filter_fd, i, &comm) == 0 &&
-		    (comm == KSPIN_COMMUNICATION_SINK ||
-		     comm == KSPIN_COMMUNICATION_BOTH))
-			return i;
-	}
-	return -1;
-}
-
 static int open_filter(struct events_opts *o)
 {
-	int idx = ksctl_filter_arg(o->device), fd;
-
-	if (idx < 0)
-		return -1;
-	snprintf(o->path, sizeof(o->path), "/dev/ksfilter%d", idx);
-	fd = open(o->path, O_RDWR | O_CLOEXEC);
-	if (fd < 0 && errno == EACCES)
-		fd = open(o->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fprintf(stderr, "%s events: cannot open %s: %s%s\n", ksctl_prog,
-			o->path, strerror(errno),
-			errno == EACCES ? " (check the device's group and permissions)" : "");
-	return fd;
+	return ksctl_open_filter_arg("events", o->device, o->path,
+				     sizeof(o->path));
 }
 
 /* The pin, created in STOP, and what the run needs to know of it. */
@@ -292,7 +265,7 @@ static int create_pin(struct events_run *r, int filter_fd)
 {
 	struct events_opts *o = r->o;
 	struct ks_stream_buffer sb;
-	int pin = o->have_pin ? (int)o->pin : default_pin(filter_fd);
+	int pin = o->have_pin ? (int)o->pin : ksctl_default_pin(filter_fd);
 
 	if (pin < 0) {
 		fprintf(stderr, "%s events: %s has no pin type a client can create alone; pass --pin\n",

@@ -5,6 +5,7 @@
  * line, and node controls in words.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,39 @@ int ksctl_filter_arg(const char *arg)
 		return idx;
 	fprintf(stderr, "%s: no filter '%s': give /dev/ksfilterN or a filter name (see '%s list')\n",
 		ksctl_prog, arg, ksctl_prog);
+	return -1;
+}
+
+int ksctl_open_filter_arg(const char *cmd, const char *arg, char *path,
+			  size_t size)
+{
+	int idx = ksctl_filter_arg(arg), fd;
+
+	if (idx < 0)
+		return -1;
+	snprintf(path, size, "/dev/ksfilter%d", idx);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fprintf(stderr, "%s %s: cannot open %s: %s%s\n", ksctl_prog, cmd,
+			path, strerror(errno),
+			errno == EACCES ? " (check the device's group and permissions)" : "");
+	return fd;
+}
+
+int ksctl_default_pin(int filter_fd)
+{
+	int n = ks_pin_count(filter_fd), i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t comm;
+
+		if (ks_pin_communication(filter_fd, i, &comm) == 0 &&
+		    (comm == KSPIN_COMMUNICATION_SINK ||
+		     comm == KSPIN_COMMUNICATION_BOTH))
+			return i;
+	}
 	return -1;
 }
 

@@ -39,6 +39,17 @@ void ksctl_catch_stop_signals(void);
  */
 int ksctl_filter_arg(const char *arg);
 
+/*
+ * Open the filter given as @arg (as ksctl_filter_arg()) read-write, or
+ * read-only if only that is allowed; its path goes to @path (@size bytes).
+ * Returns the fd, or -1 with a message naming @cmd.
+ */
+int ksctl_open_filter_arg(const char *cmd, const char *arg, char *path,
+			  size_t size);
+
+/* The first pin type a client can create alone (SINK or BOTH), or -1. */
+int ksctl_default_pin(int filter_fd);
+
 /* A node type's KSNODETYPE_ name without the prefix ("VOLUME"), or its GUID. */
 const char *ksctl_node_type_str(const struct ks_guid *type, char *buf);
 
