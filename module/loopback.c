@@ -42,9 +42,9 @@
  *    client finds it in its own mapping.
  *  - WaveRT (docs/abi.md): with no clock of ours, the other side paces a
  *    WaveRT pin.  A WaveRT Render's buffer is played as Capture's reader
- *    makes room (a cycle at most per round), and not at all while no
- *    Capture runs (nothing is discarded: the buffer is the device's); a
- *    WaveRT Capture records what Render's writer writes, when it does.
+ *    makes room, and not at all while no Capture runs (nothing is
+ *    discarded: the buffer is the device's); a WaveRT Capture records
+ *    what Render's writer writes, when it does.
  *    Both sides WaveRT would have nothing to pace them: the second pin's
  *    request is refused (EBUSY) until the first pin is closed.
  *

@@ -571,10 +571,11 @@ static size_t move_pins(struct ks_pin *from, struct ks_pin *to,
 	take_begin(&t, from, dst);
 	for (;;) {
 		/*
-		 * A WaveRT side never runs out of data or room: a call moves
-		 * a cycle at most, and the provider's pace sets the rest.
+		 * A WaveRT IN pin never runs out of data, a WaveRT OUT pin
+		 * never out of room: between two, a call moves a cycle at
+		 * most, and the provider's pace sets the rest.
 		 */
-		if ((src->rt || dst->rt) && bytes >= min(src->size, dst->size))
+		if (src->rt && dst->rt && bytes >= min(src->size, dst->size))
 			break;
 		if (dst->resetting) {
 			/* Nobody may have it: the reader asked for it to go. */
