@@ -386,6 +386,7 @@ FIXTURE(rt) {
 	int render;
 	int capture;
 	int efd;
+	const struct ks_audio_params *fmt;	/* of the pins open_*() open */
 	uint32_t frame;
 	struct ks_stream_buffer rb;	/* Render's, once it is open */
 	struct mapping maps[MAPS_MAX];
@@ -398,6 +399,7 @@ FIXTURE_SETUP(rt)
 
 	self->filter = self->render = self->capture = self->efd = -1;
 	self->nmaps = 0;
+	self->fmt = &fmt_default;
 	self->frame = 4;
 	if (idx < 0)
 		SETUP_SKIP("no " LOOPBACK_NAME " filter (ksfilter.ko not loaded?)");
@@ -463,7 +465,7 @@ static int drop_map(FIXTURE_DATA(rt) *self, uint64_t addr)
 
 static int open_render(FIXTURE_DATA(rt) *self)
 {
-	self->render = looped_pin(self->filter, PIN_RENDER, &fmt_default);
+	self->render = looped_pin(self->filter, PIN_RENDER, self->fmt);
 	if (self->render < 0)
 		return self->render;
 	return ks_pin_get_buffer(self->render, &self->rb);
@@ -472,7 +474,7 @@ static int open_render(FIXTURE_DATA(rt) *self)
 /* A STREAMING Capture pin, non-blocking, for Render's WaveRT to play to. */
 static int open_stream_capture(FIXTURE_DATA(rt) *self)
 {
-	self->capture = pin_open(self->filter, PIN_CAPTURE, &fmt_default,
+	self->capture = pin_open(self->filter, PIN_CAPTURE, self->fmt,
 				 KSINTERFACE_STANDARD_STREAMING,
 				 KS_GENERIC_READ);
 	if (self->capture < 0)
@@ -1085,8 +1087,14 @@ TEST_F(rt, at_most_64_events_enospc)
 
 /* ---- notifications on ks-loopback: paced by Capture's reader ---- */
 
+/*
+ * Render's WaveRT cycle of @ask bytes with @count notifications (after a
+ * first BUFFER with @first_count, if not 0), played as Capture's reader
+ * reads three cycles: the signals are those of the bytes played.
+ */
 static void loop_notifications(struct __test_metadata *_metadata,
-			       FIXTURE_DATA(rt) *self, uint32_t count)
+			       FIXTURE_DATA(rt) *self, uint32_t ask,
+			       uint32_t count, uint32_t first_count)
 {
 	const uint32_t cycles = 3;
 	struct ks_rtaudio_registers *regs, now;
@@ -1098,13 +1106,18 @@ static void loop_notifications(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(0, open_render(self));
 	ASSERT_EQ(0, open_stream_capture(self));
-	ASSERT_EQ(0, render_buffer(self, 16 * KIB, count, &b));
+	if (first_count) {
+		ASSERT_EQ(0, render_buffer(self, 16 * KIB, first_count, &b));
+		ASSERT_EQ(0, rt_register_event(self->render, self->efd));
+	}
+	ASSERT_EQ(0, render_buffer(self, ask, count, &b));
 	size = b.actual_buffer_size;
-	ASSERT_EQ(16 * KIB, size);
+	ASSERT_EQ(ask / self->frame * self->frame, size);
 	buf = (uint8_t *)(uintptr_t)b.buffer_address;
 	for (i = 0; i < size; i++)
 		buf[i] = pat(i, count);
-	ASSERT_EQ(0, rt_register_event(self->render, self->efd));
+	if (!first_count)
+		ASSERT_EQ(0, rt_register_event(self->render, self->efd));
 	regs = regs_of(self, self->render);
 	ASSERT_NE(NULL, regs);
 	in = malloc((size_t)cycles * size);
@@ -1140,12 +1153,26 @@ static void loop_notifications(struct __test_metadata *_metadata,
 
 TEST_F(rt, loopback_notifications_count_1_per_cycle)
 {
-	loop_notifications(_metadata, self, 1);
+	loop_notifications(_metadata, self, 16 * KIB, 1, 0);
 }
 
 TEST_F(rt, loopback_notifications_count_2_per_cycle)
 {
-	loop_notifications(_metadata, self, 2);
+	loop_notifications(_metadata, self, 16 * KIB, 2, 0);
+}
+
+/* A 6-byte frame: the middle of a 1001-frame cycle is frame 500. */
+TEST_F(rt, loopback_notifications_odd_frames)
+{
+	self->fmt = &fmt_odd;
+	self->frame = 6;
+	loop_notifications(_metadata, self, 6006, 2, 0);
+}
+
+/* A second BUFFER in STOP: its size and count are the ones that apply. */
+TEST_F(rt, loopback_notifications_after_second_buffer)
+{
+	loop_notifications(_metadata, self, 8 * KIB, 1, 2);
 }
 
 TEST_F(rt, unregister_stops_signals)
