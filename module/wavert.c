@@ -16,7 +16,7 @@
  * BUFFER_WITH_NOTIFICATION with 1 or 2 notification points a cycle) in
  * STOP; the value is the address of a mapping of the pin's buffer made
  * for it, of the size it asked for rounded down to whole frames, within
- * the buffer allocated with the pin and at least a page's worth.  From
+ * the buffer allocated with the pin and at least a page's whole frames.  From
  * then on the pin streams WaveRT: its device never waits for the client.
  * The queue keeps an IN pin's data at a whole buffer and an OUT pin's
  * room likewise (queue.c), the provider moves data at its own pace, and
@@ -64,7 +64,7 @@ static int rt_latency(struct ks_pin *pin, bool start,
 
 /*
  * The cycle a client asking for @requested bytes gets: whole frames, at
- * least a page's worth and two frames, at most the buffer allocated.
+ * least a page's whole frames and two frames, at most the buffer allocated.
  */
 static u32 rt_size(const struct ks_stream *q, u32 requested)
 {
