@@ -366,6 +366,9 @@ struct ks_resolution {
 	0x96, 0xD8, 0x00, 0xAA, 0x00, 0x51, 0xE5, 0x1D)
 #define KSEVENTSETID_CLOCK KS_GUID_INIT(0x364D8E20, 0x62C7, 0x11CF, \
 	0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)
+/* A node's event (KSEVENT_TYPE_TOPOLOGY, a KSE_NODE): 1.4. */
+#define KSEVENTSETID_AUDIOCONTROLCHANGE KS_GUID_INIT(0xE85E9698, 0xFA2F, \
+	0x11D1, 0x95, 0xBD, 0x00, 0xC0, 0x4F, 0xB9, 0x25, 0xD3)
 
 /* The type set of a ks_property_description: its id is a KS_VT_* value. */
 #define KSPROPTYPESETID_GENERAL KS_GUID_INIT(0x97E99BA0, 0xBDEA, 0x11CF, \
@@ -511,6 +514,9 @@ struct ks_resolution {
 
 #define KSEVENT_CLOCK_INTERVAL_MARK		0
 #define KSEVENT_CLOCK_POSITION_MARK		1
+
+/* KSEVENTSETID_AudioControlChange: a node's control changed value. */
+#define KSEVENT_CONTROL_CHANGE			0
 
 #define KSPRIORITY_LOW			0x00000001
 #define KSPRIORITY_NORMAL		0x40000000
