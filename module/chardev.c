@@ -112,6 +112,7 @@ static int filter_release(struct inode *inode, struct file *file)
 {
 	struct ks_filter *filter = file->private_data;
 
+	ks_event_node_release(filter, file);
 	ks_filter_fd_closed(filter);
 	ks_filter_put(filter);
 	return 0;
@@ -155,7 +156,8 @@ static long filter_ioctl(struct file *file, unsigned int cmd,
 	if (cmd == KS_IOCTL_VERSION)
 		return version_ioctl((void __user *)arg);
 	if (cmd == KS_IOCTL_ENABLE_EVENT || cmd == KS_IOCTL_DISABLE_EVENT)
-		return ks_event_filter_ioctl(cmd, (void __user *)arg);
+		return ks_event_filter_ioctl(filter, file, cmd,
+					     (void __user *)arg);
 	return -ENOTTY;
 }
 

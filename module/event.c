@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ksfilter: the events enabled on a pin, and their signalling.
+ * ksfilter: the events enabled on a pin or on a filter's nodes, and their
+ * signalling.
  *
  * A queue (queue.c, queue_ops.c, stream.c) tells its events what happened
  * to it, under its own lock: an end-of-stream mark reached its consumer,
- * a discontinuity, the device's position moved.  The signal is an
+ * a discontinuity, the device's position moved.  A filter's nodes have a
+ * list of their own, signalled by ks_node_event() (node.c): the provider
+ * calls it, and a control's change of value.  The signal is an
  * eventfd_signal(), which may be made from any context, so the list has a
  * spinlock taken with interrupts off; the hot paths skip it while no event
  * is enabled.  A removal under that lock is final: once ks_events_remove()
@@ -19,6 +22,7 @@
 
 #include "compat.h"
 #include "event.h"
+#include "format.h"
 
 void ks_events_init(struct ks_events *ev)
 {
@@ -39,6 +43,17 @@ static struct ks_event *find(struct ks_events *ev, const void *owner,
 	return NULL;
 }
 
+/* A filter's node events are every fd's: each is held to its own share. */
+static unsigned int owned(struct ks_events *ev, const void *owner)
+{
+	struct ks_event *e;
+	unsigned int n = 0;
+
+	list_for_each_entry(e, &ev->list, node)
+		n += e->owner == owner;
+	return n;
+}
+
 int ks_events_add(struct ks_events *ev, struct ks_event *e)
 {
 	unsigned long flags;
@@ -49,7 +64,7 @@ int ks_events_add(struct ks_events *ev, struct ks_event *e)
 		ret = -ENODEV;
 	else if (find(ev, e->owner, e->key))
 		ret = -EEXIST;
-	else if (ev->count >= KS_EVENTS_MAX)
+	else if (owned(ev, e->owner) >= KS_EVENTS_MAX)
 		ret = -ENOSPC;
 	if (!ret) {
 		list_add_tail(&e->node, &ev->list);
@@ -145,6 +160,24 @@ void ks_events_signal(struct ks_events *ev, enum ks_event_kind kind)
 	spin_lock_irqsave(&ev->lock, flags);
 	list_for_each_entry_safe(e, next, &ev->list, node)
 		if (e->kind == kind)
+			fire(ev, e, 1, &gone);
+	spin_unlock_irqrestore(&ev->lock, flags);
+	free_list(&gone);
+}
+
+void ks_events_signal_node(struct ks_events *ev, u32 node_id,
+			   const struct ks_guid *set, u32 id)
+{
+	struct ks_event *e, *next;
+	unsigned long flags;
+	LIST_HEAD(gone);
+
+	if (!READ_ONCE(ev->count))
+		return;
+	spin_lock_irqsave(&ev->lock, flags);
+	list_for_each_entry_safe(e, next, &ev->list, node)
+		if (e->kind == KS_EVENT_NODE && e->node_id == node_id &&
+		    e->id == id && ks_guid_equal(&e->set, set))
 			fire(ev, e, 1, &gone);
 	spin_unlock_irqrestore(&ev->lock, flags);
 	free_list(&gone);

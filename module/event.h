@@ -7,6 +7,7 @@
 #ifndef _KS_EVENT_H
 #define _KS_EVENT_H
 
+#include <linux/ks.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -21,19 +22,21 @@ enum ks_event_kind {
 	KS_EVENT_CLOCK_MARK,		/* Clock POSITION_MARK */
 	KS_EVENT_CLOCK_INTERVAL,	/* Clock INTERVAL_MARK */
 	KS_EVENT_RT_NOTIFY,		/* WaveRT's notification event */
+	KS_EVENT_NODE,			/* a node's, by ks_node_event() */
 };
 
 /* A clock's time unit: 100 ns, as Windows' REFERENCE_TIME. */
 #define KS_CLOCK_UNITS_PER_SEC	10000000
 
-/* Events one fd may have enabled at once (ENOSPC beyond). */
+/* Events one fd may have enabled at once on one list (ENOSPC beyond). */
 #define KS_EVENTS_MAX		64
 
 /**
  * struct ks_event - an enabled event
  * @node: in &ks_events.list
- * @owner: the object it was enabled on (the pin, or a clock of the pin):
- *	a disable names its events only
+ * @owner: the object it was enabled on (the pin, or a clock of the pin;
+ *	for a node's event the pin or the filter fd's file): a disable names
+ *	its events only
  * @key: the user address of the caller's KSEVENTDATA, which identifies it
  *	to KS_IOCTL_DISABLE_EVENT, as on Windows
  * @kind: what signals it
@@ -45,6 +48,9 @@ enum ks_event_kind {
  * @interval: KS_EVENT_CLOCK_INTERVAL: the time between marks, > 0
  * @done: a POSITION_MARK that was signalled: kept until disabled, as on
  *	Windows, but never signalled again
+ * @node_id: KS_EVENT_NODE: the node, and the event's @set and @id
+ * @id: KS_EVENT_NODE: the event's id
+ * @set: KS_EVENT_NODE: the event's set
  * @ctx: the eventfd, referenced
  */
 struct ks_event {
@@ -58,15 +64,19 @@ struct ks_event {
 	s64 time;
 	s64 interval;
 	bool done;
+	u32 node_id;
+	u32 id;
+	struct ks_guid set;
 	struct eventfd_ctx *ctx;
 };
 
 /**
- * struct ks_events - the events enabled on a pin
+ * struct ks_events - the events enabled on a pin, or on a filter's nodes
  * @lock: guards the rest; taken from any context, under a queue's lock
  * @list: struct ks_event, in the order enabled
  * @count: entries in @list; read without @lock to skip an empty list
- * @closed: the pin is shut down: nothing more is enabled
+ * @closed: the pin is shut down (the filter unregistered): nothing more
+ *	is enabled
  * @rate: the pin's bytes a second (its format's), which make its clock's
  *	time of its device position; 0 when the format has none
  * @notify_count: WaveRT's notification points in a cycle: 0, 1 (its end)
@@ -95,6 +105,9 @@ void ks_events_remove_all(struct ks_events *ev, const void *owner);
 /* Remove every event and refuse new ones: the pin is shut down. */
 void ks_events_close(struct ks_events *ev);
 void ks_events_signal(struct ks_events *ev, enum ks_event_kind kind);
+/* The KS_EVENT_NODE events of @node_id that are (@set, @id). */
+void ks_events_signal_node(struct ks_events *ev, u32 node_id,
+			   const struct ks_guid *set, u32 id);
 /* The device's position moved from @from to @to in a buffer of @size. */
 void ks_events_position(struct ks_events *ev, u64 from, u64 to, u32 size);
 

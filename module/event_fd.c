@@ -19,16 +19,23 @@
  *
  * A pin fd offers KSEVENTSETID_Connection ENDOFSTREAM and
  * DATADISCONTINUITY and KSEVENTSETID_LoopedStreaming POSITION, on every
- * streaming pin; a filter fd no set yet.  The checks, in order: the
- * buffers' reserved field and ``in``'s size (EINVAL); the flags, exactly
- * one operation besides TOPOLOGY (EINVAL); the set and the id (ENOENT;
- * SETSUPPORT and BASICSUPPORT answer 0 here); ENABLEBUFFERED and
+ * streaming pin.  With KSEVENT_TYPE_TOPOLOGY, ``in`` is a KSE_NODE and
+ * the event a node's, on a filter fd or a pin fd of the filter alike: the
+ * events its provider declares for the node (&ks_node_descriptor.events),
+ * enabled with a KSEVENTDATA, signalled by ks_node_event(); they are the
+ * filter's, kept with the fd that enabled them.  The checks, in order:
+ * the buffers' reserved field and ``in``'s size, 24 bytes or 32 for a
+ * KSE_NODE (EINVAL); the flags, exactly one operation besides TOPOLOGY
+ * (EINVAL); a node the filter does not have (EINVAL); the set and the id
+ * (ENOENT; SETSUPPORT and BASICSUPPORT answer 0 here); ENABLEBUFFERED and
  * QUERYBUFFER (EOPNOTSUPP); ``out`` shorter than the event's data
  * (EOVERFLOW, ``returned`` the size needed); the notification type and a
  * semaphore's adjustment, 1 to KS_EVENT_ADJUSTMENT_MAX (EINVAL); the
  * handle (EBADF when it is no fd of the caller's, EINVAL when it is not an
  * eventfd); a position beyond the pin's buffer (EINVAL); the same
- * KSEVENTDATA twice (EEXIST); more than KS_EVENTS_MAX events (ENOSPC).
+ * KSEVENTDATA twice (EEXIST); more than KS_EVENTS_MAX events of the fd's,
+ * its own or its nodes' (ENOSPC).  A filter that has been unregistered
+ * enables nothing (ENODEV).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -39,6 +46,7 @@
 #include "event_fd.h"
 #include "filter.h"
 #include "format.h"
+#include "node.h"
 #include "pin.h"
 
 /* A semaphore handle's largest adjustment: each is that many signals. */
@@ -57,12 +65,23 @@ struct ks_event_item {
 	u32 data_size;
 };
 
-/* What an fd's object is: its events' list, their owner, what it offers. */
+/*
+ * What an fd's object is: its events' list, their owner, what it offers,
+ * and the filter whose nodes' events it enables (KSEVENT_TYPE_TOPOLOGY).
+ */
 struct ks_event_object {
 	struct ks_pin *pin;
+	struct ks_events *events;
+	struct ks_filter *filter;
 	const void *owner;
 	const struct ks_event_item *items;
 	unsigned int count;
+};
+
+/* A node's event: its set and id are the request's (ks_node_event()). */
+static const struct ks_event_item node_event = {
+	.kind = KS_EVENT_NODE,
+	.data_size = sizeof(struct ks_event_data),
 };
 
 static const struct ks_event_item pin_events[] = {
@@ -121,8 +140,6 @@ static int lookup(const struct ks_event_object *obj,
 	unsigned int i;
 
 	*item = NULL;
-	if (ev->flags & KSEVENT_TYPE_TOPOLOGY)
-		return -ENOENT;
 	for (i = 0; i < obj->count; i++) {
 		if (!ks_guid_equal(&obj->items[i].set, &ev->set))
 			continue;
@@ -135,6 +152,28 @@ static int lookup(const struct ks_event_object *obj,
 	if (set_known && (ev->flags & KSEVENT_TYPE_SETSUPPORT))
 		return 0;
 	return -ENOENT;
+}
+
+/*
+ * The node event @in names: -EINVAL for a node the filter does not have,
+ * -ENOENT for an event the node does not offer (its set, to SETSUPPORT).
+ * The descriptor is read with the filter entered; what is enabled later
+ * is refused by a list that unregistration closed meanwhile.
+ */
+static int lookup_node(const struct ks_event_object *obj,
+		       const struct ks_event_node *in, u32 op)
+{
+	int ret;
+
+	if (!obj->filter)
+		return -ENOENT;
+	ret = ks_filter_enter(obj->filter);
+	if (ret)
+		return ret;
+	ret = ks_node_find_event(obj->filter, in->node_id, &in->event,
+				 op == KSEVENT_TYPE_SETSUPPORT);
+	ks_filter_leave(obj->filter);
+	return ret;
 }
 
 /* The event's own data: EINVAL for a position or interval it cannot have. */
@@ -226,27 +265,43 @@ static void event_free(struct ks_event *e)
 	kfree(e);
 }
 
+/* A node event's list and name; any other's list is the object's own. */
+static struct ks_events *event_list(const struct ks_event_object *obj,
+				    const struct ks_event_node *in,
+				    struct ks_event *e)
+{
+	if (e->kind != KS_EVENT_NODE)
+		return obj->events;
+	e->node_id = in->node_id;
+	e->set = in->event.set;
+	e->id = in->event.id;
+	return &obj->filter->node_events;
+}
+
 static int enable(const struct ks_event_object *obj,
 		  struct ks_ioctl_buffers *io)
 {
-	const struct ks_event_item *item;
-	struct ks_identifier ev;
+	const struct ks_event_item *item = &node_event;
+	struct ks_event_node in = {};
+	struct ks_identifier *ev = &in.event;
 	struct ks_event *e;
+	bool node;
 	u32 op;
 	int ret;
 
-	if (io->reserved || io->in_size < sizeof(ev))
+	if (io->reserved || io->in_size < sizeof(*ev))
 		return -EINVAL;
-	if (copy_from_user(&ev, u64_to_user_ptr(io->in), sizeof(ev)))
+	/* Once: a KSEVENT, or a KSE_NODE with the node id after it. */
+	if (copy_from_user(&in, u64_to_user_ptr(io->in),
+			   min_t(u32, io->in_size, sizeof(in))))
 		return -EFAULT;
-	/* A KSE_NODE: the node id after the KSEVENT. */
-	if ((ev.flags & KSEVENT_TYPE_TOPOLOGY) &&
-	    io->in_size < sizeof(struct ks_event_node))
+	node = ev->flags & KSEVENT_TYPE_TOPOLOGY;
+	if (node && io->in_size < sizeof(in))
 		return -EINVAL;
-	op = ev.flags & ~KSEVENT_TYPE_TOPOLOGY;
+	op = ev->flags & ~KSEVENT_TYPE_TOPOLOGY;
 	if ((op & ~KS_EVENT_TYPES) || hweight32(op) != 1)
 		return -EINVAL;
-	ret = lookup(obj, &ev, &item);
+	ret = node ? lookup_node(obj, &in, op) : lookup(obj, ev, &item);
 	if (ret || op == KSEVENT_TYPE_SETSUPPORT ||
 	    op == KSEVENT_TYPE_BASICSUPPORT)
 		return ret;
@@ -259,28 +314,39 @@ static int enable(const struct ks_event_object *obj,
 	ret = event_from_user(obj, item, io, op, &e);
 	if (ret)
 		return ret;
-	ret = ks_events_add(&obj->pin->stream.events, e);
+	ret = ks_events_add(event_list(obj, &in, e), e);
 	if (ret)
 		event_free(e);
 	return ret;
 }
 
-/* By the KSEVENTDATA's address, or every event of the fd for none. */
+/*
+ * By the KSEVENTDATA's address, or every event of the fd for none: the
+ * object's own, and those it enabled on the filter's nodes.
+ */
 static int disable(const struct ks_event_object *obj,
 		   const struct ks_ioctl_buffers *io)
 {
-	struct ks_events *ev = obj->pin ? &obj->pin->stream.events : NULL;
+	struct ks_events *nodes = obj->filter ? &obj->filter->node_events :
+						NULL;
+	int ret = -ENOENT;
 
 	if (io->reserved)
 		return -EINVAL;
 	if (!io->in && !io->in_size) {
-		if (ev)
-			ks_events_remove_all(ev, obj->owner);
+		if (obj->events)
+			ks_events_remove_all(obj->events, obj->owner);
+		if (nodes)
+			ks_events_remove_all(nodes, obj->owner);
 		return 0;
 	}
 	if (io->in_size < sizeof(struct ks_event_data))
 		return -EINVAL;
-	return ev ? ks_events_remove(ev, obj->owner, io->in) : -ENOENT;
+	if (obj->events)
+		ret = ks_events_remove(obj->events, obj->owner, io->in);
+	if (ret == -ENOENT && nodes)
+		ret = ks_events_remove(nodes, obj->owner, io->in);
+	return ret;
 }
 
 static long event_ioctl(const struct ks_event_object *obj, unsigned int cmd,
@@ -306,6 +372,8 @@ long ks_event_pin_ioctl(struct ks_pin *pin, unsigned int cmd,
 {
 	const struct ks_event_object obj = {
 		.pin = pin,
+		.events = &pin->stream.events,
+		.filter = pin->filter,
 		.owner = pin,
 		.items = pin_events,
 		.count = ARRAY_SIZE(pin_events),
@@ -320,6 +388,7 @@ long ks_event_clock_ioctl(struct ks_pin *pin, const void *clock,
 {
 	const struct ks_event_object obj = {
 		.pin = pin,
+		.events = &pin->stream.events,
 		.owner = clock,
 		.items = clock_events,
 		.count = ARRAY_SIZE(clock_events),
@@ -328,10 +397,19 @@ long ks_event_clock_ioctl(struct ks_pin *pin, const void *clock,
 	return event_ioctl(&obj, cmd, uio);
 }
 
-long ks_event_filter_ioctl(unsigned int cmd,
+long ks_event_filter_ioctl(struct ks_filter *filter, struct file *file,
+			   unsigned int cmd,
 			   struct ks_ioctl_buffers __user *uio)
 {
-	const struct ks_event_object obj = {};
+	const struct ks_event_object obj = {
+		.filter = filter,
+		.owner = file,
+	};
 
 	return event_ioctl(&obj, cmd, uio);
+}
+
+void ks_event_node_release(struct ks_filter *filter, const void *owner)
+{
+	ks_events_remove_all(&filter->node_events, owner);
 }

@@ -54,6 +54,7 @@ static void filter_free(struct kref *ref)
 	struct ks_filter *filter = container_of(ref, struct ks_filter, ref);
 
 	WARN_ON(!list_empty(&filter->pins));
+	WARN_ON(READ_ONCE(filter->node_events.count));
 	mutex_destroy(&filter->controls_lock);
 	mutex_destroy(&filter->lock);
 	kfree(filter->values);
@@ -230,6 +231,7 @@ struct ks_filter *ks_filter_new(const struct ks_filter_descriptor *desc,
 	mutex_init(&filter->controls_lock);
 	INIT_LIST_HEAD(&filter->pins);
 	init_waitqueue_head(&filter->wait);
+	ks_events_init(&filter->node_events);
 	filter->context = context;
 	filter->owner = desc->owner;
 	filter->pins_count = desc->pins_count;
@@ -256,6 +258,8 @@ void ks_filter_kill(struct ks_filter *filter)
 	list_for_each_entry(pin, &filter->pins, node)
 		ks_pin_detach(pin);
 	up_write(&filter->gate);
+	/* Its nodes are gone with the descriptor: so are their events. */
+	ks_events_close(&filter->node_events);
 
 	mutex_lock(&filter->lock);
 	unpin_owner(filter);

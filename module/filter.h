@@ -15,6 +15,8 @@
 #include <linux/wait.h>
 #include <linux/ksfilter.h>
 
+#include "event.h"
+
 /**
  * DOC: Locking
  *
@@ -39,8 +41,10 @@
  *         order.
  *
  *         - ``events->lock`` (spinlock, irq-safe, event.c): a pin's
- *           enabled events; under a queue's lock or alone, over nothing
- *           but the eventfds' own locks (eventfd_signal()).
+ *           enabled events, or a filter's node events; under a queue's
+ *           lock or alone, over nothing but the eventfds' own locks
+ *           (eventfd_signal()).  ks_node_event() takes the filter's from
+ *           a provider's context, whatever it holds.
  *
  *   - ``filter->controls_lock`` (mutex, node.c): a node control SET; held
  *     around the provider's set_control(), so the providers' own locks
@@ -93,6 +97,9 @@ struct device;
  *	(ks_filter_own_descriptor()), or NULL
  * @controls_lock: held around the provider's set_control() and the store
  *	of the value it accepted, so both see SETs in one order
+ * @node_events: the events enabled on its nodes, by its filter fds (owned
+ *	by the file) and its pin fds (owned by the pin); closed when it is
+ *	unregistered
  * @instances: live instances per pin type
  */
 struct ks_filter {
@@ -114,6 +121,7 @@ struct ks_filter {
 	s32 *values;
 	struct ks_filter_descriptor *own_desc;
 	struct mutex controls_lock;	/* the provider's set_control, @values */
+	struct ks_events node_events;
 	unsigned int instances[];
 };
 

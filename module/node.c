@@ -7,8 +7,10 @@
  * object's, one per control and channel, in node order.  A client's SET
  * goes to the provider first (set_control), then is kept, both under
  * filter->controls_lock, so that the provider sees SETs in the order
- * their values are kept.  The data path reads them without a lock.  Locks:
- * see "DOC: Locking" in filter.h.
+ * their values are kept.  The data path reads them without a lock.  A
+ * change of value signals the node's KSEVENT_CONTROL_CHANGE, which the
+ * node's clients enable when its descriptor offers it (event_fd.c).
+ * Locks: see "DOC: Locking" in filter.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,8 +19,11 @@
 #include <linux/slab.h>
 
 #include "filter.h"
+#include "format.h"
 #include "node.h"
 #include "topology.h"
+
+static const struct ks_guid control_change = KSEVENTSETID_AUDIOCONTROLCHANGE;
 
 int ks_filter_nodes_init(struct ks_filter *filter)
 {
@@ -102,6 +107,7 @@ static int set_value(struct ks_filter *filter, unsigned int node, u32 id,
 	const struct ks_filter_descriptor *desc = filter->desc;
 	const struct ks_node_control *c;
 	unsigned int first, last, ch;
+	bool changed = false;
 	s32 kept, *v;
 	int ret;
 
@@ -126,9 +132,14 @@ static int set_value(struct ks_filter *filter, unsigned int node, u32 id,
 			ret = desc->set_control(filter, node, id, ch, kept);
 		if (ret)
 			break;
+		changed |= READ_ONCE(v[ch]) != kept;
 		WRITE_ONCE(v[ch], kept);
 	}
 	mutex_unlock(&filter->controls_lock);
+	/* As Windows audio drivers do, on a change only. */
+	if (changed)
+		ks_node_event(filter, node, &control_change,
+			      KSEVENT_CONTROL_CHANGE);
 	return ret;
 }
 
@@ -169,3 +180,29 @@ int ks_node_control_set(struct ks_filter *filter, unsigned int node, u32 id,
 	return set_value(filter, node, id, channel, value, false);
 }
 EXPORT_SYMBOL_GPL(ks_node_control_set);
+
+int ks_node_find_event(struct ks_filter *filter, u32 node,
+		       const struct ks_identifier *ev, bool any_id)
+{
+	const struct ks_filter_descriptor *desc = filter->desc;
+	const struct ks_node_descriptor *n;
+	unsigned int i;
+
+	lockdep_assert_held(&filter->gate);
+	if (node >= desc->nodes_count)
+		return -EINVAL;
+	n = &desc->nodes[array_index_nospec(node, desc->nodes_count)];
+	for (i = 0; i < n->events_count; i++) {
+		if (ks_guid_equal(&n->events[i].set, &ev->set) &&
+		    (any_id || n->events[i].id == ev->id))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+void ks_node_event(struct ks_filter *filter, unsigned int node,
+		   const struct ks_guid *set, u32 id)
+{
+	ks_events_signal_node(&filter->node_events, node, set, id);
+}
+EXPORT_SYMBOL_GPL(ks_node_event);

@@ -8,6 +8,7 @@
 #include <linux/types.h>
 
 struct ks_filter;
+struct ks_identifier;
 struct ks_node_control;
 
 /* A channel of KSNODEPROPERTY_AUDIO_CHANNEL that means every channel. */
@@ -31,5 +32,13 @@ int ks_node_set(struct ks_filter *filter, unsigned int node, u32 id,
 const struct ks_node_control *ks_node_control(struct ks_filter *filter,
 					      unsigned int node, u32 id,
 					      int *err);
+
+/*
+ * Does node @node offer the event @ev (its set, and its id unless
+ * @any_id)?  0, -EINVAL for a node the filter does not have, -ENOENT for
+ * an event the node does not offer.  Filter entered.
+ */
+int ks_node_find_event(struct ks_filter *filter, u32 node,
+		       const struct ks_identifier *ev, bool any_id);
 
 #endif /* _KS_NODE_H */

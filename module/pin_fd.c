@@ -412,6 +412,7 @@ static int pin_release(struct inode *inode, struct file *file)
 		ks_pin_shutdown(pin);
 	ks_pin_remove(pin);
 	up_read(&filter->gate);
+	ks_event_node_release(filter, pin);
 	ks_filter_fd_closed(filter);
 	ks_pin_put(pin);
 	return 0;

@@ -44,12 +44,30 @@ static bool name_valid(const char *name)
 	return n < KS_NODE_NAME_MAX;
 }
 
+/* Each {set, id} once. */
+static bool events_valid(const struct ks_node_descriptor *node)
+{
+	const struct ks_identifier *e = node->events;
+	unsigned int i, j;
+
+	if (node->events_count && !e)
+		return false;
+	for (i = 0; i < node->events_count; i++) {
+		for (j = 0; j < i; j++) {
+			if (e[j].id == e[i].id &&
+			    !memcmp(&e[j].set, &e[i].set, sizeof(e[i].set)))
+				return false;
+		}
+	}
+	return true;
+}
+
 static bool node_valid(const struct ks_node_descriptor *node)
 {
 	unsigned int i, j;
 
 	if (!node->type || !name_valid(node->name) ||
-	    (node->controls_count && !node->controls))
+	    (node->controls_count && !node->controls) || !events_valid(node))
 		return false;
 	for (i = 0; i < node->controls_count; i++) {
 		if (!control_valid(&node->controls[i]))

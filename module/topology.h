@@ -15,8 +15,9 @@
 /*
  * The nodes, their controls and the connections of @desc: 0, or -EINVAL
  * for a node without a type, a control that breaks the rules of struct
- * ks_node_control, two controls of one id on a node, or a connection whose
- * ends name a node or a pin the filter does not have.
+ * ks_node_control, two controls of one id on a node, an event twice on a
+ * node (or events without a table), or a connection whose ends name a
+ * node or a pin the filter does not have.
  */
 int ks_check_topology(const struct ks_filter_descriptor *desc);
 

@@ -177,13 +177,27 @@ struct ks_node_control {
  * @name: KSPROPERTY_TOPOLOGY_NAME, ASCII, or NULL
  * @controls: its controls, at most one of each id
  * @controls_count: entries in @controls
+ * @events: the events it offers (KSEVENT_TYPE_TOPOLOGY), each {set, id}
+ *	once; flags are not read
+ * @events_count: entries in @events
+ *
+ * A client enables a node's event on a filter fd or a pin fd of the
+ * filter, with a KSEVENTDATA; ks_node_event() signals it.  A node that
+ * offers KS_CONTROL_CHANGE_EVENT has it signalled by the core whenever one
+ * of its controls changes value (a client's SET, ks_node_control_set()).
  */
 struct ks_node_descriptor {
 	const struct ks_guid *type;
 	const char *name;
 	const struct ks_node_control *controls;
 	unsigned int controls_count;
+	const struct ks_identifier *events;
+	unsigned int events_count;
 };
+
+/* KSEVENTSETID_AudioControlChange KSEVENT_CONTROL_CHANGE, for @events. */
+#define KS_CONTROL_CHANGE_EVENT						\
+	{ .set = KSEVENTSETID_AUDIOCONTROLCHANGE, .id = KSEVENT_CONTROL_CHANGE }
 
 /**
  * struct ks_filter_descriptor - a filter (KSFILTER_DESCRIPTOR)
@@ -277,13 +291,28 @@ __s32 ks_node_control_value(struct ks_filter *filter, unsigned int node,
  * @value: the value, kept as a client's SET keeps it (rounded, clamped)
  *
  * For a change that comes from the device itself (a knob, a jack); the
- * filter's set_control() is not called.  May sleep.
+ * filter's set_control() is not called, but a change of value signals the
+ * node's KS_CONTROL_CHANGE_EVENT as a client's SET does.  May sleep.
  *
  * Return: 0, -EINVAL for a node, a channel or a mux input the filter does
  * not have, -ENOENT for a control the node does not have.
  */
 int ks_node_control_set(struct ks_filter *filter, unsigned int node,
 			__u32 id, unsigned int channel, __s32 value);
+
+/**
+ * ks_node_event() - signal a node's event
+ * @filter: the filter
+ * @node: the node id
+ * @set: the event set, one the node declares in its @events
+ * @id: the event id
+ *
+ * Signals every client that has the event enabled on the node (a ONESHOT
+ * one is then removed); none enabled, or an event the node does not
+ * offer, is nothing to do.  Any context, a hard interrupt's included.
+ */
+void ks_node_event(struct ks_filter *filter, unsigned int node,
+		   const struct ks_guid *set, __u32 id);
 
 /**
  * ks_filter_context() - the provider's context of a filter
