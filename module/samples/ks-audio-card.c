@@ -81,7 +81,9 @@
  * "Sum" a KSNODETYPE_SUM without controls; "Capture Source" a KSNODETYPE_MUX
  * whose MUX_SOURCE is 0 (microphone, at load), 1 (line in) or 2 (what you
  * hear: the speakers' mix): its node input pin less one.  The core keeps
- * the values and answers the properties; the engine reads them.
+ * the values and answers the properties; the engine reads them.  Every
+ * node with a control offers KSEVENTSETID_AudioControlChange's
+ * KSEVENT_CONTROL_CHANGE, which the core signals when the value changes.
  *
  * The engine.  There is no hardware, so the card loops: what Render plays
  * goes through the render side to the "speakers", and Capture records what
@@ -855,11 +857,17 @@ static const struct ks_node_control audio_mux =
 	.name = (_name),						\
 }
 
+static const struct ks_identifier audio_control_events[] = {
+	KS_CONTROL_CHANGE_EVENT,
+};
+
 #define AUDIO_CONTROL_NODE(_type, _name, _control) {			\
 	.type = &(_type),						\
 	.name = (_name),						\
 	.controls = &(_control),					\
 	.controls_count = 1,						\
+	.events = audio_control_events,					\
+	.events_count = ARRAY_SIZE(audio_control_events),		\
 }
 
 #define AUDIO_VOLUME(_name)						\
