@@ -13,14 +13,16 @@
  * table does for every provider, so the provider callbacks have nothing
  * to count.  Version 2 adds the queue helpers, the transport between
  * connected pins of different modules (docs/graphs.md), version 3
- * ks_pin_queue_produce() and version 4 topologies (node controls); versions
- * 1 to 3 are still published for consumers built against them.
+ * ks_pin_queue_produce(), version 4 topologies (node controls) and
+ * version 5 node events; versions 1 to 4 are still published for
+ * consumers built against them.
  *
  * No locks of its own: publication happens at module init and exit.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/ksfilter.h>
@@ -53,6 +55,46 @@ static struct ks_filter *factory_register_v3(void *context,
 	if (!copy)
 		return ERR_PTR(-ENOMEM);
 	memcpy(copy, desc, KS_FILTER_DESCRIPTOR_V3_SIZE);
+	filter = ks_filter_register(copy, filter_context);
+	if (IS_ERR(filter)) {
+		kfree(copy);
+		return filter;
+	}
+	ks_filter_own_descriptor(filter, copy);
+	return filter;
+}
+
+/*
+ * A consumer of version 4 was built when a node descriptor ended at
+ * controls_count: its nodes are copied, with no events, into one
+ * allocation with its descriptor, which the filter keeps until it is
+ * freed.
+ */
+static struct ks_filter *factory_register_v4(void *context,
+					     const struct ks_filter_descriptor *desc,
+					     void *filter_context)
+{
+	struct ks_filter_descriptor *copy;
+	struct ks_node_descriptor *nodes;
+	struct ks_filter *filter;
+	unsigned int i, n;
+
+	if (!desc)
+		return ERR_PTR(-EINVAL);
+	n = desc->nodes ? desc->nodes_count : 0;
+	copy = kzalloc(size_add(sizeof(*copy), array_size(n, sizeof(*nodes))),
+		       GFP_KERNEL);
+	if (!copy)
+		return ERR_PTR(-ENOMEM);
+	*copy = *desc;
+	if (n) {
+		nodes = (void *)(copy + 1);
+		for (i = 0; i < n; i++)
+			memcpy(&nodes[i], (const char *)desc->nodes +
+			       (size_t)i * KS_NODE_DESCRIPTOR_V4_SIZE,
+			       KS_NODE_DESCRIPTOR_V4_SIZE);
+		copy->nodes = nodes;
+	}
 	filter = ks_filter_register(copy, filter_context);
 	if (IS_ERR(filter)) {
 		kfree(copy);
@@ -181,6 +223,13 @@ static int factory_node_control_set(void *context, struct ks_filter *filter,
 	return ks_node_control_set(filter, node, id, channel, value);
 }
 
+static void factory_node_event(void *context, struct ks_filter *filter,
+			       unsigned int node, const struct ks_guid *set,
+			       u32 id)
+{
+	ks_node_event(filter, node, set, id);
+}
+
 /* Nothing to count: see the top of the file. */
 static void factory_reference(void *context)
 {
@@ -219,6 +268,7 @@ static const struct ks_filter_factory_interface factory = {
 	.queue_produce = factory_queue_produce,
 	.node_control_value = factory_node_control_value,
 	.node_control_set = factory_node_control_set,
+	.node_event = factory_node_event,
 };
 
 /*
@@ -229,10 +279,14 @@ static const struct ks_filter_factory_interface factory = {
 static const struct {
 	u16 version;
 	u16 size;
+	struct ks_filter *(*filter_register)(void *context,
+					     const struct ks_filter_descriptor *desc,
+					     void *filter_context);
 } factory_old[] = {
-	{ 1, KS_FILTER_FACTORY_V1_SIZE },
-	{ 2, KS_FILTER_FACTORY_V2_SIZE },
-	{ 3, KS_FILTER_FACTORY_V3_SIZE },
+	{ 1, KS_FILTER_FACTORY_V1_SIZE, factory_register_v3 },
+	{ 2, KS_FILTER_FACTORY_V2_SIZE, factory_register_v3 },
+	{ 3, KS_FILTER_FACTORY_V3_SIZE, factory_register_v3 },
+	{ 4, KS_FILTER_FACTORY_V4_SIZE, factory_register_v4 },
 };
 
 static void unregister_old(unsigned int n)
@@ -251,8 +305,8 @@ int ks_factory_init(void)
 	unsigned int i;
 	int ret;
 
-	old.filter_register = factory_register_v3;
 	for (i = 0; i < ARRAY_SIZE(factory_old); i++) {
+		old.filter_register = factory_old[i].filter_register;
 		old.header.version = factory_old[i].version;
 		old.header.size = factory_old[i].size;
 		ret = ks_register_interface(&type, &old.header, THIS_MODULE);

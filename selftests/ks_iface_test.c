@@ -371,8 +371,8 @@ TEST_F(iface, debugfs_lists_every_version)
 	ASSERT_TRUE(found);
 	EXPECT_EQ(V2_SIZE, l.size);
 
-	/* The core's own filter factory: version 4 and, cut short, 3 to 1. */
-	EXPECT_EQ(4, iface_lookup(FACTORY_TYPE, 1, &l, &found));
+	/* The core's own filter factory: version 5 and, cut short, 4 to 1. */
+	EXPECT_EQ(5, iface_lookup(FACTORY_TYPE, 1, &l, &found));
 	ASSERT_TRUE(found);
 	EXPECT_STREQ("ksfilter", l.owner);
 	iface_lookup(FACTORY_TYPE, 2, &l, &found);
@@ -382,12 +382,16 @@ TEST_F(iface, debugfs_lists_every_version)
 	iface_lookup(FACTORY_TYPE, 3, &l, &found);
 	ASSERT_TRUE(found);
 	EXPECT_STREQ("ksfilter", l.owner);
-	/* Each version only appends: one pointer more in 3, two in 4. */
+	/* Each version only appends pointers: one in 3, two in 4, one in 5. */
 	EXPECT_EQ(v2_size + sizeof(void *), l.size);
 	iface_lookup(FACTORY_TYPE, 4, &l, &found);
 	ASSERT_TRUE(found);
 	EXPECT_STREQ("ksfilter", l.owner);
 	EXPECT_EQ(v2_size + 3 * sizeof(void *), l.size);
+	iface_lookup(FACTORY_TYPE, 5, &l, &found);
+	ASSERT_TRUE(found);
+	EXPECT_STREQ("ksfilter", l.owner);
+	EXPECT_EQ(v2_size + 4 * sizeof(void *), l.size);
 }
 
 TEST_F(iface, factory_filter_registers_through_the_interface)

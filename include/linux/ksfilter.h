@@ -625,7 +625,7 @@ int ks_query_interface(const guid_t *type, u16 size, u16 version,
  */
 #define KS_INTERFACE_FILTER_FACTORY GUID_INIT(0x3DEB4AEA, 0x896A, 0x4C25, \
 	0x8C, 0x23, 0x2A, 0x00, 0x02, 0x4A, 0x7B, 0x63)
-#define KS_FILTER_FACTORY_VERSION 4
+#define KS_FILTER_FACTORY_VERSION 5
 
 /**
  * struct ks_filter_factory_interface - the filter API as an interface
@@ -652,16 +652,22 @@ int ks_query_interface(const guid_t *type, u16 size, u16 version,
  * @queue_produce: ks_pin_queue_produce() (version 3)
  * @node_control_value: ks_node_control_value() (version 4)
  * @node_control_set: ks_node_control_set() (version 4)
+ * @node_event: ks_node_event() (version 5)
  *
  * Version 2 adds the queue helpers: the transport between connected pins
  * of different modules (docs/graphs.md).  Version 3 adds @queue_produce.
  * Version 4 adds @node_control_value and @node_control_set, and takes descriptors with a
- * topology (struct ks_filter_descriptor up to @set_control).  Versions 1
- * (the table up to @pin_set_context, KS_FILTER_FACTORY_V1_SIZE bytes), 2
- * (up to @pin_connected, KS_FILTER_FACTORY_V2_SIZE bytes) and 3 (up to
- * @queue_produce, KS_FILTER_FACTORY_V3_SIZE bytes) are still published;
- * their @filter_register reads a descriptor only up to @component_id
- * (KS_FILTER_DESCRIPTOR_V3_SIZE bytes), as it was when they were built.
+ * topology (struct ks_filter_descriptor up to @set_control).  Version 5
+ * adds @node_event, and takes nodes with events (struct
+ * ks_node_descriptor up to @events_count).  Versions 1 (the table up to
+ * @pin_set_context, KS_FILTER_FACTORY_V1_SIZE bytes), 2 (up to
+ * @pin_connected, KS_FILTER_FACTORY_V2_SIZE bytes), 3 (up to
+ * @queue_produce, KS_FILTER_FACTORY_V3_SIZE bytes) and 4 (up to
+ * @node_control_set, KS_FILTER_FACTORY_V4_SIZE bytes) are still
+ * published; the @filter_register of 1 to 3 reads a descriptor only up to
+ * @component_id (KS_FILTER_DESCRIPTOR_V3_SIZE bytes), and that of 4 its
+ * nodes only up to @controls_count (KS_NODE_DESCRIPTOR_V4_SIZE bytes
+ * each), as they were when they were built.
  *
  * Query it with ks_query_interface(&type, sizeof(iface),
  * KS_FILTER_FACTORY_VERSION, &iface.header, NULL); the reference taken
@@ -707,6 +713,9 @@ struct ks_filter_factory_interface {
 	int (*node_control_set)(void *context, struct ks_filter *filter,
 				unsigned int node, __u32 id,
 				unsigned int channel, __s32 value);
+	void (*node_event)(void *context, struct ks_filter *filter,
+			   unsigned int node, const struct ks_guid *set,
+			   __u32 id);
 };
 
 /* The size of version 1 of the filter-factory table, before the helpers. */
@@ -718,9 +727,15 @@ struct ks_filter_factory_interface {
 /* The size of version 3, before ks_node_control_value(). */
 #define KS_FILTER_FACTORY_V3_SIZE \
 	offsetof(struct ks_filter_factory_interface, node_control_value)
+/* The size of version 4, before ks_node_event(). */
+#define KS_FILTER_FACTORY_V4_SIZE \
+	offsetof(struct ks_filter_factory_interface, node_event)
 /* A filter descriptor as versions 1 to 3 of the table know it. */
 #define KS_FILTER_DESCRIPTOR_V3_SIZE \
 	offsetof(struct ks_filter_descriptor, nodes)
+/* A node descriptor as version 4 knows it: its size then, the stride. */
+#define KS_NODE_DESCRIPTOR_V4_SIZE \
+	offsetof(struct ks_node_descriptor, events)
 
 #endif /* __KERNEL__ */
 
