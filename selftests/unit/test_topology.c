@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host unit tests of module/topology.c: what ks_check_topology() accepts
- * and each rule it refuses a descriptor for, where a node's values lie in
+ * and each rule it refuses a descriptor for (its nodes' events among
+ * them), where a node's values lie in
  * the filter's array (ks_topology_values(), ks_node_first_value(),
  * ks_node_find_control()), what a SET keeps (ks_control_normalize():
  * rounding half away from zero, clamping, MUTE, MUX_SOURCE) and the
@@ -182,6 +183,37 @@ static void check_control_ids(void)
 	EXPECT_TOPOLOGY(vol_c[0].id = KSPROPERTY_AUDIO_POSITION, -EINVAL);
 	EXPECT_TOPOLOGY(vol_c[0].id = KSPROPERTY_AUDIO_CHANNEL_CONFIG, -EINVAL);
 	EXPECT_TOPOLOGY(vol_c[1].id = 0xFFFFFFFF, -EINVAL);
+}
+
+static void check_events(void)
+{
+	static const struct ks_guid change = KSEVENTSETID_AUDIOCONTROLCHANGE;
+	static const struct ks_identifier offered[] = {
+		KS_CONTROL_CHANGE_EVENT,
+		{ .set = KSEVENTSETID_AUDIOCONTROLCHANGE, .id = 1 },
+		{ .set = KSEVENTSETID_CONNECTION, .id = 0 },
+	};
+	struct ks_identifier twice[2] = { KS_CONTROL_CHANGE_EVENT,
+					  KS_CONTROL_CHANGE_EVENT };
+
+	EXPECT(!memcmp(&offered[0].set, &change, sizeof(change)));
+	EXPECT_EQ(offered[0].id, (u32)KSEVENT_CONTROL_CHANGE);
+	/* Any {set, id}, each once, on any node, controls or not. */
+	EXPECT_TOPOLOGY((nodes[0].events = offered,
+			 nodes[0].events_count = 3), 0);
+	EXPECT_TOPOLOGY((nodes[2].events = offered,
+			 nodes[2].events_count = 1,
+			 nodes[1].events = offered,
+			 nodes[1].events_count = 1), 0);
+	EXPECT_TOPOLOGY((nodes[0].events = twice,
+			 nodes[0].events_count = 2), -EINVAL);
+	/* Flags are not part of an event's name. */
+	twice[1].flags = 1;
+	EXPECT_TOPOLOGY((nodes[0].events = twice,
+			 nodes[0].events_count = 2), -EINVAL);
+	EXPECT_TOPOLOGY(nodes[1].events_count = 1, -EINVAL);
+	EXPECT_TOPOLOGY((nodes[1].events = offered,
+			 nodes[1].events_count = 0), 0);
 }
 
 static void check_connection_ends(void)
@@ -490,6 +522,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(check_mute),
 	TAP_CASE(check_mux),
 	TAP_CASE(check_control_ids),
+	TAP_CASE(check_events),
 	TAP_CASE(check_connection_ends),
 	TAP_CASE(values_and_offsets),
 	TAP_CASE(normalize_volume_rounds_half_away_from_zero),
