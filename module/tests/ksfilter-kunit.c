@@ -272,12 +272,57 @@ static void api_rejects_bad_topology(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(ks_filter_register(&desc, NULL)), -EINVAL);
 }
 
+/*
+ * Version 4 of the filter factory was built when a node descriptor ended
+ * at controls_count: it takes nodes of that stride, and no events.  The
+ * bytes after them are poison that a read of today's layout would take
+ * for an events table.
+ */
+static void api_factory_v4_nodes(struct kunit *test)
+{
+	static const struct ks_guid mute_type = KSNODETYPE_MUTE;
+	static const struct ks_node_control mute = KS_MUTE_CONTROL(2, 1);
+	const struct ks_node_descriptor nodes[2] = {
+		{ .type = &volume_type, .controls = volume_controls,
+		  .controls_count = 1 },
+		{ .type = &mute_type, .controls = &mute, .controls_count = 1 },
+	};
+	const guid_t type = KS_INTERFACE_FILTER_FACTORY;
+	u64 v4[(2 * KS_NODE_DESCRIPTOR_V4_SIZE +
+		sizeof(struct ks_node_descriptor)) / sizeof(u64)];
+	struct ks_filter_factory_interface f;
+	struct ks_filter_descriptor desc = good_desc;
+	const u32 mute_id = KSPROPERTY_AUDIO_MUTE;
+	struct ks_filter *filter;
+
+	memset(v4, 0xA5, sizeof(v4));
+	memcpy(v4, &nodes[0], KS_NODE_DESCRIPTOR_V4_SIZE);
+	memcpy((u8 *)v4 + KS_NODE_DESCRIPTOR_V4_SIZE, &nodes[1],
+	       KS_NODE_DESCRIPTOR_V4_SIZE);
+	desc.nodes = (const void *)v4;
+	desc.nodes_count = 2;
+	KUNIT_ASSERT_EQ(test, ks_query_interface(&type,
+						 KS_FILTER_FACTORY_V4_SIZE, 4,
+						 &f.header, NULL), 0);
+	KUNIT_EXPECT_EQ(test, f.header.version, 4);
+	filter = f.filter_register(f.header.context, &desc, NULL);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(filter));
+	if (!IS_ERR(filter)) {
+		KUNIT_EXPECT_EQ(test,
+				ks_node_control_value(filter, 1, mute_id, 1),
+				1);
+		f.filter_unregister(f.header.context, filter);
+	}
+	f.header.interface_dereference(f.header.context);
+}
+
 static struct kunit_case api_cases[] = {
 	KUNIT_CASE(api_register_unregister),
 	KUNIT_CASE(api_register_many),
 	KUNIT_CASE(api_rejects_bad_descriptors),
 	KUNIT_CASE(api_topology_registers),
 	KUNIT_CASE(api_rejects_bad_topology),
+	KUNIT_CASE(api_factory_v4_nodes),
 	{}
 };
 
