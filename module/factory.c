@@ -14,13 +14,15 @@
  * to count.  Version 2 adds the queue helpers, the transport between
  * connected pins of different modules (docs/graphs.md), version 3
  * ks_pin_queue_produce(), version 4 topologies (node controls) and
- * version 5 node events; versions 1 to 4 are still published for
- * consumers built against them.
+ * version 5 node events and WaveRT's pin operation (&ks_pin_ops.wavert);
+ * versions 1 to 4 are still published for consumers built against them,
+ * whose descriptors are copied into the current layout where it grew.
  *
  * No locks of its own: publication happens at module init and exit.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/build_bug.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -37,24 +39,74 @@ static struct ks_filter *factory_register(void *context,
 	return ks_filter_register(desc, filter_context);
 }
 
-/*
- * A consumer of versions 1 to 3 was built when a filter descriptor ended
- * at component_id: what it passes is copied into a whole descriptor with
- * no topology, which the filter keeps until it is freed.
- */
-static struct ks_filter *factory_register_v3(void *context,
-					     const struct ks_filter_descriptor *desc,
-					     void *filter_context)
+/* The operations a pin had up to version 4: six callbacks, up to @close. */
+static_assert(KS_PIN_OPS_V4_SIZE == 6 * sizeof(void (*)(void)));
+
+static unsigned int pins_count(const struct ks_filter_descriptor *desc)
 {
+	return desc->pins ? desc->pins_count : 0;
+}
+
+/* Each pin with operations gets a copy of its own. */
+static unsigned int ops_count(const struct ks_filter_descriptor *desc)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < pins_count(desc); i++)
+		n += !!desc->pins[i].ops;
+	return n;
+}
+
+/*
+ * A consumer of an older version passes structures of its own, shorter
+ * size: its descriptor's first @desc_size bytes, its pins and their
+ * operations (KS_PIN_OPS_V4_SIZE bytes, up to version 4) are copied into
+ * the current layout, so that what it did not know of (wavert) is NULL.
+ * One zeroed allocation holds them all, and room for @nodes nodes at
+ * *@nodes_copy (when not NULL); the four structures are of pointer
+ * alignment, so each array starts aligned after the one before.
+ */
+static struct ks_filter_descriptor *
+copy_old(const struct ks_filter_descriptor *desc, size_t desc_size,
+	 unsigned int nodes, struct ks_node_descriptor **nodes_copy)
+{
+	unsigned int i, pins = pins_count(desc);
 	struct ks_filter_descriptor *copy;
+	struct ks_pin_descriptor *pin;
+	struct ks_pin_ops *ops;
+	size_t size;
+
+	size = size_add(sizeof(*copy), array_size(pins, sizeof(*pin)));
+	size = size_add(size, array_size(ops_count(desc), sizeof(*ops)));
+	size = size_add(size, array_size(nodes, sizeof(**nodes_copy)));
+	copy = kzalloc(size, GFP_KERNEL);
+	if (!copy)
+		return NULL;
+	memcpy(copy, desc, desc_size);
+	pin = (void *)(copy + 1);
+	ops = (void *)(pin + pins);
+	for (i = 0; i < pins; i++) {
+		pin[i] = desc->pins[i];
+		if (pin[i].ops) {
+			memcpy(ops, pin[i].ops, KS_PIN_OPS_V4_SIZE);
+			pin[i].ops = ops++;
+		}
+	}
+	if (pins)
+		copy->pins = pin;
+	if (nodes_copy)
+		*nodes_copy = (void *)ops;
+	return copy;
+}
+
+/* Registers a copy_old() copy, which the filter keeps until it is freed. */
+static struct ks_filter *register_copy(struct ks_filter_descriptor *copy,
+				       void *filter_context)
+{
 	struct ks_filter *filter;
 
-	if (!desc)
-		return ERR_PTR(-EINVAL);
-	copy = kzalloc(sizeof(*copy), GFP_KERNEL);
 	if (!copy)
 		return ERR_PTR(-ENOMEM);
-	memcpy(copy, desc, KS_FILTER_DESCRIPTOR_V3_SIZE);
 	filter = ks_filter_register(copy, filter_context);
 	if (IS_ERR(filter)) {
 		kfree(copy);
@@ -65,10 +117,22 @@ static struct ks_filter *factory_register_v3(void *context,
 }
 
 /*
+ * A consumer of versions 1 to 3 was built when a filter descriptor ended
+ * at component_id: the copy has no topology.
+ */
+static struct ks_filter *factory_register_v3(void *context,
+					     const struct ks_filter_descriptor *desc,
+					     void *filter_context)
+{
+	if (!desc)
+		return ERR_PTR(-EINVAL);
+	return register_copy(copy_old(desc, KS_FILTER_DESCRIPTOR_V3_SIZE, 0,
+				      NULL), filter_context);
+}
+
+/*
  * A consumer of version 4 was built when a node descriptor ended at
- * controls_count: its nodes are copied, with no events, into one
- * allocation with its descriptor, which the filter keeps until it is
- * freed.
+ * controls_count: its nodes, at that stride, are copied with no events.
  */
 static struct ks_filter *factory_register_v4(void *context,
 					     const struct ks_filter_descriptor *desc,
@@ -76,32 +140,20 @@ static struct ks_filter *factory_register_v4(void *context,
 {
 	struct ks_filter_descriptor *copy;
 	struct ks_node_descriptor *nodes;
-	struct ks_filter *filter;
 	unsigned int i, n;
 
 	if (!desc)
 		return ERR_PTR(-EINVAL);
 	n = desc->nodes ? desc->nodes_count : 0;
-	copy = kzalloc(size_add(sizeof(*copy), array_size(n, sizeof(*nodes))),
-		       GFP_KERNEL);
-	if (!copy)
-		return ERR_PTR(-ENOMEM);
-	*copy = *desc;
-	if (n) {
-		nodes = (void *)(copy + 1);
+	copy = copy_old(desc, sizeof(*desc), n, &nodes);
+	if (copy && n) {
 		for (i = 0; i < n; i++)
 			memcpy(&nodes[i], (const char *)desc->nodes +
 			       (size_t)i * KS_NODE_DESCRIPTOR_V4_SIZE,
 			       KS_NODE_DESCRIPTOR_V4_SIZE);
 		copy->nodes = nodes;
 	}
-	filter = ks_filter_register(copy, filter_context);
-	if (IS_ERR(filter)) {
-		kfree(copy);
-		return filter;
-	}
-	ks_filter_own_descriptor(filter, copy);
-	return filter;
+	return register_copy(copy, filter_context);
 }
 
 static void factory_unregister(void *context, struct ks_filter *filter)

@@ -656,17 +656,19 @@ int ks_query_interface(const guid_t *type, u16 size, u16 version,
  *
  * Version 2 adds the queue helpers: the transport between connected pins
  * of different modules (docs/graphs.md).  Version 3 adds @queue_produce.
- * Version 4 adds @node_control_value and @node_control_set, and takes descriptors with a
- * topology (struct ks_filter_descriptor up to @set_control).  Version 5
- * adds @node_event, and takes nodes with events (struct
- * ks_node_descriptor up to @events_count).  Versions 1 (the table up to
+ * Version 4 adds @node_control_value and @node_control_set, and takes
+ * descriptors with a topology (struct ks_filter_descriptor up to
+ * @set_control).  Version 5 adds @node_event, and takes nodes with events
+ * (struct ks_node_descriptor up to @events_count) and pins with WaveRT
+ * (struct ks_pin_ops up to @wavert).  Versions 1 (the table up to
  * @pin_set_context, KS_FILTER_FACTORY_V1_SIZE bytes), 2 (up to
  * @pin_connected, KS_FILTER_FACTORY_V2_SIZE bytes), 3 (up to
  * @queue_produce, KS_FILTER_FACTORY_V3_SIZE bytes) and 4 (up to
  * @node_control_set, KS_FILTER_FACTORY_V4_SIZE bytes) are still
- * published; the @filter_register of 1 to 3 reads a descriptor only up to
- * @component_id (KS_FILTER_DESCRIPTOR_V3_SIZE bytes), and that of 4 its
- * nodes only up to @controls_count (KS_NODE_DESCRIPTOR_V4_SIZE bytes
+ * published; their @filter_register reads a pin's operations only up to
+ * @close (KS_PIN_OPS_V4_SIZE bytes), that of 1 to 3 a descriptor only up
+ * to @component_id (KS_FILTER_DESCRIPTOR_V3_SIZE bytes), and that of 4
+ * its nodes only up to @controls_count (KS_NODE_DESCRIPTOR_V4_SIZE bytes
  * each), as they were when they were built.
  *
  * Query it with ks_query_interface(&type, sizeof(iface),
@@ -736,6 +738,9 @@ struct ks_filter_factory_interface {
 /* A node descriptor as version 4 knows it: its size then, the stride. */
 #define KS_NODE_DESCRIPTOR_V4_SIZE \
 	offsetof(struct ks_node_descriptor, events)
+/* A pin's operations as versions 1 to 4 know them, before @wavert. */
+#define KS_PIN_OPS_V4_SIZE \
+	offsetof(struct ks_pin_ops, wavert)
 
 #endif /* __KERNEL__ */
 
