@@ -6,7 +6,8 @@
  * ksfilter_checks runs the pure request checks as the kernel compiler builds
  * them: the same connect.c and format.c as the module and the host unit
  * tests, included here because those functions are not exported.
- * ksfilter_api drives the exported filter API the way a provider does.
+ * ksfilter_api drives the exported filter API the way a provider does,
+ * and looks into a filter (filter.h) where the API shows nothing.
  */
 #include <kunit/test.h>
 #include <linux/module.h>
@@ -14,6 +15,7 @@
 
 #include "../connect.c"
 #include "../format.c"
+#include "../filter.h"
 
 static const struct ks_datarange_audio pcm_range = {
 	.data_range = {
@@ -316,6 +318,105 @@ static void api_factory_v4_nodes(struct kunit *test)
 	f.header.interface_dereference(f.header.context);
 }
 
+static int v4_accept_format(struct ks_filter *filter, unsigned int pin_id,
+			    const struct ks_dataformat *format)
+{
+	return 0;
+}
+
+static int v4_open(struct ks_pin *pin)
+{
+	return 0;
+}
+
+static int v4_set_state(struct ks_pin *pin, unsigned int from,
+			unsigned int to)
+{
+	return 0;
+}
+
+static int v4_process(struct ks_pin *pin)
+{
+	return 0;
+}
+
+static void v4_reset(struct ks_pin *pin, unsigned int how)
+{
+}
+
+static void v4_close(struct ks_pin *pin)
+{
+}
+
+/*
+ * Versions 1 to 4 of the filter factory were built when a pin's
+ * operations ended at close: they take operations of that size, copied
+ * with no wavert.  The consumer's are allocated at that size, so that
+ * KASAN catches a read of today's layout.
+ */
+static void api_factory_v4_pin_ops(struct kunit *test)
+{
+	static const struct ks_pin_ops full = {
+		.accept_format = v4_accept_format,
+		.open = v4_open,
+		.set_state = v4_set_state,
+		.process = v4_process,
+		.reset = v4_reset,
+		.close = v4_close,
+	};
+	static const struct {
+		u16 version;
+		size_t size;
+	} old[] = {
+		{ 1, KS_FILTER_FACTORY_V1_SIZE },
+		{ 3, KS_FILTER_FACTORY_V3_SIZE },
+		{ 4, KS_FILTER_FACTORY_V4_SIZE },
+	};
+	const guid_t type = KS_INTERFACE_FILTER_FACTORY;
+	struct ks_pin_descriptor two[2] = { pins[0], pins[0] };
+	struct ks_filter_descriptor desc = good_desc;
+	struct ks_filter_factory_interface f;
+	const struct ks_pin_ops *copy;
+	struct ks_filter *filter;
+	unsigned int i;
+	void *ops;
+
+	ops = kunit_kmalloc(test, KS_PIN_OPS_V4_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ops);
+	memcpy(ops, &full, KS_PIN_OPS_V4_SIZE);
+	two[0].ops = ops;
+	desc.pins = two;
+	desc.pins_count = ARRAY_SIZE(two);
+	for (i = 0; i < ARRAY_SIZE(old); i++) {
+		KUNIT_ASSERT_EQ(test, ks_query_interface(&type, old[i].size,
+							 old[i].version,
+							 &f.header, NULL), 0);
+		KUNIT_EXPECT_EQ(test, f.header.version, old[i].version);
+		filter = f.filter_register(f.header.context, &desc, NULL);
+		KUNIT_EXPECT_FALSE(test, IS_ERR(filter));
+		if (IS_ERR(filter)) {
+			f.header.interface_dereference(f.header.context);
+			continue;
+		}
+		copy = filter->desc->pins[0].ops;
+		KUNIT_EXPECT_TRUE(test, copy && copy != ops);
+		if (copy && copy != ops) {
+			KUNIT_EXPECT_TRUE(test, !copy->wavert);
+			KUNIT_EXPECT_TRUE(test, copy->accept_format ==
+						v4_accept_format);
+			KUNIT_EXPECT_TRUE(test, copy->open == v4_open);
+			KUNIT_EXPECT_TRUE(test, copy->set_state == v4_set_state);
+			KUNIT_EXPECT_TRUE(test, copy->process == v4_process);
+			KUNIT_EXPECT_TRUE(test, copy->reset == v4_reset);
+			KUNIT_EXPECT_TRUE(test, copy->close == v4_close);
+		}
+		KUNIT_EXPECT_TRUE(test, !filter->desc->pins[1].ops);
+		KUNIT_EXPECT_STREQ(test, filter->desc->pins[1].name, "In");
+		f.filter_unregister(f.header.context, filter);
+		f.header.interface_dereference(f.header.context);
+	}
+}
+
 static struct kunit_case api_cases[] = {
 	KUNIT_CASE(api_register_unregister),
 	KUNIT_CASE(api_register_many),
@@ -323,6 +424,7 @@ static struct kunit_case api_cases[] = {
 	KUNIT_CASE(api_topology_registers),
 	KUNIT_CASE(api_rejects_bad_topology),
 	KUNIT_CASE(api_factory_v4_nodes),
+	KUNIT_CASE(api_factory_v4_pin_ops),
 	{}
 };
 
