@@ -64,14 +64,6 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 /* ---- the pattern Render plays ---- */
 
 static uint64_t rng_state;
@@ -807,7 +799,7 @@ static double measure_rate(int fd, bool write, uint32_t frame)
 	if (get_position(fd, &a))
 		return -1;
 	t0 = now_s();
-	sleep_ms(500);
+	ks_sleep_ms(500);
 	if (get_position(fd, &b))
 		return -1;
 	t1 = now_s();
@@ -845,7 +837,7 @@ TEST_F(card, positions_advance_at_rate_in_run_and_stand_in_pause)
 	/* Render in PAUSE stands while Capture runs on. */
 	ASSERT_EQ(0, ks_pin_set_state(self->render, KSSTATE_PAUSE));
 	ASSERT_EQ(0, get_position(self->render, &a));
-	sleep_ms(100);
+	ks_sleep_ms(100);
 	ASSERT_EQ(0, get_position(self->render, &b));
 	EXPECT_EQ(a.play_offset, b.play_offset);
 	EXPECT_EQ(a.write_offset, b.write_offset);
@@ -855,7 +847,7 @@ TEST_F(card, positions_advance_at_rate_in_run_and_stand_in_pause)
 	/* Both in PAUSE: the clock is stopped, nothing moves. */
 	ASSERT_EQ(0, ks_pin_set_state(self->capture, KSSTATE_PAUSE));
 	ASSERT_EQ(0, get_position(self->capture, &a));
-	sleep_ms(100);
+	ks_sleep_ms(100);
 	ASSERT_EQ(0, get_position(self->capture, &b));
 	EXPECT_EQ(a.write_offset, b.write_offset);
 	EXPECT_EQ(a.play_offset, b.play_offset);
@@ -917,10 +909,10 @@ TEST_F(card, underruns_and_overruns_counted_stream_runs_on)
 
 	ASSERT_EQ(0, ks_pin_set_state(self->capture, KSSTATE_RUN));
 	ASSERT_EQ(0, ks_pin_set_state(self->render, KSSTATE_RUN));
-	sleep_ms(200);
+	ks_sleep_ms(200);
 	xruns(self->render, "ks-underruns", &ev0, &fr0);
 	ASSERT_EQ(0, get_position(self->capture, &a));
-	sleep_ms(300);
+	ks_sleep_ms(300);
 	xruns(self->render, "ks-underruns", &ev1, &fr1);
 	ASSERT_EQ(0, get_position(self->capture, &b));
 	TH_LOG("underruns: %lld events %lld frames, then %lld %lld", ev0, fr0,
@@ -933,7 +925,7 @@ TEST_F(card, underruns_and_overruns_counted_stream_runs_on)
 	EXPECT_LT(a.write_offset, b.write_offset) TH_LOG("the clock stopped");
 
 	/* By now (0.5 s) Capture's 0.34 s of room is full. */
-	sleep_ms(300);
+	ks_sleep_ms(300);
 	xruns(self->capture, "ks-overruns", &oe0, &of0);
 	TH_LOG("overruns: %lld events %lld frames", oe0, of0);
 	EXPECT_LT(0, oe0);

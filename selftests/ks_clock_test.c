@@ -56,14 +56,6 @@ static const struct ks_guid set_conn_prop = KSPROPSETID_CONNECTION;
 
 /* ---- time ---- */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* CLOCK_MONOTONIC in the clock's units. */
 static int64_t now_units(void)
 {
@@ -71,14 +63,6 @@ static int64_t now_units(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * UNITS + ts.tv_nsec / 100;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
 }
 
 /* ---- clocks ---- */
@@ -287,13 +271,13 @@ static int loop_pin(int filter, uint32_t pin, const struct ks_audio_params *p)
  */
 static long long pump(int render, int capture, size_t total, int ms)
 {
-	long long end = now_ms() + ms;
+	long long end = ks_now_ms() + ms;
 	uint8_t out[16 * KIB], in[16 * KIB];
 	size_t w = 0, r = 0;
 	ssize_t n;
 
 	memset(out, 0, sizeof(out));
-	while (r < total && now_ms() < end) {
+	while (r < total && ks_now_ms() < end) {
 		bool moved = false;
 
 		if (w < total) {
@@ -333,7 +317,7 @@ static long stats_wait(const char *name, long want)
 	int i;
 
 	for (i = 0; i < 100 && v != want && v >= 0; i++) {
-		sleep_ms(10);
+		ks_sleep_ms(10);
 		v = stats_counter(name);
 	}
 	return v;
@@ -594,7 +578,7 @@ TEST_F(loop, time_is_device_position_at_byte_rate)
 		       self->rate);
 	EXPECT_EQ(time_of(rp.play_offset, self->rate), tr);
 	/* Nothing moves: the time holds. */
-	sleep_ms(50);
+	ks_sleep_ms(50);
 	EXPECT_EQ(tc, clock_time(self->cclock));
 	EXPECT_EQ(tr, clock_time(self->rclock));
 	ASSERT_EQ(0, ks_pin_set_state(self->render, KSSTATE_PAUSE));
@@ -647,7 +631,7 @@ static void *stream_thread(void *arg)
 		if (n != (long long)s->chunk)
 			break;
 		s->moved += n;
-		sleep_ms(1);
+		ks_sleep_ms(1);
 	}
 	s->done = true;
 	return NULL;
@@ -722,7 +706,7 @@ TEST_F(loop, correlated_and_physical_time_are_monotonic_clock)
 	after = now_units();
 	EXPECT_LE(before - SYSTEM_SLACK, p1);
 	EXPECT_GE(after + SYSTEM_SLACK, p1);
-	sleep_ms(2);
+	ks_sleep_ms(2);
 	ASSERT_EQ(0, clock_value(self->cclock, KSPROPERTY_CLOCK_PHYSICALTIME,
 				 &p2, sizeof(p2)));
 	EXPECT_LT(p1, p2);
@@ -965,7 +949,7 @@ TEST_F(loop, interval_mark_on_render_play_offset)
 	{
 		uint8_t buf[256];
 
-		sleep_ms(50);
+		ks_sleep_ms(50);
 		while (read(self->capture, buf, sizeof(buf)) > 0)
 			;
 	}
@@ -1470,7 +1454,7 @@ static double clock_speed(int clock)
 
 	s0 = now_units();
 	t0 = clock_time(clock);
-	sleep_ms(500);
+	ks_sleep_ms(500);
 	s1 = now_units();
 	t1 = clock_time(clock);
 	if (t0 == INT64_MIN || t1 == INT64_MIN)
@@ -1486,10 +1470,10 @@ TEST_F(audio, time_runs_at_real_time_in_run)
 
 	EXPECT_EQ(0, clock_time(self->clock));
 	ASSERT_EQ(0, ks_pin_set_state(self->capture, KSSTATE_PAUSE));
-	sleep_ms(50);
+	ks_sleep_ms(50);
 	EXPECT_EQ(0, clock_time(self->clock));
 	ASSERT_EQ(0, ks_pin_set_state(self->capture, KSSTATE_RUN));
-	sleep_ms(50);
+	ks_sleep_ms(50);
 	speed = clock_speed(self->clock);
 	TH_LOG("TIME runs at %.3f of real time", speed);
 	EXPECT_GT(RATE_TOLERANCE, speed > 1 ? speed - 1 : 1 - speed);
@@ -1506,23 +1490,23 @@ TEST_F(audio, time_holds_in_pause_zero_after_stop)
 	int64_t t, held;
 
 	ASSERT_EQ(0, ks_pin_set_state(self->capture, KSSTATE_RUN));
-	sleep_ms(200);
+	ks_sleep_ms(200);
 	ASSERT_EQ(0, ks_pin_set_state(self->capture, KSSTATE_PAUSE));
 	EXPECT_EQ(KSSTATE_PAUSE, clock_state(self->clock));
 	held = clock_time(self->clock);
 	EXPECT_LT(100 * MS, held);
-	sleep_ms(200);
+	ks_sleep_ms(200);
 	EXPECT_EQ(held, clock_time(self->clock));
 	/* Running again, it goes on from there. */
 	ASSERT_EQ(0, ks_pin_set_state(self->capture, KSSTATE_RUN));
-	sleep_ms(100);
+	ks_sleep_ms(100);
 	t = clock_time(self->clock);
 	EXPECT_LT(held, t);
 	EXPECT_GT(held + 1000 * MS, t);
 	ASSERT_EQ(0, ks_pin_set_state(self->capture, KSSTATE_STOP));
 	EXPECT_EQ(KSSTATE_STOP, clock_state(self->clock));
 	EXPECT_EQ(0, clock_time(self->clock));
-	sleep_ms(50);
+	ks_sleep_ms(50);
 	EXPECT_EQ(0, clock_time(self->clock));
 }
 
@@ -1535,10 +1519,10 @@ TEST_F(audio, position_mark_at_real_time)
 
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, enable_mark(self->clock, 300 * MS, &d, efd));
-	t0 = now_ms();
+	t0 = ks_now_ms();
 	ASSERT_EQ(0, ks_pin_set_state(self->capture, KSSTATE_RUN));
 	EXPECT_EQ(1, efd_wait(efd, 1, SIGNAL_MS));
-	waited = now_ms() - t0;
+	waited = ks_now_ms() - t0;
 	TH_LOG("300 ms mark after %lld ms", waited);
 	EXPECT_LE(300 - 20, waited);
 	EXPECT_LE(300 * MS, clock_time(self->clock));

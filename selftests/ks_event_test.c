@@ -54,24 +54,6 @@ static const struct ks_audio_params fmt_default = {
 	.type = KS_SAMPLE_PCM, .rate = 48000, .channels = 2, .bits = 16,
 };
 
-/* ---- time ---- */
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 /* ---- the two ioctls ---- */
 
 /*
@@ -258,7 +240,7 @@ static int write_packet(int fd, uint32_t len, uint32_t flags)
  */
 static long long read_to_end(int fd, int ms)
 {
-	long long end = now_ms() + ms, total = 0;
+	long long end = ks_now_ms() + ms, total = 0;
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	uint8_t buf[4096];
 	ssize_t n;
@@ -273,7 +255,7 @@ static long long read_to_end(int fd, int ms)
 		}
 		if (errno != EAGAIN && errno != EINTR)
 			return -errno;
-		if (now_ms() >= end)
+		if (ks_now_ms() >= end)
 			return -ETIMEDOUT;
 		poll(&p, 1, 50);
 	}
@@ -286,12 +268,12 @@ static long long read_to_end(int fd, int ms)
  */
 static long long pump(int render, int capture, size_t total, int ms)
 {
-	long long end = now_ms() + ms;
+	long long end = ks_now_ms() + ms;
 	static uint8_t out[16 * KIB], in[16 * KIB];
 	size_t w = 0, r = 0;
 	ssize_t n;
 
-	while (r < total && now_ms() < end) {
+	while (r < total && ks_now_ms() < end) {
 		bool moved = false;
 
 		if (w < total) {
@@ -1600,7 +1582,7 @@ static long stats_wait(const char *name, long want)
 	int i;
 
 	for (i = 0; i < 100 && v != want && v >= 0; i++) {
-		sleep_ms(10);
+		ks_sleep_ms(10);
 		v = stats_counter(name);
 	}
 	return v;
@@ -1733,7 +1715,7 @@ static int capture_reaches(int capture, uint64_t want)
 			return -EIO;
 		if (cp.write_offset >= want)
 			return 0;
-		sleep_ms(10);
+		ks_sleep_ms(10);
 	}
 	return -ETIMEDOUT;
 }

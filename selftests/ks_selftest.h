@@ -436,6 +436,15 @@ static inline long long ks_now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/* Sleep @ms, through signals. */
+static inline void ks_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
 /* A non-blocking eventfd (@flags: EFD_SEMAPHORE or 0): fd or -errno. */
 static inline int efd_open(int flags)
 {

@@ -281,14 +281,6 @@ static long long discard_until_quiet(int fd, int quiet_ms)
 	return total;
 }
 
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 /* ---- a call in another thread, to see it block and be woken ---- */
 
 enum call_kind { CALL_READ, CALL_WRITE, CALL_POLL_IN };
@@ -343,7 +335,7 @@ static bool call_wait(struct call *c, unsigned int ms)
 	unsigned int waited;
 
 	for (waited = 0; waited < ms && !atomic_load(&c->done); waited += 10)
-		sleep_ms(10);
+		ks_sleep_ms(10);
 	return atomic_load(&c->done);
 }
 
@@ -1645,7 +1637,7 @@ static bool sleeper_reap(pid_t pid)
 	for (i = 0; i < 300; i++) {
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			return true;
-		sleep_ms(10);
+		ks_sleep_ms(10);
 	}
 	return false;
 }
@@ -1914,7 +1906,7 @@ TEST_F_TIMEOUT(stream, states_flipped_while_streaming, 60)
 			EXPECT_EQ(0, reset_state(self->capture, KSRESET_BEGIN));
 			EXPECT_EQ(0, reset_state(self->capture, KSRESET_END));
 		}
-		sleep_ms(1);
+		ks_sleep_ms(1);
 	}
 	atomic_store(&f.stop, true);
 	pthread_join(w, NULL);
@@ -2177,7 +2169,7 @@ TEST_F_TIMEOUT(looped, positions_advance_and_data_wraps_around, 60)
 			ASSERT_EQ(0, get_position(self->capture, &cp));
 			if (cp.write_offset >= off + chunk)
 				break;
-			sleep_ms(10);
+			ks_sleep_ms(10);
 		}
 		ASSERT_EQ(off + chunk, cp.write_offset) TH_LOG("round %d", round);
 		EXPECT_EQ(off, cp.play_offset);

@@ -64,14 +64,6 @@ static long page_size(void)
 	return sysconf(_SC_PAGESIZE);
 }
 
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 /* ---- KSPROPSETID_RtAudio requests ---- */
 
 /* KS_IOCTL_PROPERTY with every buffer given; *returned as the kernel left it. */
@@ -213,7 +205,7 @@ static uint64_t regs_settled(const struct ks_rtaudio_registers *r, int ms)
 
 	regs_read(r, &a);
 	for (;;) {
-		sleep_ms(ms);
+		ks_sleep_ms(ms);
 		regs_read(r, &b);
 		if (b.bytes == a.bytes)
 			return b.bytes;
@@ -1426,7 +1418,7 @@ static void capture_records(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, regs_read(regs, &now));
 		if (now.bytes >= total)
 			break;
-		sleep_ms(5);
+		ks_sleep_ms(5);
 	} while (ks_now_ms() < end);
 	EXPECT_EQ(total, now.bytes);
 	EXPECT_EQ(total % size, now.position);
@@ -1790,7 +1782,7 @@ static void card_notifications(struct __test_metadata *_metadata,
 	regs = (void *)(uintptr_t)r.reg;
 	t0 = ks_now_ms();
 	ASSERT_EQ(0, ks_pin_set_state(self->pin, KSSTATE_RUN));
-	sleep_ms(500);
+	ks_sleep_ms(500);
 	ASSERT_EQ(0, ks_pin_set_state(self->pin, KSSTATE_PAUSE));
 	t1 = ks_now_ms();
 	played = regs_settled(regs, 30);
@@ -1847,7 +1839,7 @@ TEST_F(card, clock_register_follows_monotonic_clock)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	before = ts.tv_sec * 10000000ULL + ts.tv_nsec / 100;
 	ASSERT_EQ(0, ks_pin_set_state(self->pin, KSSTATE_RUN));
-	sleep_ms(100);
+	ks_sleep_ms(100);
 	ASSERT_EQ(0, regs_read(regs, &now));
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	after = ts.tv_sec * 10000000ULL + ts.tv_nsec / 100;
