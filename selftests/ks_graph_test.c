@@ -3371,7 +3371,7 @@ static void *rt_peer_main(void *arg)
 	while (p->done < p->want && !atomic_load(&p->stop)) {
 		size_t len = p->want - p->done < RT_PIECE ? p->want - p->done :
 			     RT_PIECE;
-		double due = start + 1000.0 * (p->done + len) / RT_PACE;
+		double due = start + 1000.0 * p->done / RT_PACE;
 		ssize_t n;
 
 		if (now_ms() < due) {
@@ -3396,6 +3396,13 @@ static void *rt_peer_main(void *arg)
 			p->err = (int)-n;
 			break;
 		}
+		/*
+		 * The schedule starts with the first piece, not with the
+		 * thread: a slow ksctl start must not be made up for by a
+		 * burst, which would play its buffer faster than real time.
+		 */
+		if (!p->done)
+			start = now_ms();
 		p->done += n;
 		last = now_ms();
 	}
