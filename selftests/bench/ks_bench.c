@@ -26,6 +26,7 @@
 
 #include <linux/ks.h>
 
+#include "../../module/samples/ks-audio.h"
 #include "../../module/samples/ks-chain.h"
 #include "../../module/samples/ks-tonegen.h"
 
@@ -171,12 +172,26 @@ static void report(const char *name, const char *ours, double t_ours,
 	printf("  %-36s %10.0f ns/op\n", base, t_base / n * 1e9);
 }
 
-/* Pin create+close on ks-loopback's Render pin against eventfd()+close. */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Rounds of the create benchmarks; each side's time is their median. */
+#define CREATE_ROUNDS	11
+
+/*
+ * Pin create+close on ks-loopback's Render pin against eventfd()+close:
+ * CREATE_ROUNDS rounds of @n / CREATE_ROUNDS of each, the two sides
+ * taking turns after a warm-up round of both.
+ */
 static int bench_create(int n)
 {
+	double t_pin[CREATE_ROUNDS], t_efd[CREATE_ROUNDS];
+	int per = n / CREATE_ROUNDS, r, filter;
 	struct request req;
-	double t_pin, t_efd;
-	int filter;
 
 	filter = open_filter("ks-loopback");
 	if (filter < 0) {
@@ -184,12 +199,17 @@ static int bench_create(int n)
 		return 1;
 	}
 	build_request(&req, 0);
-	time_pins(filter, &req, KS_GENERIC_WRITE, n / 10);	/* warm up */
-	time_eventfd(n / 10);
-	t_pin = time_pins(filter, &req, KS_GENERIC_WRITE, n);
-	t_efd = time_eventfd(n);
-	report("pin_create_vs_eventfd", "pin create+close", t_pin,
-	       "eventfd()+close", t_efd, n);
+	time_pins(filter, &req, KS_GENERIC_WRITE, per);	/* warm up */
+	time_eventfd(per);
+	for (r = 0; r < CREATE_ROUNDS; r++) {
+		t_pin[r] = time_pins(filter, &req, KS_GENERIC_WRITE, per);
+		t_efd[r] = time_eventfd(per);
+	}
+	qsort(t_pin, CREATE_ROUNDS, sizeof(t_pin[0]), cmp_double);
+	qsort(t_efd, CREATE_ROUNDS, sizeof(t_efd[0]), cmp_double);
+	report("pin_create_vs_eventfd", "pin create+close",
+	       t_pin[CREATE_ROUNDS / 2], "eventfd()+close",
+	       t_efd[CREATE_ROUNDS / 2], per);
 	close(filter);
 	return 0;
 }
@@ -517,13 +537,6 @@ static double chain_run(const struct chain_filters *f, int connected,
 	return t;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* The median of CHAIN_RUNS runs, connected and not alternating; or -1. */
 static int chain_median(const struct chain_filters *f, double *t_chain,
 			double *t_user, char *bufs)
@@ -595,6 +608,188 @@ out:
 		close(f.gain);
 	if (f.lb >= 0)
 		close(f.lb);
+	return ret;
+}
+
+/* ---- prop_get_vs_noop_ioctl ---- */
+
+/*
+ * The property path against the cheapest ioctl the same fd answers: a
+ * command it does not know, refused with ENOTTY before anything is read.
+ * Both go through the same system call with the same 40-byte argument, so
+ * the difference is the KS property's own work: the request's copies, the
+ * table lookup, the filter's gate, the handler and the value written
+ * back.  The properties, each against that baseline:
+ *
+ *	PIN_CTYPES GET on the filter fd (the one with the goal)
+ *	PIN_DATARANGES GET of ks-wide's pin, 100 ranges (8.8 KB)
+ *	CONNECTION_STATE GET on a pin fd
+ *	VOLUMELEVEL GET of channel 0 of ks-audio's wave volume node
+ *
+ * Each is timed in PROP_ROUNDS rounds of PROP_CALLS calls, the baseline
+ * taking its turn in every round, and the ratios are of the medians.
+ */
+#define PROP_ROUNDS	15
+#define PROP_CALLS	4000
+#define KS_IOCTL_UNKNOWN	_IOWR(KS_IOCTL_MAGIC, 0x7f, struct ks_ioctl_buffers)
+
+enum { PROP_NOOP, PROP_CTYPES, PROP_RANGES, PROP_STATE, PROP_NODE, PROP_KINDS };
+
+struct prop_call {
+	const char *name;	/* the ratio's, NULL for the baseline */
+	const char *what;
+	int fd;
+	unsigned long cmd;
+	int expect;		/* the errno the call ends with, 0: success */
+	struct ks_ioctl_buffers io;
+	union {
+		struct ks_identifier prop;
+		struct ks_p_pin pin;
+		struct ks_node_property_audio_channel node;
+	} in;
+	char out[16384];
+};
+
+static void prop_setup(struct prop_call *c, int fd, const struct ks_guid *set,
+		       unsigned int id, unsigned int in_size,
+		       unsigned int out_size)
+{
+	c->fd = fd;
+	c->cmd = KS_IOCTL_PROPERTY;
+	c->in.prop.set = *set;
+	c->in.prop.id = id;
+	c->in.prop.flags |= KSPROPERTY_TYPE_GET;
+	c->io.in = (unsigned long)&c->in;
+	c->io.in_size = in_size;
+	c->io.out = (unsigned long)c->out;
+	c->io.out_size = out_size;
+}
+
+/* @n calls of @c: the seconds, or -1 if one did not end as expected. */
+static double prop_time(struct prop_call *c, int n)
+{
+	double t = now();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		int r = ioctl(c->fd, c->cmd, &c->io);
+
+		if ((c->expect && (r != -1 || errno != c->expect)) ||
+		    (!c->expect && r)) {
+			fprintf(stderr, "prop: %s: %s\n", c->what,
+				r ? strerror(errno) : "succeeded");
+			return -1;
+		}
+	}
+	return now() - t;
+}
+
+/*
+ * The five calls.  Those whose filter is missing are left out (fd -1);
+ * ks-loopback's and ks-wide's must be there.
+ */
+static int prop_open(struct prop_call *c, int *pin)
+{
+	static const struct ks_guid pinset = KSPROPSETID_PIN;
+	static const struct ks_guid conn = KSPROPSETID_CONNECTION;
+	static const struct ks_guid audio = KSPROPSETID_AUDIO;
+	int lb = open_filter("ks-loopback");
+	int wide = open_filter("ks-wide");
+	int topo = open_filter(AUDIO_TOPO_NAME "-0");
+	struct request req;
+
+	*pin = -1;
+	if (lb < 0 || wide < 0) {
+		fprintf(stderr, "prop: no ks-loopback or ks-wide filter\n");
+		return -1;
+	}
+	c[PROP_NOOP] = (struct prop_call){ .what = "unknown ioctl (ENOTTY)",
+		.fd = lb, .cmd = KS_IOCTL_UNKNOWN, .expect = ENOTTY };
+	c[PROP_NOOP].io.in = (unsigned long)&c[PROP_NOOP].in;
+	prop_setup(&c[PROP_CTYPES], lb, &pinset, KSPROPERTY_PIN_CTYPES,
+		   sizeof(struct ks_identifier), sizeof(__u32));
+	c[PROP_CTYPES].name = "prop_get_vs_noop_ioctl";
+	c[PROP_CTYPES].what = "PIN_CTYPES GET, filter fd";
+	prop_setup(&c[PROP_RANGES], wide, &pinset, KSPROPERTY_PIN_DATARANGES,
+		   sizeof(struct ks_p_pin), sizeof(c->out));
+	c[PROP_RANGES].name = "prop_dataranges_100_vs_noop_ioctl";
+	c[PROP_RANGES].what = "PIN_DATARANGES GET, 100 ranges";
+	build_request(&req, 0);
+	*pin = create_pin(lb, &req, KS_GENERIC_WRITE);
+	if (*pin < 0) {
+		perror("prop: Render pin");
+		return -1;
+	}
+	prop_setup(&c[PROP_STATE], *pin, &conn, KSPROPERTY_CONNECTION_STATE,
+		   sizeof(struct ks_identifier), sizeof(__u32));
+	c[PROP_STATE].name = "prop_pin_state_vs_noop_ioctl";
+	c[PROP_STATE].what = "CONNECTION_STATE GET, pin fd";
+	c[PROP_NODE].fd = -1;
+	if (topo >= 0) {
+		prop_setup(&c[PROP_NODE], topo, &audio,
+			   KSPROPERTY_AUDIO_VOLUMELEVEL,
+			   sizeof(struct ks_node_property_audio_channel),
+			   sizeof(__s32));
+		c[PROP_NODE].in.prop.flags |= KSPROPERTY_TYPE_TOPOLOGY;
+		c[PROP_NODE].in.node.node_property.node_id =
+			AUDIO_TOPO_NODE_WAVE_VOLUME;
+		c[PROP_NODE].name = "prop_node_volume_vs_noop_ioctl";
+		c[PROP_NODE].what = "VOLUMELEVEL GET, node, channel 0";
+	}
+	return 0;
+}
+
+static void prop_close(struct prop_call *c, int pin)
+{
+	int k;
+
+	if (pin >= 0)
+		close(pin);
+	/* Each filter fd once: PROP_STATE's is the pin's. */
+	for (k = 0; k < PROP_KINDS; k++)
+		if (k != PROP_STATE && k != PROP_CTYPES && c[k].fd >= 0)
+			close(c[k].fd);
+}
+
+static int bench_props(void)
+{
+	static double t[PROP_KINDS][PROP_ROUNDS];
+	static struct prop_call c[PROP_KINDS];
+	int k, r, pin, ret = 1;
+
+	if (ensure_module("ks-wide", "ks-wide.ko", "") ||
+	    ensure_module(AUDIO_TOPO_NAME "-0", "ks-audio.ko", "")) {
+		fprintf(stderr, "prop: ks-wide or ks-audio not loadable\n");
+		return 1;
+	}
+	if (prop_open(c, &pin))
+		goto out;
+	for (r = -1; r < PROP_ROUNDS; r++) {	/* round -1: the warm-up */
+		for (k = 0; k < PROP_KINDS; k++) {
+			double s;
+
+			if (c[k].fd < 0)
+				continue;
+			s = prop_time(&c[k], PROP_CALLS);
+			if (s < 0)
+				goto out;
+			if (r >= 0)
+				t[k][r] = s / PROP_CALLS;
+		}
+	}
+	for (k = 0; k < PROP_KINDS; k++)
+		qsort(t[k], PROP_ROUNDS, sizeof(t[k][0]), cmp_double);
+	for (k = 1; k < PROP_KINDS; k++)
+		if (c[k].fd >= 0)
+			printf("ratio %s %.3f\n", c[k].name,
+			       t[k][PROP_ROUNDS / 2] / t[0][PROP_ROUNDS / 2]);
+	for (k = 0; k < PROP_KINDS; k++)
+		if (c[k].fd >= 0)
+			printf("  %-36s %10.0f ns/op\n", c[k].what,
+			       t[k][PROP_ROUNDS / 2] * 1e9);
+	ret = 0;
+out:
+	prop_close(c, pin);
 	return ret;
 }
 
@@ -982,6 +1177,6 @@ int main(int argc, char **argv)
 	if (n <= 0)
 		n = ITERATIONS;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return bench_create(n) | bench_create_loaded(n) | bench_chain() |
-	       bench_wakeup();
+	return bench_create(n) | bench_create_loaded(n) | bench_props() |
+	       bench_chain() | bench_wakeup();
 }
