@@ -69,22 +69,6 @@ void ks_filter_put(struct ks_filter *filter)
 	kref_put(&filter->ref, filter_free);
 }
 
-int ks_filter_enter(struct ks_filter *filter)
-{
-	if (down_read_killable(&filter->gate))
-		return -EINTR;
-	if (filter->dead) {
-		up_read(&filter->gate);
-		return -ENODEV;
-	}
-	return 0;
-}
-
-void ks_filter_leave(struct ks_filter *filter)
-{
-	up_read(&filter->gate);
-}
-
 /*
  * The first fd pins the provider's module and the last one unpins it.
  * Unregistration unpins it early (see ks_filter_kill()), after which no new fd can be

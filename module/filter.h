@@ -150,8 +150,26 @@ void ks_filter_put(struct ks_filter *filter);
  * reading (the filter stays registered until ks_filter_leave()), -ENODEV
  * when it has been unregistered, -EINTR on a fatal signal.
  */
-int ks_filter_enter(struct ks_filter *filter);
-void ks_filter_leave(struct ks_filter *filter);
+static inline int ks_filter_enter(struct ks_filter *filter)
+{
+	/*
+	 * Only unregistration takes the gate for writing: try first, and
+	 * wait (killably) only then.
+	 */
+	if (!down_read_trylock(&filter->gate) &&
+	    down_read_killable(&filter->gate))
+		return -EINTR;
+	if (filter->dead) {
+		up_read(&filter->gate);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static inline void ks_filter_leave(struct ks_filter *filter)
+{
+	up_read(&filter->gate);
+}
 
 /* An fd of the filter (its own or a pin's) is being opened / was closed. */
 int ks_filter_fd_opened(struct ks_filter *filter);

@@ -19,18 +19,6 @@
 static const struct ks_guid specifier_wave = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX;
 static const struct ks_guid type_audio = KSDATAFORMAT_TYPE_AUDIO;
 
-bool ks_guid_equal(const struct ks_guid *a, const struct ks_guid *b)
-{
-	return !memcmp(a, b, sizeof(*a));
-}
-
-bool ks_guid_is_null(const struct ks_guid *g)
-{
-	static const struct ks_guid null_guid = KS_GUID_NULL;
-
-	return ks_guid_equal(g, &null_guid);
-}
-
 bool ks_format_same(const struct ks_dataformat *a,
 		    const struct ks_dataformat *b)
 {

@@ -91,8 +91,22 @@ int ks_format_intersect(const struct ks_dataformat *cand, u32 cand_bytes,
 bool ks_format_same(const struct ks_dataformat *a,
 		    const struct ks_dataformat *b);
 
-/* True when two GUIDs are equal / all zero (the wildcard). */
-bool ks_guid_equal(const struct ks_guid *a, const struct ks_guid *b);
-bool ks_guid_is_null(const struct ks_guid *g);
+/*
+ * True when two GUIDs are equal / all zero (the wildcard).  Inline: every
+ * property request and every range match compares a few, and a 16-byte
+ * memcmp() with a constant size compiles to two loads and compares.
+ */
+static inline bool ks_guid_equal(const struct ks_guid *a,
+				 const struct ks_guid *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static inline bool ks_guid_is_null(const struct ks_guid *g)
+{
+	static const struct ks_guid null_guid = KS_GUID_NULL;
+
+	return ks_guid_equal(g, &null_guid);
+}
 
 #endif /* _KS_FORMAT_H */

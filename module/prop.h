@@ -8,6 +8,8 @@
 #ifndef _KS_PROP_H
 #define _KS_PROP_H
 
+#include <linux/compiler.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #include <linux/ksfilter.h>
 
@@ -133,9 +135,22 @@ extern const struct ks_prop_item ks_rt_items[KS_RT_ITEMS];
 void *ks_value_alloc(struct ks_prop_call *call, u32 size);
 void ks_value_free(struct ks_prop_call *call);
 int ks_value_copy(struct ks_prop_call *call, const void *src, u32 size);
-int ks_value_u32(struct ks_prop_call *call, u32 val);
 struct ks_multiple_item *ks_value_list(struct ks_prop_call *call, u64 size,
 				       u32 count);
+
+/*
+ * Inline, as most GETs' values are one u32: no call, nothing allocated
+ * (under emulation a call and its return cost as much as a short copy).
+ */
+static inline int ks_value_u32(struct ks_prop_call *call, u32 val)
+{
+	if (unlikely(call->value))
+		ks_value_free(call);
+	memcpy(call->small, &val, sizeof(val));
+	call->value = call->small;
+	call->value_size = sizeof(val);
+	return 0;
+}
 
 /* An ASCII string as a NUL-terminated UTF-16LE value. */
 int ks_value_utf16(struct ks_prop_call *call, const char *ascii);

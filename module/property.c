@@ -83,7 +83,7 @@
 
 void ks_value_free(struct ks_prop_call *call)
 {
-	if (call->value != call->small)
+	if (call->value && call->value != call->small)
 		kvfree(call->value);
 	call->value = NULL;
 	call->value_size = 0;
@@ -115,11 +115,6 @@ int ks_value_copy(struct ks_prop_call *call, const void *src, u32 size)
 		return -ENOMEM;
 	memcpy(v, src, size);
 	return 0;
-}
-
-int ks_value_u32(struct ks_prop_call *call, u32 val)
-{
-	return ks_value_copy(call, &val, sizeof(val));
 }
 
 /*
@@ -171,6 +166,123 @@ int ks_value_describe(struct ks_prop_call *call, u32 access, u32 vt,
 	return 0;
 }
 
+/* ---- user copies ---- */
+
+/*
+ * Requests and values are mostly a KSPROPERTY and a few u32s or u64s.
+ * Whole aligned words are moved with one user-access window and a load or
+ * store each, which costs less than copy_{from,to}_user()'s byte loop for
+ * short copies and its object check; anything else takes the general
+ * copy.  @buf is a KS_PROP_INLINE buffer of ours, so @size is bounded
+ * here, not by the hardened-usercopy check.
+ */
+static bool words_ok(const void __user *uptr, u32 size)
+{
+	return size <= KS_PROP_INLINE && IS_ALIGNED(size, sizeof(u32)) &&
+	       IS_ALIGNED((unsigned long)uptr, sizeof(u32));
+}
+
+static __always_inline int copy_in_small(void *buf, const void __user *uptr, u32 size)
+{
+	const u32 __user *src = uptr;
+	u32 *dst = buf;
+	u32 i;
+
+	if (WARN_ON_ONCE(size > KS_PROP_INLINE))
+		return -EINVAL;
+	if (!words_ok(uptr, size))
+		return copy_from_user(buf, uptr, size) ? -EFAULT : 0;
+	if (!user_read_access_begin(uptr, size))
+		return -EFAULT;
+	for (i = 0; i < size / sizeof(u32); i++)
+		unsafe_get_user(dst[i], &src[i], fault);
+	user_read_access_end();
+	return 0;
+fault:
+	user_read_access_end();
+	return -EFAULT;
+}
+
+static int copy_out(void __user *uptr, const void *buf, u32 size)
+{
+	const u32 *src = buf;
+	u32 __user *dst = uptr;
+	u32 i;
+
+	if (!words_ok(uptr, size))
+		return copy_to_user(uptr, buf, size) ? -EFAULT : 0;
+	if (!user_write_access_begin(uptr, size))
+		return -EFAULT;
+	for (i = 0; i < size / sizeof(u32); i++)
+		unsafe_put_user(src[i], &dst[i], fault);
+	user_write_access_end();
+	return 0;
+fault:
+	user_write_access_end();
+	return -EFAULT;
+}
+
+/*
+ * The caller's struct ks_ioctl_buffers and, when it is short and aligned
+ * as nearly every request is, `in` with it into @in: one user-access
+ * window for both.  Returns the bytes read into @in (0: `in` is left to
+ * property()), or -EFAULT when @uio cannot be read.
+ */
+static int read_request(const struct ks_ioctl_buffers __user *uio,
+			struct ks_ioctl_buffers *io, u32 *in)
+{
+	const u32 __user *src;
+	u32 i;
+
+	if (!user_read_access_begin(uio, sizeof(*uio)))
+		return -EFAULT;
+	unsafe_get_user(io->in, &uio->in, fault_io);
+	unsafe_get_user(io->out, &uio->out, fault_io);
+	unsafe_get_user(io->in_size, &uio->in_size, fault_io);
+	unsafe_get_user(io->out_size, &uio->out_size, fault_io);
+	unsafe_get_user(io->reserved, &uio->reserved, fault_io);
+	src = u64_to_user_ptr(io->in);
+	if (io->in_size < sizeof(struct ks_identifier) ||
+	    !words_ok(src, io->in_size) || !access_ok(src, io->in_size))
+		goto done;
+	for (i = 0; i < io->in_size / sizeof(u32); i++)
+		unsafe_get_user(in[i], &src[i], fault_in);
+	user_read_access_end();
+	return io->in_size;
+fault_in:	/* property() copies it again and answers EFAULT */
+done:
+	user_read_access_end();
+	return 0;
+fault_io:
+	user_read_access_end();
+	return -EFAULT;
+}
+
+/*
+ * A GET's value, @n bytes, and `returned` = @n: one user-access window for
+ * both when the value is short and aligned.
+ */
+static int write_answer(struct ks_ioctl_buffers __user *uio, void __user *out,
+			const void *value, u32 n)
+{
+	const u32 *src = value;
+	u32 __user *dst = out;
+	u32 i;
+
+	if (!words_ok(out, n) || !access_ok(&uio->returned, sizeof(u32)))
+		return copy_out(out, value, n) ?: put_user(n, &uio->returned);
+	if (!user_write_access_begin(out, n))
+		return -EFAULT;
+	for (i = 0; i < n / sizeof(u32); i++)
+		unsafe_put_user(src[i], &dst[i], fault);
+	unsafe_put_user(n, &uio->returned, fault);
+	user_write_access_end();
+	return 0;
+fault:
+	user_write_access_end();
+	return -EFAULT;
+}
+
 /* ---- the core ---- */
 
 static const struct ks_prop_set *find_set(const struct ks_prop_table *t,
@@ -217,9 +329,12 @@ static int set_support(const struct ks_prop_table *t,
 	return 0;
 }
 
-/* Run the handler with the filter entered: it may read the descriptor. */
-static int run_handler(struct ks_prop_call *call,
-		       int (*handler)(struct ks_prop_call *call))
+/*
+ * Run the handler with the filter entered: it may read the descriptor.
+ * Inline, on the path of every request.
+ */
+static __always_inline int run_handler(struct ks_prop_call *call,
+				       int (*handler)(struct ks_prop_call *call))
 {
 	int ret;
 
@@ -267,8 +382,7 @@ static int copy_set_value(struct ks_prop_call *call,
 	if (io->out_size > KS_PROP_BUF_MAX)
 		return -EINVAL;
 	if (io->out_size <= small_size) {
-		if (copy_from_user(small, u64_to_user_ptr(io->out),
-				   io->out_size))
+		if (copy_in_small(small, u64_to_user_ptr(io->out), io->out_size))
 			return -EFAULT;
 		v = small;
 	} else {
@@ -295,12 +409,13 @@ static u32 described_part(u32 size)
 }
 
 /*
- * Copy a GET's value to `out`: all of it; for a KSMULTIPLE_ITEM and an
- * `out` of 4 or 8 bytes its size or its header (Windows' sized-list
- * queries); otherwise EOVERFLOW with the size needed.
+ * How much of a GET's value goes to `out`: all of it; for a
+ * KSMULTIPLE_ITEM and an `out` of 4 or 8 bytes its size or its header
+ * (Windows' sized-list queries); otherwise EOVERFLOW with the size needed
+ * in `returned`.
  */
-static int copy_value(struct ks_prop_call *call,
-		      const struct ks_ioctl_buffers *io)
+static int value_part(struct ks_prop_call *call,
+		      const struct ks_ioctl_buffers *io, u32 *part)
 {
 	u32 n = call->value_size;
 
@@ -314,7 +429,21 @@ static int copy_value(struct ks_prop_call *call,
 		}
 		n = io->out_size;
 	}
-	if (copy_to_user(u64_to_user_ptr(io->out), call->value, n))
+	*part = n;
+	return 0;
+}
+
+/* The value to `out` now: a commit or a mapping depends on it. */
+static int copy_value(struct ks_prop_call *call,
+		      const struct ks_ioctl_buffers *io)
+{
+	u32 n;
+	int ret;
+
+	ret = value_part(call, io, &n);
+	if (ret)
+		return ret;
+	if (copy_out(u64_to_user_ptr(io->out), call->value, n))
 		return -EFAULT;
 	call->returned = n;
 	return 0;
@@ -402,21 +531,30 @@ static int dispatch(const struct ks_prop_table *t, struct ks_prop_call *call,
 	if (!ret && call->map.len)
 		ret = map_value(call);
 out:
-	if (!ret && call->value)
+	/*
+	 * A plain value is left to ks_property_ioctl(), which writes it
+	 * with `returned`; one that a commit or a mapping goes with, now.
+	 */
+	if (!ret && call->value && (call->mapped || call->commit))
 		ret = copy_value(call, io);
 	if (!ret && call->commit)
-		ret = run_handler(call, call->commit);
+		ret = run_handler(call, call->commit);	/* it reads the value */
 	if (ret && call->mapped)
 		vm_munmap(call->mapped, call->map.len);
-	ks_value_free(call);
+	if (ret || call->mapped || call->commit)
+		ks_value_free(call);
 	return ret;
 }
 
-/* The request itself: reserved, `in` and its flags. */
-static int property(const struct ks_prop_table *t, struct ks_prop_call *call,
-		    const struct ks_ioctl_buffers *io)
+/*
+ * The request itself: reserved, `in` and its flags.  Inlined into its one
+ * caller: the property path is what clients call most.
+ */
+static __always_inline int property(const struct ks_prop_table *t,
+				    struct ks_prop_call *call,
+				    const struct ks_ioctl_buffers *io,
+				    u64 *small, bool in_read)
 {
-	u64 small[KS_PROP_INLINE / sizeof(u64)];
 	void *in;
 	u32 flags;
 	int ret;
@@ -424,8 +562,10 @@ static int property(const struct ks_prop_table *t, struct ks_prop_call *call,
 	if (io->reserved || io->in_size < sizeof(struct ks_identifier) ||
 	    io->in_size > KS_PROP_BUF_MAX)
 		return -EINVAL;
-	if (io->in_size <= sizeof(small)) {
-		if (copy_from_user(small, u64_to_user_ptr(io->in), io->in_size))
+	if (in_read) {
+		in = small;
+	} else if (io->in_size <= KS_PROP_INLINE) {
+		if (copy_in_small(small, u64_to_user_ptr(io->in), io->in_size))
 			return -EFAULT;
 		in = small;
 	} else {
@@ -446,44 +586,41 @@ static int property(const struct ks_prop_table *t, struct ks_prop_call *call,
 	return ret;
 }
 
-static long property_ioctl(const struct ks_prop_table *t,
-			   struct ks_prop_call *call,
-			   struct ks_ioctl_buffers __user *uio)
+/*
+ * Two user-access windows in all for a short request, one to read it and
+ * one to answer: under emulation (QEMU's TCG) each window costs about as
+ * much as the table lookup, and they made a short GET half again as slow.
+ */
+long ks_property_ioctl(const struct ks_prop_table *t, struct ks_filter *filter,
+		       struct ks_pin *pin, struct file *file, void __user *arg)
 {
+	struct ks_ioctl_buffers __user *uio = arg;
+	struct ks_prop_call call = {
+		.filter = filter, .pin = pin, .file = file,
+	};
+	u64 in[KS_PROP_INLINE / sizeof(u64)];
 	struct ks_ioctl_buffers io;
 	long ret;
+	int got;
+	u32 n;
 
-	if (copy_from_user(&io, uio, sizeof(io)))
-		return -EFAULT;
-	call->returned = 0;
-	call->out_size = io.out_size;
-	ret = property(t, call, &io);
+	got = read_request(uio, &io, (u32 *)in);
+	if (got < 0)
+		return got;
+	call.out_size = io.out_size;
+	ret = property(t, &call, &io, in, got > 0);
+	if (!ret && call.value) {
+		ret = value_part(&call, &io, &n);
+		if (!ret)
+			ret = write_answer(uio, u64_to_user_ptr(io.out),
+					   call.value, n);
+		ks_value_free(&call);
+		if (!ret)
+			return 0;
+	}
 	if (ret != -EOVERFLOW && ret)
-		call->returned = 0;
-	if (put_user(call->returned, &uio->returned))
+		call.returned = 0;
+	if (put_user(call.returned, &uio->returned))
 		return -EFAULT;
 	return ret;
-}
-
-long ks_property_filter(struct ks_filter *filter, void __user *arg)
-{
-	struct ks_prop_call call = { .filter = filter };
-
-	return property_ioctl(&ks_filter_props, &call, arg);
-}
-
-long ks_property_pin(struct ks_pin *pin, struct file *file, void __user *arg)
-{
-	struct ks_prop_call call = {
-		.filter = pin->filter, .pin = pin, .file = file,
-	};
-
-	return property_ioctl(&ks_pin_props, &call, arg);
-}
-
-long ks_property_clock(struct ks_pin *pin, void __user *arg)
-{
-	struct ks_prop_call call = { .filter = pin->filter, .pin = pin };
-
-	return property_ioctl(&ks_clock_props, &call, arg);
 }

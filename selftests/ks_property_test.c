@@ -749,6 +749,94 @@ TEST_F(loop, unreadable_in_or_unwritable_out_efault)
 		  -errno : 0);
 }
 
+/*
+ * Short aligned requests and values are read and written word by word,
+ * anything else by the general copy: the same answer either way.  `in` at
+ * every offset of a word (and past the 128 bytes kept inline, with
+ * instance data the item does not read), `out` likewise, and a GET whose
+ * value (DATARANGES, 2 ranges) is longer than 128 bytes.
+ */
+TEST_F(loop, request_at_any_alignment_same_answer)
+{
+	static uint64_t inbuf[40], outbuf[40];
+	struct ks_p_pin p = kspin(KSPROPERTY_PIN_DATAFLOW,
+				  KSPROPERTY_TYPE_GET, 1);
+	struct ks_p_pin r = kspin(KSPROPERTY_PIN_DATARANGES,
+				  KSPROPERTY_TYPE_GET, 0);
+	uint32_t sizes[] = { sizeof(p), sizeof(p) + 1, sizeof(p) + 4, 132,
+			     200 };
+	uint32_t returned, v, ref_size;
+	unsigned int i, j, k;
+	char ref[256];
+
+	ASSERT_EQ(0, prop_ioctl(self->filter, &r, sizeof(r), ref, sizeof(ref),
+				&ref_size));
+	ASSERT_LT(128u, ref_size);
+	for (i = 0; i < 8; i++) {
+		for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			char *in = (char *)inbuf + i;
+
+			memset(inbuf, 0, sizeof(inbuf));
+			memcpy(in, &p, sizeof(p));
+			for (j = 0; j < 4; j++) {
+				char *out = (char *)outbuf + j;
+
+				memset(outbuf, 0x5a, sizeof(outbuf));
+				EXPECT_EQ(0, prop_ioctl(self->filter, in,
+							sizes[k], out,
+							sizeof(v), &returned));
+				EXPECT_EQ(sizeof(v), returned);
+				memcpy(&v, out, sizeof(v));
+				EXPECT_EQ(KSPIN_DATAFLOW_OUT, v);
+				EXPECT_EQ(0x5a, out[sizeof(v)]);
+			}
+		}
+		memcpy((char *)inbuf + i, &r, sizeof(r));
+		memset(outbuf, 0, sizeof(outbuf));
+		EXPECT_EQ(0, prop_ioctl(self->filter, (char *)inbuf + i,
+					sizeof(r), (char *)outbuf + i % 4,
+					sizeof(outbuf) - 4, &returned));
+		EXPECT_EQ(ref_size, returned);
+		EXPECT_EQ(0, memcmp(ref, (char *)outbuf + i % 4, ref_size));
+	}
+}
+
+/*
+ * A request whose `in` or `out` runs into an unmapped page: EFAULT with
+ * `returned` 0, whichever copy meets the hole.
+ */
+TEST_F(loop, in_or_out_across_a_hole_efault)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct ks_p_pin p = kspin(KSPROPERTY_PIN_DATAFLOW,
+				  KSPROPERTY_TYPE_GET, 1);
+	uint32_t returned, v;
+	char *map, *end;
+
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, munmap(map + page, page));
+	end = map + page;
+	/* `in`: its first 24 bytes readable, the pin id beyond. */
+	memcpy(end - 24, &p, 24);
+	EXPECT_EQ(-EFAULT, prop_ioctl(self->filter, end - 24, sizeof(p), &v,
+				      sizeof(v), &returned));
+	EXPECT_EQ(0u, returned);
+	/* `out`: two of its four bytes writable. */
+	EXPECT_EQ(-EFAULT, prop_ioctl(self->filter, &p, sizeof(p), end - 2,
+				      sizeof(v), &returned));
+	EXPECT_EQ(0u, returned);
+	/* The same request whole: answered. */
+	memcpy(end - sizeof(p), &p, sizeof(p));
+	EXPECT_EQ(0, prop_ioctl(self->filter, end - sizeof(p), sizeof(p),
+				end - sizeof(v), sizeof(v), &returned));
+	EXPECT_EQ(sizeof(v), returned);
+	memcpy(&v, end - sizeof(v), sizeof(v));
+	EXPECT_EQ(KSPIN_DATAFLOW_OUT, v);
+	munmap(map, page);
+}
+
 /* An out-of-range KSP_PIN.pin_id.  SPEC silent: Windows' INVALID_PARAMETER. */
 TEST_F(loop, pin_id_out_of_range_einval)
 {
