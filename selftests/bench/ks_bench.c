@@ -575,12 +575,14 @@ static int chain_compare(struct chain_filters *f, const char *name,
 	return 0;
 }
 
-static int bench_chain(void)
+/* @n, the iteration count, is the creation benchmarks': not used. */
+static int bench_chain(int n)
 {
 	struct chain_filters f = { -1, -1, -1, CHAIN_QUEUE };
 	char *bufs;
 	int ret = 1;
 
+	(void)n;
 	if (ensure_module(GEN_NAME, "ks-gen.ko", "") ||
 	    ensure_module(GAIN_NAME, "ks-gain.ko", "filters=2")) {
 		printf("# ks-gen/ks-gain not loadable: chain_vs_userspace skipped\n");
@@ -751,12 +753,14 @@ static void prop_close(struct prop_call *c, int pin)
 			close(c[k].fd);
 }
 
-static int bench_props(void)
+/* @n is not used, as for bench_chain(). */
+static int bench_props(int n)
 {
 	static double t[PROP_KINDS][PROP_ROUNDS];
 	static struct prop_call c[PROP_KINDS];
 	int k, r, pin, ret = 1;
 
+	(void)n;
 	if (ensure_module("ks-wide", "ks-wide.ko", "") ||
 	    ensure_module(AUDIO_TOPO_NAME "-0", "ks-audio.ko", "")) {
 		fprintf(stderr, "prop: ks-wide or ks-audio not loadable\n");
@@ -1124,12 +1128,14 @@ static int wake_compare(struct wake_side *side, long long *med)
 	return 0;
 }
 
-static int bench_wakeup(void)
+/* @n is not used, as for bench_chain(). */
+static int bench_wakeup(int n)
 {
 	struct wake_side *side = calloc(2, sizeof(*side));
 	long long med[2];
 	int filter, p[2], k, ret = 1;
 
+	(void)n;
 	if (!side)
 		return 1;
 	for (k = 0; k < 2; k++) {
@@ -1170,13 +1176,61 @@ out:
 	return ret;
 }
 
+/* ---- main ---- */
+
+/*
+ * What `make bench` runs, in order.  Arguments after the iteration count
+ * pick a subset for development: each NAME selects the benchmarks whose
+ * ratio names begin with it (`chain`, `event_wakeup_vs_pipe`, ...).
+ */
+static const struct bench {
+	const char *name;	/* the ratio it prints (the first, if two) */
+	int (*run)(int n);
+} benches[] = {
+	{ "pin_create_vs_eventfd", .run = bench_create },
+	{ "create_1000_open_vs_0", .run = bench_create_loaded },
+	{ "prop_get_vs_noop_ioctl", .run = bench_props },
+	{ "chain_vs_userspace", .run = bench_chain },
+	{ "event_wakeup_vs_pipe", .run = bench_wakeup },
+};
+
+static int selected(const char *name, int argc, char **argv)
+{
+	int i;
+
+	if (!argc)
+		return 1;
+	for (i = 0; i < argc; i++)
+		if (!strncmp(name, argv[i], strlen(argv[i])))
+			return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	int n = argc > 1 ? atoi(argv[1]) : ITERATIONS;
+	int n = ITERATIONS, ret = 0, ran = 0;
+	size_t i;
 
+	if (argc > 1 && argv[1][0] >= '0' && argv[1][0] <= '9') {
+		n = atoi(argv[1]);
+		argc--;
+		argv++;
+	}
 	if (n <= 0)
 		n = ITERATIONS;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return bench_create(n) | bench_create_loaded(n) | bench_props() |
-	       bench_chain() | bench_wakeup();
+	for (i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
+		const struct bench *b = &benches[i];
+
+		if (!selected(b->name, argc - 1, argv + 1))
+			continue;
+		ran++;
+		ret |= b->run(n);
+	}
+	if (!ran) {
+		fprintf(stderr, "usage: %s [ITERATIONS] [NAME...]: no benchmark is named so\n",
+			program_invocation_short_name);
+		return 2;
+	}
+	return ret;
 }
