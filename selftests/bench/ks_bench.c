@@ -20,6 +20,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +30,8 @@
 #include "../../module/samples/ks-audio.h"
 #include "../../module/samples/ks-chain.h"
 #include "../../module/samples/ks-tonegen.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define ITERATIONS	100000
 #define OPEN_PINS	1000
@@ -1176,22 +1179,602 @@ out:
 	return ret;
 }
 
+/* ---- stream_copy_vs_pipe, stream_copy_4k_vs_pipe, stream_mmap_vs_pipe ---- */
+
+/*
+ * STREAM_BYTES from a writer thread to a reader thread through ks-loopback
+ * (Render to Capture, pcm:48000:2:16) against the same bytes, chunks and
+ * threads through a pipe(2) of the default size (64 KiB, as ks-loopback's
+ * queues for this format).  Each run has fresh pins, or a fresh pipe; the
+ * two sides alternate run by run after a warm-up of one run each, and the
+ * ratio is of the medians.
+ *
+ * Neither writer makes its bytes in the timed part, and neither reader
+ * looks at them there: the writer's data already sits where its transport
+ * takes it from (the pipe writer's buffer, or Render's mapping, filled with
+ * a pattern of STREAM_PATTERN bytes before the run), and the reader checks
+ * the last chunk it got against the pattern once it has taken the time.
+ * What is timed is the transport: for read(2) and write(2), a copy into the
+ * kernel and one out of it on both sides, plus ks-loopback's own copy from
+ * Render's queue to Capture's; for the mapped pins, that copy alone, the
+ * POSITION sets that hand the bytes over and the waits on POSITION events.
+ */
+#define STREAM_BYTES	(64u << 20)
+#define STREAM_RUNS	5
+#define STREAM_PATTERN	(64u << 10)	/* a multiple of every chunk */
+/* A side that moves nothing for this long has failed. */
+#define STREAM_STALL_MS	20000
+
+struct stream_run;
+
+/* One side's transport: endpoints per run, and its two threads. */
+struct stream_ops {
+	const char *what;
+	int (*open)(struct stream_run *r);
+	void *(*writer)(void *arg);
+	void *(*reader)(void *arg);
+	void (*close)(struct stream_run *r);
+};
+
+struct stream_run {
+	const struct stream_ops *ops;
+	int filter;		/* ks-loopback */
+	size_t bytes, chunk;
+	const char *pattern;	/* two periods: any chunk at off % period */
+	char *rbuf;		/* the reader's buffer (read(2)) */
+	pthread_barrier_t start;
+	double t0, t1;		/* after the start; after the last byte */
+	struct thread_use {
+		double cpu;	/* seconds, user and system */
+		long sleeps;	/* voluntary context switches */
+	} use[2];		/* the writer's and the reader's */
+	int failed;
+	/* The write and read ends: Render and Capture, or the pipe. */
+	int wfd, rfd;
+	/* Mapped pins: each side's buffer, mapping and POSITION events. */
+	struct stream_map {
+		int fd, efd;
+		struct ks_stream_buffer b;
+		char *map;
+		const struct ks_rtaudio_registers *regs;
+		struct ks_loopedstreaming_position_event_data ev[2];
+	} w, r;
+};
+
+/* The byte at stream offset @off. */
+static char pattern_at(size_t off)
+{
+	off %= STREAM_PATTERN;
+	return (char)(off * 131 + (off >> 8) * 7 + 1);
+}
+
+static char *pattern_alloc(void)
+{
+	char *p = malloc(2 * STREAM_PATTERN);
+	size_t i;
+
+	for (i = 0; p && i < 2 * STREAM_PATTERN; i++)
+		p[i] = pattern_at(i);
+	return p;
+}
+
+/* The last chunk a reader got, @n bytes at stream offset @off, at @p. */
+static int stream_check(struct stream_run *r, const char *p, size_t off,
+			size_t n)
+{
+	if (!n || memcmp(p, r->pattern + off % STREAM_PATTERN, n)) {
+		fprintf(stderr, "stream: %s: bytes at %zu are not the ones written\n",
+			r->ops->what, off);
+		return -1;
+	}
+	return 0;
+}
+
+/* At a thread's start and end in a run: its CPU time and sleeps there. */
+static void thread_use(struct thread_use *u, int end)
+{
+	struct rusage ru;
+	double cpu;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	u->cpu = end ? cpu - u->cpu : cpu;
+	u->sleeps = end ? ru.ru_nvcsw - u->sleeps : ru.ru_nvcsw;
+}
+
+static void stream_fail(struct stream_run *r, const char *what)
+{
+	fprintf(stderr, "stream: %s: %s: %s\n", r->ops->what, what,
+		strerror(errno));
+	__atomic_store_n(&r->failed, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- read(2) and write(2), the same for Render/Capture and the pipe ---- */
+
+static void *copy_writer(void *arg)
+{
+	struct stream_run *r = arg;
+	size_t off, len;
+	ssize_t n;
+
+	pthread_barrier_wait(&r->start);
+	thread_use(&r->use[0], 0);
+	for (off = 0; off < r->bytes; off += n) {
+		len = r->bytes - off < r->chunk ? r->bytes - off : r->chunk;
+		n = write(r->wfd, r->pattern + off % STREAM_PATTERN, len);
+		if (n <= 0) {
+			stream_fail(r, "write");
+			break;
+		}
+	}
+	thread_use(&r->use[0], 1);
+	return NULL;
+}
+
+static void *copy_reader(void *arg)
+{
+	struct stream_run *r = arg;
+	size_t got, len, last = 0;
+	ssize_t n = 0;
+
+	pthread_barrier_wait(&r->start);
+	thread_use(&r->use[1], 0);
+	for (got = 0; got < r->bytes; got += n) {
+		len = r->bytes - got < r->chunk ? r->bytes - got : r->chunk;
+		n = read(r->rfd, r->rbuf, len);
+		if (n <= 0) {
+			stream_fail(r, "read");
+			return NULL;
+		}
+		last = got;
+	}
+	r->t1 = now();
+	thread_use(&r->use[1], 1);
+	if (stream_check(r, r->rbuf, last, n))
+		r->failed = 1;
+	return NULL;
+}
+
+static int pipe_open(struct stream_run *r)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC)) {
+		perror("stream: pipe");
+		return -1;
+	}
+	r->rfd = p[0];
+	r->wfd = p[1];
+	return 0;
+}
+
+/* Blocking Render and Capture, STREAMING, in RUN (Capture first). */
+static int copy_open(struct stream_run *r)
+{
+	struct request req;
+
+	build_request(&req, 1);
+	r->rfd = create_pin(r->filter, &req, KS_GENERIC_READ);
+	build_request(&req, 0);
+	r->wfd = create_pin(r->filter, &req, KS_GENERIC_WRITE);
+	if (r->rfd < 0 || r->wfd < 0 || set_state(r->rfd, KSSTATE_RUN) ||
+	    set_state(r->wfd, KSSTATE_RUN)) {
+		perror("stream: ks-loopback's Render and Capture");
+		return -1;
+	}
+	return 0;
+}
+
+static void fds_close(struct stream_run *r)
+{
+	if (r->wfd >= 0)
+		close(r->wfd);
+	if (r->rfd >= 0)
+		close(r->rfd);
+	r->wfd = -1;
+	r->rfd = -1;
+}
+
+static const struct stream_ops copy_ops = {
+	.what = "Render to Capture, read/write",
+	.open = copy_open,
+	.writer = copy_writer,
+	.reader = copy_reader,
+	.close = fds_close,
+};
+
+static const struct stream_ops pipe_ops = {
+	.what = "pipe",
+	.open = pipe_open,
+	.writer = copy_writer,
+	.reader = copy_reader,
+	.close = fds_close,
+};
+
+/* ---- mapped LOOPED_STREAMING pins ---- */
+
+/*
+ * Each side of the mapped pair keeps its own offset and learns the
+ * other's from its pin's register page, whose running count is the
+ * device position (Render's play_offset, Capture's write_offset) and
+ * which is written after the bytes have moved: no call to ask.  It hands
+ * its bytes over with a POSITION set, and when it has less than half a
+ * buffer to work with it sleeps on its eventfd, which the LOOPED_STREAMING
+ * POSITION events at 0 and at half the buffer signal each time the device
+ * position passes them: waiting for half a buffer, it is woken once.
+ */
+static unsigned long long map_device(const struct stream_map *m)
+{
+	return __atomic_load_n(&m->regs->bytes, __ATOMIC_ACQUIRE);
+}
+
+static int map_position(struct stream_map *m, unsigned long long off,
+			int render)
+{
+	static const struct ks_guid stream = KSPROPSETID_KSFILTER_STREAM;
+	struct ks_audio_position pos = {
+		.write_offset = render ? off : 0,
+		.play_offset = render ? 0 : off,
+	};
+
+	return set_property(m->fd, &stream, KSPROPERTY_KSFILTER_STREAM_POSITION,
+			    &pos, sizeof(pos));
+}
+
+/* Sleep until the device position has passed 0 or half the buffer. */
+static int map_wait(struct stream_map *m)
+{
+	struct pollfd p = { .fd = m->efd, .events = POLLIN };
+	unsigned long long v;
+
+	if (poll(&p, 1, STREAM_STALL_MS) != 1 ||
+	    read(m->efd, &v, sizeof(v)) != sizeof(v))
+		return -1;
+	return 0;
+}
+
+/* At least half a buffer, or what is left if less. */
+static size_t map_enough(const struct stream_map *m, size_t left)
+{
+	return left < m->b.size / 2 ? left : m->b.size / 2;
+}
+
+static void *map_writer(void *arg)
+{
+	struct stream_run *r = arg;
+	struct stream_map *m = &r->w;
+	unsigned long long off = 0;
+	size_t room, n;
+
+	pthread_barrier_wait(&r->start);
+	thread_use(&r->use[0], 0);
+	while (off < r->bytes) {
+		room = m->b.size - (off - map_device(m));
+		n = r->bytes - off;
+		if (room < map_enough(m, n)) {
+			if (map_wait(m)) {
+				stream_fail(r, "Render's POSITION event");
+				break;
+			}
+			continue;
+		}
+		n = n < room ? n : room;
+		n = n < r->chunk ? n : r->chunk;
+		if (map_position(m, off + n, 1)) {
+			stream_fail(r, "Render's POSITION set");
+			break;
+		}
+		off += n;
+	}
+	thread_use(&r->use[0], 1);
+	return NULL;
+}
+
+static void *map_reader(void *arg)
+{
+	struct stream_run *r = arg;
+	struct stream_map *m = &r->r;
+	unsigned long long off = 0, last = 0;
+	size_t avail, n = 0;
+
+	pthread_barrier_wait(&r->start);
+	thread_use(&r->use[1], 0);
+	while (off < r->bytes) {
+		avail = map_device(m) - off;
+		if (avail < map_enough(m, r->bytes - off)) {
+			if (map_wait(m)) {
+				stream_fail(r, "Capture's POSITION event");
+				return NULL;
+			}
+			continue;
+		}
+		n = avail < r->chunk ? avail : r->chunk;
+		if (map_position(m, off + n, 0)) {
+			stream_fail(r, "Capture's POSITION set");
+			return NULL;
+		}
+		last = off;
+		off += n;
+	}
+	r->t1 = now();
+	thread_use(&r->use[1], 1);
+	/* Nothing is written after the last byte: it is still there. */
+	if (n > m->b.size - last % m->b.size)
+		n = m->b.size - last % m->b.size;
+	if (stream_check(r, m->map + last % m->b.size, last, n))
+		r->failed = 1;
+	return NULL;
+}
+
+/* Repeating POSITION events at 0 and half the buffer, on @m->efd. */
+static int map_events(struct stream_map *m)
+{
+	static const struct ks_guid looped = KSEVENTSETID_LOOPEDSTREAMING;
+	struct ks_identifier ev = {
+		.set = looped,
+		.id = KSEVENT_LOOPEDSTREAMING_POSITION,
+		.flags = KSEVENT_TYPE_ENABLE,
+	};
+	struct ks_ioctl_buffers io = {
+		.in = (unsigned long)&ev,
+		.in_size = sizeof(ev),
+		.out_size = sizeof(m->ev[0]),
+	};
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		memset(&m->ev[k], 0, sizeof(m->ev[k]));
+		m->ev[k].event_data.notification_type = KSEVENTF_EVENT_HANDLE;
+		m->ev[k].event_data.handle = m->efd;
+		m->ev[k].position = k * (m->b.size / 2 / m->b.frame_size *
+					 m->b.frame_size);
+		io.out = (unsigned long)&m->ev[k];
+		if (ioctl(m->fd, KS_IOCTL_ENABLE_EVENT, &io))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A LOOPED_STREAMING pin @pin_id, mapped (a mapping needs the fd readable,
+ * and writable for Render's), with its register page and events.
+ */
+static int map_open(struct stream_run *r, struct stream_map *m,
+		    unsigned int pin_id, unsigned int access, int prot)
+{
+	static const struct ks_guid stream = KSPROPSETID_KSFILTER_STREAM;
+	struct request req;
+
+	build_request(&req, pin_id);
+	req.connect.interface.id = KSINTERFACE_STANDARD_LOOPED_STREAMING;
+	m->fd = create_pin(r->filter, &req, access);
+	m->efd = eventfd(0, EFD_CLOEXEC);
+	if (m->fd < 0 || m->efd < 0 ||
+	    property(m->fd, &stream, KSPROPERTY_KSFILTER_STREAM_BUFFER,
+		     KSPROPERTY_TYPE_GET, &m->b, sizeof(m->b)) ||
+	    !m->b.size || STREAM_PATTERN % m->b.size || r->chunk % m->b.frame_size)
+		return -1;
+	m->map = mmap(NULL, m->b.map_size, prot, MAP_SHARED, m->fd, 0);
+	if (m->map == MAP_FAILED) {
+		m->map = NULL;
+		return -1;
+	}
+	m->regs = mmap(NULL, sizeof(*m->regs), PROT_READ, MAP_SHARED, m->fd,
+		       KS_RTAUDIO_REGISTERS_OFFSET);
+	if (m->regs == MAP_FAILED) {
+		m->regs = NULL;
+		return -1;
+	}
+	return map_events(m);
+}
+
+static void map_close_one(struct stream_map *m)
+{
+	if (m->regs)
+		munmap((void *)m->regs, sizeof(*m->regs));
+	if (m->map)
+		munmap(m->map, m->b.map_size);
+	if (m->fd >= 0)
+		close(m->fd);
+	if (m->efd >= 0)
+		close(m->efd);
+	*m = (struct stream_map){ .fd = -1, .efd = -1 };
+}
+
+static void map_close(struct stream_run *r)
+{
+	map_close_one(&r->w);
+	map_close_one(&r->r);
+}
+
+/*
+ * Render read-write with the pattern in its mapping (its buffer is a
+ * multiple of the pattern's period: Render's byte at any offset is the
+ * pattern's), Capture read-only; Capture in RUN first.
+ */
+static int map_open_pins(struct stream_run *r)
+{
+	size_t i;
+
+	if (map_open(r, &r->r, 1, KS_GENERIC_READ, PROT_READ) ||
+	    map_open(r, &r->w, 0, KS_GENERIC_READ | KS_GENERIC_WRITE,
+		     PROT_READ | PROT_WRITE)) {
+		perror("stream: ks-loopback's mapped Render and Capture");
+		return -1;
+	}
+	for (i = 0; i < r->w.b.size; i += STREAM_PATTERN)
+		memcpy(r->w.map + i, r->pattern, STREAM_PATTERN);
+	if (set_state(r->r.fd, KSSTATE_RUN) || set_state(r->w.fd, KSSTATE_RUN)) {
+		perror("stream: RUN");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct stream_ops map_ops = {
+	.what = "Render to Capture, mapped",
+	.open = map_open_pins,
+	.writer = map_writer,
+	.reader = map_reader,
+	.close = map_close,
+};
+
+/* ---- the runs ---- */
+
+/*
+ * One run of @bytes on fresh endpoints: the seconds, or -1.  A side that
+ * fails leaves the other blocked in its read or write: the alarm ends the
+ * benchmark then, rather than the VM's timeout.
+ */
+static double stream_run(struct stream_run *r, size_t bytes)
+{
+	pthread_t w, rd;
+	double t = -1;
+
+	alarm(STREAM_STALL_MS / 1000 + bytes / (1u << 20));
+	r->bytes = bytes;
+	r->failed = 0;
+	r->wfd = -1;
+	r->rfd = -1;
+	r->w = (struct stream_map){ .fd = -1, .efd = -1 };
+	r->r = r->w;
+	if (r->ops->open(r) ||
+	    pthread_barrier_init(&r->start, NULL, 3))
+		goto out;
+	if (pthread_create(&rd, NULL, r->ops->reader, r)) {
+		pthread_barrier_destroy(&r->start);
+		goto out;
+	}
+	if (pthread_create(&w, NULL, r->ops->writer, r)) {
+		/* The reader waits at the start for good: it cannot be. */
+		exit(1);
+	}
+	pthread_barrier_wait(&r->start);
+	r->t0 = now();
+	pthread_join(w, NULL);
+	pthread_join(rd, NULL);
+	pthread_barrier_destroy(&r->start);
+	if (!r->failed)
+		t = r->t1 - r->t0;
+	/* Where a run's time went: on the CPU, or asleep (and how often). */
+	if (getenv("KS_BENCH_VERBOSE"))
+		printf("# %-30s %7.1f ms: writer %7.1f ms CPU, %5ld sleeps; "
+		       "reader %7.1f ms CPU, %5ld sleeps\n", r->ops->what,
+		       t * 1e3, r->use[0].cpu * 1e3, r->use[0].sleeps,
+		       r->use[1].cpu * 1e3, r->use[1].sleeps);
+out:
+	r->ops->close(r);
+	alarm(0);
+	return t;
+}
+
+/* One comparison: ours against the pipe, @chunk bytes at a time. */
+struct stream_bench {
+	const char *name;
+	const struct stream_ops *ours;
+	size_t chunk;
+};
+
+/*
+ * STREAM_RUNS runs of each side after a warm-up, alternating (which one
+ * goes first alternates too); the medians at @med, ours first.
+ */
+static int stream_medians(const struct stream_bench *b, struct stream_run *r,
+			  double *med)
+{
+	const struct stream_ops *ops[2] = { b->ours, &pipe_ops };
+	double t[2][STREAM_RUNS];
+	int i, j, k;
+
+	for (k = 0; k < 2; k++) {
+		r->ops = ops[k];
+		if (stream_run(r, STREAM_BYTES / 8) < 0)
+			return -1;
+	}
+	for (i = 0; i < STREAM_RUNS; i++) {
+		for (j = 0; j < 2; j++) {
+			k = (i + j) % 2;
+			r->ops = ops[k];
+			t[k][i] = stream_run(r, STREAM_BYTES);
+			if (t[k][i] < 0)
+				return -1;
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		qsort(t[k], STREAM_RUNS, sizeof(t[k][0]), cmp_double);
+		med[k] = t[k][STREAM_RUNS / 2];
+	}
+	return 0;
+}
+
+static int stream_compare(const struct stream_bench *b, int filter,
+			  const char *pattern, char *rbuf)
+{
+	struct stream_run r = {
+		.filter = filter,
+		.chunk = b->chunk,
+		.pattern = pattern,
+		.rbuf = rbuf,
+	};
+	double med[2];
+
+	if (stream_medians(b, &r, med))
+		return -1;
+	printf("ratio %s %.3f\n", b->name, med[0] / med[1]);
+	printf("  %-36s %10.1f ms (%.0f MB/s)\n", b->ours->what, med[0] * 1e3,
+	       STREAM_BYTES / med[0] / 1e6);
+	printf("  %-36s %10.1f ms (%.0f MB/s)\n", "pipe", med[1] * 1e3,
+	       STREAM_BYTES / med[1] / 1e6);
+	printf("  (%u MiB, %zu KiB chunks, medians of %d runs)\n",
+	       STREAM_BYTES >> 20, b->chunk >> 10, STREAM_RUNS);
+	return 0;
+}
+
+static const struct stream_bench stream_benches[] = {
+	{ "stream_copy_vs_pipe", &copy_ops, 64u << 10 },
+	{ "stream_copy_4k_vs_pipe", &copy_ops, 4u << 10 },
+	{ "stream_mmap_vs_pipe", &map_ops, 64u << 10 },
+};
+
+static int bench_stream(const struct stream_bench *b)
+{
+	char *pattern = pattern_alloc(), *rbuf = malloc(b->chunk);
+	int filter = open_filter("ks-loopback"), ret = 1;
+
+	if (filter < 0 || !pattern || !rbuf) {
+		fprintf(stderr, "stream: no ks-loopback filter, or no memory\n");
+		goto out;
+	}
+	ret = stream_compare(b, filter, pattern, rbuf) ? 1 : 0;
+out:
+	free(pattern);
+	free(rbuf);
+	if (filter >= 0)
+		close(filter);
+	return ret;
+}
+
 /* ---- main ---- */
 
 /*
  * What `make bench` runs, in order.  Arguments after the iteration count
  * pick a subset for development: each NAME selects the benchmarks whose
- * ratio names begin with it (`chain`, `event_wakeup_vs_pipe`, ...).
+ * ratio names begin with it (`stream`, `chain_vs_userspace`, ...).
  */
 static const struct bench {
 	const char *name;	/* the ratio it prints (the first, if two) */
 	int (*run)(int n);
+	const struct stream_bench *stream;	/* or one of these */
 } benches[] = {
 	{ "pin_create_vs_eventfd", .run = bench_create },
 	{ "create_1000_open_vs_0", .run = bench_create_loaded },
 	{ "prop_get_vs_noop_ioctl", .run = bench_props },
 	{ "chain_vs_userspace", .run = bench_chain },
 	{ "event_wakeup_vs_pipe", .run = bench_wakeup },
+	{ "stream_copy_vs_pipe", .stream = &stream_benches[0] },
+	{ "stream_copy_4k_vs_pipe", .stream = &stream_benches[1] },
+	{ "stream_mmap_vs_pipe", .stream = &stream_benches[2] },
 };
 
 static int selected(const char *name, int argc, char **argv)
@@ -1219,13 +1802,13 @@ int main(int argc, char **argv)
 	if (n <= 0)
 		n = ITERATIONS;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(benches); i++) {
 		const struct bench *b = &benches[i];
 
 		if (!selected(b->name, argc - 1, argv + 1))
 			continue;
 		ran++;
-		ret |= b->run(n);
+		ret |= b->stream ? bench_stream(b->stream) : b->run(n);
 	}
 	if (!ran) {
 		fprintf(stderr, "usage: %s [ITERATIONS] [NAME...]: no benchmark is named so\n",
