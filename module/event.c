@@ -120,19 +120,26 @@ static void remove_all(struct ks_events *ev, const void *owner, bool close)
 		if (close || e->owner == owner)
 			unlink(ev, e, &gone);
 	if (close)
-		ev->closed = true;
+		WRITE_ONCE(ev->closed, true);
 	spin_unlock_irqrestore(&ev->lock, flags);
 	free_list(&gone);
 }
 
+/*
+ * An owner removes its events as its fd closes, when no call of that fd
+ * can be adding one: an empty list needs no lock, and most have none.
+ */
 void ks_events_remove_all(struct ks_events *ev, const void *owner)
 {
-	remove_all(ev, owner, false);
+	if (READ_ONCE(ev->count))
+		remove_all(ev, owner, false);
 }
 
+/* Once closed, a list stays empty: closing it again has nothing to do. */
 void ks_events_close(struct ks_events *ev)
 {
-	remove_all(ev, NULL, true);
+	if (!READ_ONCE(ev->closed))
+		remove_all(ev, NULL, true);
 }
 
 /*

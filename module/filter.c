@@ -74,21 +74,26 @@ void ks_filter_put(struct ks_filter *filter)
  * Unregistration unpins it early (see ks_filter_kill()), after which no new fd can be
  * opened, so the pin is never taken again.
  */
+static int fd_opened(struct ks_filter *filter)
+{
+	lockdep_assert_held(&filter->lock);
+	if (filter->dead)
+		return -ENODEV;
+	if (!filter->owner_pinned) {
+		if (!try_module_get(filter->owner))
+			return -ENODEV;
+		filter->owner_pinned = true;
+	}
+	filter->open_fds++;
+	return 0;
+}
+
 int ks_filter_fd_opened(struct ks_filter *filter)
 {
-	int ret = 0;
+	int ret;
 
 	mutex_lock(&filter->lock);
-	if (filter->dead) {
-		ret = -ENODEV;
-	} else if (!filter->owner_pinned) {
-		if (try_module_get(filter->owner))
-			filter->owner_pinned = true;
-		else
-			ret = -ENODEV;
-	}
-	if (!ret)
-		filter->open_fds++;
+	ret = fd_opened(filter);
 	mutex_unlock(&filter->lock);
 	return ret;
 }
@@ -102,37 +107,65 @@ static void unpin_owner(struct ks_filter *filter)
 	}
 }
 
+static void fd_closed(struct ks_filter *filter)
+{
+	lockdep_assert_held(&filter->lock);
+	if (!--filter->open_fds)
+		unpin_owner(filter);
+}
+
 void ks_filter_fd_closed(struct ks_filter *filter)
 {
 	mutex_lock(&filter->lock);
-	if (!--filter->open_fds)
-		unpin_owner(filter);
+	fd_closed(filter);
 	mutex_unlock(&filter->lock);
 }
 
-int ks_filter_reserve_instance(struct ks_filter *filter, unsigned int pin_id)
+static void release_instance(struct ks_filter *filter, unsigned int pin_id)
+{
+	lockdep_assert_held(&filter->lock);
+	WARN_ON(!filter->instances[pin_id]);
+	filter->instances[pin_id]--;
+}
+
+int ks_filter_reserve_pin(struct ks_filter *filter, unsigned int pin_id)
 {
 	unsigned int possible;
-	int ret = 0;
+	int ret = -EBUSY;
 
 	/* The descriptor is only valid while the filter is entered. */
 	lockdep_assert_held(&filter->gate);
 	possible = filter->desc->pins[pin_id].possible_instances;
 	mutex_lock(&filter->lock);
-	if (possible != KS_INSTANCES_UNLIMITED &&
-	    filter->instances[pin_id] >= possible)
-		ret = -EBUSY;
-	else
-		filter->instances[pin_id]++;
+	if (possible == KS_INSTANCES_UNLIMITED ||
+	    filter->instances[pin_id] < possible) {
+		ret = fd_opened(filter);
+		if (!ret)
+			filter->instances[pin_id]++;
+	}
 	mutex_unlock(&filter->lock);
 	return ret;
+}
+
+void ks_filter_release_pin_locked(struct ks_filter *filter,
+				  unsigned int pin_id, bool instance)
+{
+	if (instance)
+		release_instance(filter, pin_id);
+	fd_closed(filter);
+}
+
+void ks_filter_release_pin(struct ks_filter *filter, unsigned int pin_id)
+{
+	mutex_lock(&filter->lock);
+	ks_filter_release_pin_locked(filter, pin_id, true);
+	mutex_unlock(&filter->lock);
 }
 
 void ks_filter_release_instance(struct ks_filter *filter, unsigned int pin_id)
 {
 	mutex_lock(&filter->lock);
-	WARN_ON(!filter->instances[pin_id]);
-	filter->instances[pin_id]--;
+	release_instance(filter, pin_id);
 	mutex_unlock(&filter->lock);
 }
 

@@ -175,8 +175,19 @@ static inline void ks_filter_leave(struct ks_filter *filter)
 int ks_filter_fd_opened(struct ks_filter *filter);
 void ks_filter_fd_closed(struct ks_filter *filter);
 
-/* Row 13: take / give back one instance of pin type @pin_id. */
-int ks_filter_reserve_instance(struct ks_filter *filter, unsigned int pin_id);
+/*
+ * A pin being created: row 13, an instance of pin type @pin_id, and its fd
+ * counted as ks_filter_fd_opened() counts one, under one lock (the
+ * creation path is short, and each round trip shows).  -EBUSY when no
+ * instance is free, -ENODEV when the provider is going.  Filter entered.
+ * ks_filter_release_pin() gives both back; _locked() with filter->lock
+ * held, and the instance only with @instance (a pin that unregistration
+ * closed gave it back then, with ks_filter_release_instance()).
+ */
+int ks_filter_reserve_pin(struct ks_filter *filter, unsigned int pin_id);
+void ks_filter_release_pin(struct ks_filter *filter, unsigned int pin_id);
+void ks_filter_release_pin_locked(struct ks_filter *filter,
+				  unsigned int pin_id, bool instance);
 void ks_filter_release_instance(struct ks_filter *filter, unsigned int pin_id);
 
 /* The KS access (KS_GENERIC_READ/WRITE) a file was opened with. */

@@ -18,6 +18,7 @@
 #include "iface.h"
 #include "link.h"
 #include "loopback.h"
+#include "pin.h"
 
 static bool loopback = true;
 module_param(loopback, bool, 0444);
@@ -32,9 +33,12 @@ static int __init ks_mod_init(void)
 	ret = ks_iface_init();
 	if (ret)
 		goto err_debugfs;
-	ret = ks_link_init();
+	ret = ks_pin_init();
 	if (ret)
 		goto err_iface;
+	ret = ks_link_init();
+	if (ret)
+		goto err_pin;
 	ret = ks_chardev_init();
 	if (ret)
 		goto err_link;
@@ -56,6 +60,8 @@ err_chardev:
 	ks_chardev_uninit();
 err_link:
 	ks_link_uninit();
+err_pin:
+	ks_pin_uninit();
 err_iface:
 	ks_iface_uninit();
 err_debugfs:
@@ -69,6 +75,7 @@ static void __exit ks_mod_exit(void)
 	ks_loopback_uninit();
 	ks_chardev_uninit();
 	ks_link_uninit();
+	ks_pin_uninit();
 	ks_iface_uninit();
 	ks_debugfs_uninit();
 }

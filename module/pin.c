@@ -40,6 +40,29 @@ static const char *const state_names[] = {
 	[KSSTATE_RUN] = "RUN",
 };
 
+/*
+ * Pins come from a cache of their own: a kmalloc size class would round
+ * a pin and its format up to 1 KiB, all of it zeroed at each creation.
+ */
+static struct kmem_cache *ks_pin_cache;
+
+int ks_pin_init(void)
+{
+	ks_pin_cache = KMEM_CACHE(ks_pin, SLAB_ACCOUNT);
+	return ks_pin_cache ? 0 : -ENOMEM;
+}
+
+void ks_pin_uninit(void)
+{
+	kmem_cache_destroy(ks_pin_cache);
+}
+
+static bool format_inline(const struct ks_pin *pin,
+			  const struct ks_dataformat *format)
+{
+	return format == (const void *)pin->first_format;
+}
+
 static void free_pin(struct kref *ref)
 {
 	struct ks_pin *pin = container_of(ref, struct ks_pin, ref);
@@ -47,9 +70,10 @@ static void free_pin(struct kref *ref)
 	WARN_ON(!pin->closed);
 	ks_stream_destroy(&pin->stream);
 	mutex_destroy(&pin->lock);
-	kfree(pin->format);
+	if (!format_inline(pin, pin->format))
+		kfree(pin->format);
 	ks_filter_put(pin->filter);
-	kfree(pin);
+	kmem_cache_free(ks_pin_cache, pin);
 	atomic_dec(&ks_stats.pins);
 }
 
@@ -89,10 +113,15 @@ struct ks_pin *ks_pin_new(struct ks_filter *filter,
 	const struct ks_dataformat *format = (const void *)(connect + 1);
 	struct ks_pin *pin;
 
-	pin = kzalloc(sizeof(*pin), GFP_KERNEL_ACCOUNT);
+	pin = kmem_cache_zalloc(ks_pin_cache, GFP_KERNEL_ACCOUNT);
 	if (!pin)
 		return ERR_PTR(-ENOMEM);
-	pin->format = kmemdup(format, check->format_bytes, GFP_KERNEL_ACCOUNT);
+	if (check->format_bytes <= sizeof(pin->first_format))
+		pin->format = memcpy(pin->first_format, format,
+				     check->format_bytes);
+	else
+		pin->format = kmemdup(format, check->format_bytes,
+				      GFP_KERNEL_ACCOUNT);
 	if (!pin->format)
 		goto err_free_pin;
 	if (ks_stream_init(&pin->stream, format, looped(connect)))
@@ -120,9 +149,10 @@ struct ks_pin *ks_pin_new(struct ks_filter *filter,
 	return pin;
 
 err_free_format:
-	kfree(pin->format);
+	if (!format_inline(pin, pin->format))
+		kfree(pin->format);
 err_free_pin:
-	kfree(pin);
+	kmem_cache_free(ks_pin_cache, pin);
 	return ERR_PTR(-ENOMEM);
 }
 
@@ -198,11 +228,12 @@ int ks_pin_replace_format(struct ks_pin *pin,
 	 * (ks_pin_format()) from set_state and close, under pin->lock too,
 	 * or while data moves, which it does not in STOP.
 	 */
-	kfree(old);
+	if (!format_inline(pin, old))
+		kfree(old);
 	return 0;
 }
 
-void ks_pin_shutdown(struct ks_pin *pin)
+bool ks_pin_hand_back(struct ks_pin *pin)
 {
 	const struct ks_pin_ops *ops = pin->desc->ops;
 	bool was_closed;
@@ -219,7 +250,12 @@ void ks_pin_shutdown(struct ks_pin *pin)
 	mutex_unlock(&pin->lock);
 	/* Closed or unregistered: its events go, and no more are enabled. */
 	ks_events_close(&pin->stream.events);
-	if (!was_closed)
+	return !was_closed;
+}
+
+void ks_pin_shutdown(struct ks_pin *pin)
+{
+	if (ks_pin_hand_back(pin))
 		ks_filter_release_instance(pin->filter, pin->id);
 }
 
@@ -241,13 +277,14 @@ void ks_pin_add(struct ks_pin *pin)
 	mutex_unlock(&filter->lock);
 }
 
-void ks_pin_remove(struct ks_pin *pin)
+void ks_pin_remove(struct ks_pin *pin, bool instance)
 {
 	struct ks_filter *filter = pin->filter;
 
 	lockdep_assert_held_read(&filter->gate);
 	mutex_lock(&filter->lock);
 	list_del_init(&pin->node);
+	ks_filter_release_pin_locked(filter, pin->id, instance);
 	mutex_unlock(&filter->lock);
 }
 

@@ -46,6 +46,13 @@ struct ks_link;
  * @unlinking: a connection of the pin is being torn down (under link.c's
  *	lock; read with READ_ONCE() by a close waiting for the teardown)
  */
+/*
+ * Bytes of a format kept in the pin itself: a WAVEFORMATEXTENSIBLE one
+ * (KSDATAFORMAT, 64 bytes, and the structure, 40), the largest common
+ * audio format.
+ */
+#define KS_PIN_FORMAT_INLINE	104
+
 struct ks_pin {
 	struct kref ref;
 	struct ks_filter *filter;
@@ -70,9 +77,15 @@ struct ks_pin {
 	bool was_connected;
 	bool unlinked;
 	bool unlinking;
+	/* The format given at creation, when it fits: no allocation of its own. */
+	u64 first_format[KS_PIN_FORMAT_INLINE / sizeof(u64)];
 };
 
 struct ks_connect_check;
+
+/* The pins' slab cache, from module init to exit. */
+int ks_pin_init(void);
+void ks_pin_uninit(void);
 
 /*
  * A new pin of the pin type @check found, connected as @connect asks (its
@@ -83,15 +96,22 @@ struct ks_pin *ks_pin_new(struct ks_filter *filter,
 			  const struct ks_connect_check *check,
 			  const struct ks_pin_connect *connect, u32 access);
 
-/* Into / out of the filter's pin list (ks_filter_kill() walks it). */
+/*
+ * Into / out of the filter's pin list (ks_filter_kill() walks it).  Out
+ * is the fd's release: with its fd, and with @instance its instance, given
+ * back (ks_filter_release_pin_locked()).
+ */
 void ks_pin_add(struct ks_pin *pin);
-void ks_pin_remove(struct ks_pin *pin);
+void ks_pin_remove(struct ks_pin *pin, bool instance);
 
 /*
  * Hand the pin back to the provider: STOP through PAUSE and ACQUIRE, then
- * close, then its instance is free again.  Runs once, on whichever comes
- * first of the fd's release and the filter's unregistration.
+ * close.  Runs once, on whichever comes first of the fd's release and the
+ * filter's unregistration: true if this call did it, and the pin's
+ * instance is then the caller's to give back.  ks_pin_shutdown() gives it
+ * back at once.
  */
+bool ks_pin_hand_back(struct ks_pin *pin);
 void ks_pin_shutdown(struct ks_pin *pin);
 
 /*
