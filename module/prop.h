@@ -45,7 +45,8 @@ struct ks_pin;
  * @commit: run with the filter entered once the value is written back:
  *	what it describes becomes true there, checked again
  * @mapped: the address of the mapping made, or 0
- * @small: storage for a small @value
+ * @small: storage for a small @value; last, and left unzeroed by
+ *	ks_property_ioctl()
  */
 struct ks_prop_call {
 	struct ks_filter *filter;
@@ -72,6 +73,9 @@ struct ks_prop_call {
 	unsigned long mapped;
 	u64 small[KS_PROP_INLINE / sizeof(u64)];
 };
+
+static_assert(offsetof(struct ks_prop_call, small) + KS_PROP_INLINE ==
+	      sizeof(struct ks_prop_call));
 
 /**
  * struct ks_prop_item - a property of a set

@@ -595,10 +595,8 @@ long ks_property_ioctl(const struct ks_prop_table *t, struct ks_filter *filter,
 		       struct ks_pin *pin, struct file *file, void __user *arg)
 {
 	struct ks_ioctl_buffers __user *uio = arg;
-	struct ks_prop_call call = {
-		.filter = filter, .pin = pin, .file = file,
-	};
-	u64 in[KS_PROP_INLINE / sizeof(u64)];
+	struct ks_prop_call call __uninitialized;
+	u64 in[KS_PROP_INLINE / sizeof(u64)] __uninitialized;
 	struct ks_ioctl_buffers io;
 	long ret;
 	int got;
@@ -607,6 +605,15 @@ long ks_property_ioctl(const struct ks_prop_table *t, struct ks_filter *filter,
 	got = read_request(uio, &io, (u32 *)in);
 	if (got < 0)
 		return got;
+	/*
+	 * The call but its inline value storage, which is written before it
+	 * is read: zeroing its 128 bytes, and `in`'s, cost a short GET 3% in
+	 * paired runs under emulation.
+	 */
+	memset(&call, 0, offsetof(struct ks_prop_call, small));
+	call.filter = filter;
+	call.pin = pin;
+	call.file = file;
 	call.out_size = io.out_size;
 	ret = property(t, &call, &io, in, got > 0);
 	if (!ret && call.value) {
