@@ -18,6 +18,13 @@ struct file;
 struct ks_filter;
 struct ks_link;
 
+/*
+ * Bytes of a format kept in the pin itself: a WAVEFORMATEXTENSIBLE one
+ * (KSDATAFORMAT, 64 bytes, and the structure, 40), the largest common
+ * audio format.
+ */
+#define KS_PIN_FORMAT_INLINE	104
+
 /**
  * struct ks_pin - a pin instance (one per pin fd)
  * @ref: the pin fd holds one; freed with the last
@@ -45,14 +52,8 @@ struct ks_link;
  *	connection may be reserved or published to it (under link.c's lock)
  * @unlinking: a connection of the pin is being torn down (under link.c's
  *	lock; read with READ_ONCE() by a close waiting for the teardown)
+ * @first_format: @format as created, when it fits
  */
-/*
- * Bytes of a format kept in the pin itself: a WAVEFORMATEXTENSIBLE one
- * (KSDATAFORMAT, 64 bytes, and the structure, 40), the largest common
- * audio format.
- */
-#define KS_PIN_FORMAT_INLINE	104
-
 struct ks_pin {
 	struct kref ref;
 	struct ks_filter *filter;
@@ -77,7 +78,6 @@ struct ks_pin {
 	bool was_connected;
 	bool unlinked;
 	bool unlinking;
-	/* The format given at creation, when it fits: no allocation of its own. */
 	u64 first_format[KS_PIN_FORMAT_INLINE / sizeof(u64)];
 };
 
