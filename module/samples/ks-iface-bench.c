@@ -8,7 +8,11 @@
  * Reading /sys/kernel/debug/ks-iface-bench/run runs it and answers
  *	ratio iface_query_vs_symbol_get R	(query+dereference / get+put)
  *	ratio iface_10k_vs_10 R			(query with 10,000 types / 10)
- * followed by the ns per pair.  Lower is better.
+ * followed by the ns per pair.  Lower is better.  Each side is timed in
+ * RUNS runs taking turns after a warm-up of both, and the ratios are of
+ * the medians.  The queries look up types drawn at random among those
+ * published (drawn before the timing): one hot type would measure a
+ * cache line, not the table.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,10 +20,14 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/ksfilter.h>
 
 #define ROUNDS		20000
+#define RUNS		9
 #define FEW		10
 #define MANY		10000
 
@@ -101,17 +109,25 @@ static void withdraw_all(void)
 	}
 }
 
-/* ns per query+dereference of a type in the middle of those published. */
-static u64 time_query(void)
+/* ROUNDS types drawn at random among the first @n. */
+static void draw_keys(guid_t *keys, unsigned int n)
 {
-	guid_t type = bench_type(published / 2);
+	int i;
+
+	for (i = 0; i < ROUNDS; i++)
+		keys[i] = bench_type(get_random_u32() % n);
+}
+
+/* ns per query+dereference of @keys; 0 if one fails. */
+static u64 time_query(const guid_t *keys)
+{
 	struct bench_iface got;
 	u64 start;
 	int i;
 
 	start = ktime_get_ns();
 	for (i = 0; i < ROUNDS; i++) {
-		if (ks_query_interface(&type, sizeof(got), 1, &got.header,
+		if (ks_query_interface(&keys[i], sizeof(got), 1, &got.header,
 				       NULL))
 			return 0;
 		got.header.interface_dereference(got.header.context);
@@ -133,6 +149,41 @@ static u64 time_symbol_get(void)
 	return (ktime_get_ns() - start) / ROUNDS;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static u64 median(u64 *t)
+{
+	sort(t, RUNS, sizeof(*t), cmp_u64, NULL);
+	return t[RUNS / 2];
+}
+
+/*
+ * Medians of RUNS runs of the query of @keys and of symbol_get(), taking
+ * turns after a warm-up of both; 0 if one failed.
+ */
+static int time_pair(const guid_t *keys, u64 *query, u64 *sym)
+{
+	u64 q[RUNS], s[RUNS];
+	int r;
+
+	time_query(keys);
+	time_symbol_get();
+	for (r = 0; r < RUNS; r++) {
+		q[r] = time_query(keys);
+		s[r] = time_symbol_get();
+		if (!q[r] || !s[r])
+			return -EIO;
+	}
+	*query = median(q);
+	*sym = median(s);
+	return 0;
+}
+
 /* Ratio a/b with three decimals. */
 static void show_ratio(struct seq_file *m, const char *name, u64 a, u64 b)
 {
@@ -144,31 +195,40 @@ static void show_ratio(struct seq_file *m, const char *name, u64 a, u64 b)
 
 static int run_show(struct seq_file *m, void *unused)
 {
-	u64 few, many, sym;
+	u64 few, many, sym, sym_many;
+	guid_t *keys;
 	int ret;
 
+	keys = kvmalloc_array(ROUNDS, sizeof(*keys), GFP_KERNEL);
+	if (!keys)
+		return -ENOMEM;
 	mutex_lock(&bench_lock);
 	ret = publish_up_to(FEW);
 	if (ret)
 		goto out;
-	time_query();	/* warm up */
-	few = time_query();
-	sym = time_symbol_get();
+	draw_keys(keys, FEW);
+	ret = time_pair(keys, &few, &sym);
+	if (ret)
+		goto out;
 	ret = publish_up_to(MANY);
 	if (ret)
 		goto out;
-	many = time_query();
-	if (!few || !many || !sym) {
-		ret = -EIO;
+	draw_keys(keys, MANY);
+	ret = time_pair(keys, &many, &sym_many);
+	if (ret)
 		goto out;
-	}
 	show_ratio(m, "iface_query_vs_symbol_get", few, sym);
-	show_ratio(m, "iface_10k_vs_10", many, few);
-	seq_printf(m, "ns_per_pair query_10 %llu query_10k %llu symbol_get %llu\n",
-		   few, many, sym);
+	/*
+	 * Each phase's queries against the symbol_get() timed alongside
+	 * them, so that the host's drift between the phases cancels.
+	 */
+	show_ratio(m, "iface_10k_vs_10", many * sym, few * sym_many);
+	seq_printf(m, "ns_per_pair query_10 %llu query_10k %llu symbol_get %llu %llu\n",
+		   few, many, sym, sym_many);
 out:
 	withdraw_all();
 	mutex_unlock(&bench_lock);
+	kvfree(keys);
 	return ret;
 }
 DEFINE_SHOW_ATTRIBUTE(run);

@@ -240,37 +240,69 @@ static void build_control_request(struct request *req)
 	req->format.data_format.specifier = spec_none;
 }
 
+static int ensure_module(const char *name, const char *file,
+			 const char *params);
+
+/* OPEN_PINS pins of @req's type open (@open), or none: 0 or -1. */
+static int hold_pins(int filter, struct request *req, int *fds, int open)
+{
+	int i;
+
+	for (i = 0; i < OPEN_PINS; i++) {
+		if (!open) {
+			close(fds[i]);
+			continue;
+		}
+		fds[i] = create_pin(filter, req, KS_GENERIC_WRITE);
+		if (fds[i] < 0) {
+			perror("KS_IOCTL_CREATE_PIN (holding)");
+			while (i--)
+				close(fds[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /*
  * Creation with OPEN_PINS pins already open on the same pin type against
- * none open.
+ * none open: CREATE_ROUNDS rounds of each, taking turns after a warm-up
+ * of both, the ratio of the medians.
  */
 static int bench_create_loaded(int n)
 {
 	static int open_fds[OPEN_PINS];
-	double t_empty, t_loaded;
+	double t_empty[CREATE_ROUNDS], t_loaded[CREATE_ROUNDS];
+	int per = n / CREATE_ROUNDS, filter, r;
 	struct request req;
-	int filter, i;
 
+	if (ensure_module(TONEGEN_NAME, "ks-tonegen.ko", "")) {
+		fprintf(stderr, "create_1000_open_vs_0: ks-tonegen not loadable\n");
+		return 1;
+	}
 	filter = open_filter(TONEGEN_NAME);
 	if (filter < 0) {
-		printf("# ks-tonegen not loaded: create_1000_open_vs_0 skipped\n");
-		return 0;
+		fprintf(stderr, "create_1000_open_vs_0: no ks-tonegen filter\n");
+		return 1;
 	}
 	build_control_request(&req);
-	time_pins(filter, &req, KS_GENERIC_WRITE, n / 10);
-	t_empty = time_pins(filter, &req, KS_GENERIC_WRITE, n);
-	for (i = 0; i < OPEN_PINS; i++) {
-		open_fds[i] = create_pin(filter, &req, KS_GENERIC_WRITE);
-		if (open_fds[i] < 0) {
-			perror("KS_IOCTL_CREATE_PIN (holding)");
+	for (r = -1; r < CREATE_ROUNDS; r++) {	/* round -1: the warm-up */
+		double t0 = time_pins(filter, &req, KS_GENERIC_WRITE, per), t1;
+
+		if (hold_pins(filter, &req, open_fds, 1))
 			return 1;
+		t1 = time_pins(filter, &req, KS_GENERIC_WRITE, per);
+		hold_pins(filter, &req, open_fds, 0);
+		if (r >= 0) {
+			t_empty[r] = t0;
+			t_loaded[r] = t1;
 		}
 	}
-	t_loaded = time_pins(filter, &req, KS_GENERIC_WRITE, n);
-	for (i = 0; i < OPEN_PINS; i++)
-		close(open_fds[i]);
-	report("create_1000_open_vs_0", "create+close, 1000 open", t_loaded,
-	       "create+close, none open", t_empty, n);
+	qsort(t_empty, CREATE_ROUNDS, sizeof(t_empty[0]), cmp_double);
+	qsort(t_loaded, CREATE_ROUNDS, sizeof(t_loaded[0]), cmp_double);
+	report("create_1000_open_vs_0", "create+close, 1000 open",
+	       t_loaded[CREATE_ROUNDS / 2], "create+close, none open",
+	       t_empty[CREATE_ROUNDS / 2], per);
 	close(filter);
 	return 0;
 }
@@ -588,8 +620,8 @@ static int bench_chain(int n)
 	(void)n;
 	if (ensure_module(GEN_NAME, "ks-gen.ko", "") ||
 	    ensure_module(GAIN_NAME, "ks-gain.ko", "filters=2")) {
-		printf("# ks-gen/ks-gain not loadable: chain_vs_userspace skipped\n");
-		return 0;
+		fprintf(stderr, "chain: ks-gen or ks-gain not loadable\n");
+		return 1;
 	}
 	f.gen = open_filter(GEN_NAME);
 	f.gain = open_filter(GAIN_NAME);
