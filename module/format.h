@@ -104,7 +104,7 @@ static inline bool ks_guid_equal(const struct ks_guid *a,
 
 static inline bool ks_guid_is_null(const struct ks_guid *g)
 {
-	static const struct ks_guid null_guid = KS_GUID_NULL;
+	static const struct ks_guid null_guid;	/* all zero */
 
 	return ks_guid_equal(g, &null_guid);
 }

@@ -43,12 +43,16 @@ static const char *const state_names[] = {
 /*
  * Pins come from a cache of their own: a kmalloc size class would round
  * a pin and its format up to 1 KiB, all of it zeroed at each creation.
+ * Cache-line aligned: the pins of a chain are worked on from several
+ * CPUs at once, and a line shared by two of them costs a connected
+ * chain with default queues (paired runs, without the alignment:
+ * 0.714-0.750 against 0.648-0.682 before the cache).
  */
 static struct kmem_cache *ks_pin_cache;
 
 int ks_pin_init(void)
 {
-	ks_pin_cache = KMEM_CACHE(ks_pin, SLAB_ACCOUNT);
+	ks_pin_cache = KMEM_CACHE(ks_pin, SLAB_ACCOUNT | SLAB_HWCACHE_ALIGN);
 	return ks_pin_cache ? 0 : -ENOMEM;
 }
 
