@@ -48,6 +48,12 @@
  *   live_pins (int, 0444): pins this provider has opened and not yet been
  *	told to close; back to 0 after every pin is closed or the filter is
  *	unregistered.
+ *   refuse_pause (int, 0644, default 0): an errno (1 to 511, e.g. 5 for
+ *	EIO) makes set_state refuse every step into PAUSE, from ACQUIRE or
+ *	from RUN, with it; 0 refuses nothing.
+ *
+ * Every set_state call, refused or not, is recorded in
+ * /sys/kernel/debug/ks_tonegen/steps (ks-tonegen-steps.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -62,6 +68,7 @@
 
 #include "ks-tonegen.h"
 #include "ks-tonegen-ranges.h"
+#include "ks-tonegen-steps.h"
 
 #define TONE_HZ			440
 #define TONE_AMPLITUDE		8000
@@ -70,15 +77,20 @@
 
 /*
  * What the provider keeps per pin.  @lock serializes the generator: the
- * core may call process from several readers at once.
+ * core may call process from several readers at once.  @instance numbers
+ * the pin in the record of steps.
  */
 struct tonegen_pin {
 	struct mutex lock;	/* phase */
 	u32 phase;
 	unsigned int state;
+	u32 instance;
 };
 
 static atomic_t live_pins = ATOMIC_INIT(0);
+static atomic_t instances = ATOMIC_INIT(0);
+/* The errno of a refused step into PAUSE, or 0 (parameter refuse_pause). */
+static int refuse_pause;
 
 static int tonegen_open(struct ks_pin *pin)
 {
@@ -88,6 +100,7 @@ static int tonegen_open(struct ks_pin *pin)
 	if (!tp)
 		return -ENOMEM;
 	mutex_init(&tp->lock);
+	tp->instance = atomic_inc_return(&instances);
 	ks_pin_set_context(pin, tp);
 	atomic_inc(&live_pins);
 	return 0;
@@ -163,12 +176,23 @@ static int tone_process(struct ks_pin *pin)
 	return 0;
 }
 
-/* The Tone pin starts with a full queue, so poll sees it readable. */
+/*
+ * The Tone pin starts with a full queue, so poll sees it readable.  A
+ * refused step changes nothing here; the core then stays where it was,
+ * except on the way down to STOP at close, which it takes anyway.
+ */
 static int tonegen_set_state(struct ks_pin *pin, unsigned int from,
 			     unsigned int to)
 {
 	struct tonegen_pin *tp = ks_pin_context(pin);
+	int refuse = READ_ONCE(refuse_pause);
+	int ret = 0;
 
+	if (to == KSSTATE_PAUSE && refuse)
+		ret = -refuse;
+	tonegen_step_record(tp->instance, ks_pin_id(pin), from, to, ret);
+	if (ret)
+		return ret;
 	mutex_lock(&tp->lock);
 	tp->state = to;
 	if (to == KSSTATE_STOP)
@@ -368,25 +392,51 @@ static const struct kernel_param_ops live_pins_ops = {
 module_param_cb(live_pins, &live_pins_ops, NULL, 0444);
 MODULE_PARM_DESC(live_pins, "Pins opened and not yet closed by ksfilter");
 
+/* An errno userspace can be given: the kernel's own from 512 up are not. */
+static int refuse_pause_set(const char *val, const struct kernel_param *kp)
+{
+	int err, ret;
+
+	ret = kstrtoint(val, 0, &err);
+	if (ret)
+		return ret;
+	if (err < 0 || err >= 512)
+		return -EINVAL;
+	WRITE_ONCE(refuse_pause, err);
+	return 0;
+}
+
+static const struct kernel_param_ops refuse_pause_ops = {
+	.set = refuse_pause_set,
+	.get = param_get_int,
+};
+module_param_cb(refuse_pause, &refuse_pause_ops, &refuse_pause, 0644);
+MODULE_PARM_DESC(refuse_pause, "Refuse every state step into PAUSE with this errno (0: refuse none)");
+
 static int __init tonegen_init(void)
 {
 	int ret = 0;
 
+	tonegen_steps_init();
 	mutex_lock(&tonegen_lock);
 	if (registered)
 		ret = tonegen_register();
 	if (!ret)
 		tonegen_loaded = true;
 	mutex_unlock(&tonegen_lock);
+	if (ret)
+		tonegen_steps_exit();
 	return ret;
 }
 
+/* The steps of the pins that unregistering closes are recorded too. */
 static void __exit tonegen_exit(void)
 {
 	mutex_lock(&tonegen_lock);
 	tonegen_loaded = false;
 	tonegen_unregister();
 	mutex_unlock(&tonegen_lock);
+	tonegen_steps_exit();
 }
 
 module_init(tonegen_init);

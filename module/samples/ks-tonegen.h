@@ -13,6 +13,9 @@
 #define TONEGEN_NAME		"ks-tonegen"
 #define TONEGEN_MODNAME		"ks_tonegen"
 #define TONEGEN_PARAMS		"/sys/module/" TONEGEN_MODNAME "/parameters/"
+/* The record of the state steps (ks-tonegen-steps.c) and its length. */
+#define TONEGEN_STEPS_PATH	"/sys/kernel/debug/" TONEGEN_MODNAME "/steps"
+#define TONEGEN_STEPS		64
 
 /* Pin ids. */
 #define TONEGEN_PIN_TONE	0
