@@ -4,7 +4,9 @@
  * ks-tonegen-main.c): the rows of SPEC 5 the loopback cannot reach (communication
  * types, listed interfaces and mediums, a provider's own format check,
  * required attributes, peers, an unregistered filter) and the module
- * lifetime rules of SPEC 4.
+ * lifetime rules of SPEC 4; and the state steps of SPEC 7 as the provider
+ * sees them: its record of every set_state call (TONEGEN_STEPS_PATH in
+ * debugfs) and its refuse_pause parameter.
  *
  * The fixture loads $KS_MODULE_DIR/ks-tonegen.ko (default /lib/ks) when no
  * ks-tonegen filter exists, and SKIPs when it cannot.
@@ -188,9 +190,11 @@ FIXTURE_TEARDOWN(tonegen)
 	for (i = 0; i < MAX_PINS; i++)
 		close_fd(&self->pin[i]);
 	close_fd(&self->filter);
-	/* Leave the filter registered for the next test. */
+	/* Leave the filter registered and refusing nothing for the next test. */
 	if (read_param("registered") == 0)
 		write_param("registered", "1");
+	if (read_param("refuse_pause") > 0)
+		write_param("refuse_pause", "0");
 }
 
 /* Create from self->req on self->filter; keeps the fd in self->pin[]. */
@@ -705,6 +709,439 @@ TEST_F(tonegen, provider_live_pins_balanced)
 	close_fd(&self->pin[0]);
 	close_fd(&self->pin[1]);
 	EXPECT_EQ(before, read_param("live_pins"));
+}
+
+/* ---- SPEC 7: the state steps the provider is called with ---- */
+
+/* One line of TONEGEN_STEPS_PATH: "<instance> <pin id> <from>-><to> <result>". */
+struct step {
+	unsigned int instance;
+	unsigned int pin;
+	char from[8];
+	char to[8];
+	int result;
+};
+
+/* What one take of the record held. */
+struct steps {
+	long lost;		/* the "lost N" line, else 0 */
+	unsigned int n;
+	struct step s[TONEGEN_STEPS];
+};
+
+/*
+ * Take (and so empty) the provider's record of steps: 0, -errno when it
+ * cannot be read (debugfs is mounted first if need be), -EPROTO for a
+ * line that is not a step or more steps than the record keeps.
+ */
+static int take_steps(struct steps *st)
+{
+	char line[128];
+	struct step *s;
+	int ret = 0;
+	FILE *f;
+
+	if (access("/sys/kernel/debug/ksfilter", F_OK) &&
+	    system("mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null"))
+		return -ENOENT;
+	memset(st, 0, sizeof(*st));
+	f = fopen(TONEGEN_STEPS_PATH, "re");
+	if (!f)
+		return -errno;
+	while (!ret && fgets(line, sizeof(line), f)) {
+		if (st->n == 0 && !st->lost &&
+		    sscanf(line, "lost %ld", &st->lost) == 1)
+			continue;
+		if (st->n == TONEGEN_STEPS) {
+			ret = -EPROTO;
+			break;
+		}
+		s = &st->s[st->n++];
+		if (sscanf(line, "%u %u %7[A-Z]->%7[A-Z] %d", &s->instance,
+			   &s->pin, s->from, s->to, &s->result) != 5)
+			ret = -EPROTO;
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * The steps of pin @instance (any pin when 0) as "FROM->TO", with
+ * ":RESULT" after a refused one, separated by spaces: "" for none.
+ */
+static const char *steps_text(const struct steps *st, unsigned int instance,
+			      char *buf, size_t size)
+{
+	const struct step *s;
+	size_t len = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < st->n && len < size; i++) {
+		s = &st->s[i];
+		if (instance && s->instance != instance)
+			continue;
+		len += snprintf(buf + len, size - len, "%s%s->%s", len ? " " : "",
+				s->from, s->to);
+		if (s->result && len < size)
+			len += snprintf(buf + len, size - len, ":%d", s->result);
+	}
+	return buf;
+}
+
+/* The one pin instance all the steps are of; 0 when none or several. */
+static unsigned int steps_instance(const struct steps *st)
+{
+	unsigned int i;
+
+	for (i = 1; i < st->n; i++)
+		if (st->s[i].instance != st->s[0].instance)
+			return 0;
+	return st->n ? st->s[0].instance : 0;
+}
+
+/*
+ * The steps since the last take are exactly @want (steps_text()), all of
+ * one pin of type @pin_id, none lost.
+ */
+#define EXPECT_STEPS(pin_id, want) do {					\
+	struct steps _st;						\
+	char _buf[512];							\
+	unsigned int _i;						\
+									\
+	ASSERT_EQ(0, take_steps(&_st));					\
+	EXPECT_STREQ(want, steps_text(&_st, 0, _buf, sizeof(_buf)));	\
+	EXPECT_EQ(0, _st.lost);						\
+	if (_st.n)							\
+		EXPECT_NE(0u, steps_instance(&_st));			\
+	for (_i = 0; _i < _st.n; _i++)					\
+		EXPECT_EQ((unsigned int)(pin_id), _st.s[_i].pin);	\
+} while (0)
+
+/* Empty the record; SKIP the test when the provider's has none. */
+#define START_STEPS() do {						\
+	struct steps _st;						\
+									\
+	if (take_steps(&_st))						\
+		SKIP(return, "no %s (debugfs)", TONEGEN_STEPS_PATH);	\
+} while (0)
+
+static int set_state(int fd, uint32_t state)
+{
+	return ks_pin_set_state(fd, state);
+}
+
+static uint32_t get_state(int fd)
+{
+	uint32_t state = 0xdead;
+
+	return ks_pin_get_state(fd, &state) ? 0xdead : state;
+}
+
+/* A Tone pin, its fd kept in self->pin[]. */
+static int tone_pin(FIXTURE_DATA(tonegen) *self)
+{
+	uint32_t size = req_audio(&self->req, PIN_TONE, KS_SAMPLE_PCM, 48000,
+				  2, 16);
+
+	return create(self, size, KS_GENERIC_READ);
+}
+
+/* "a jump is carried out one step at a time and the filter sees every step" */
+TEST_F(tonegen, state_stop_to_run_steps_through_acquire_and_pause)
+{
+	int pin = tone_pin(self);
+
+	ASSERT_LE(0, pin);
+	START_STEPS();
+	ASSERT_EQ(0, set_state(pin, KSSTATE_RUN));
+	EXPECT_EQ((uint32_t)KSSTATE_RUN, get_state(pin));
+	EXPECT_STEPS(PIN_TONE, "STOP->ACQUIRE ACQUIRE->PAUSE PAUSE->RUN");
+}
+
+TEST_F(tonegen, state_run_to_stop_steps_down_one_at_a_time)
+{
+	int pin = tone_pin(self);
+
+	ASSERT_LE(0, pin);
+	ASSERT_EQ(0, set_state(pin, KSSTATE_RUN));
+	START_STEPS();
+	ASSERT_EQ(0, set_state(pin, KSSTATE_STOP));
+	EXPECT_EQ((uint32_t)KSSTATE_STOP, get_state(pin));
+	EXPECT_STEPS(PIN_TONE, "RUN->PAUSE PAUSE->ACQUIRE ACQUIRE->STOP");
+}
+
+/* Every set, from every state: only the steps between, in order. */
+TEST_F(tonegen, state_every_set_steps_between_the_two_states)
+{
+	static const char *const name[] = { "STOP", "ACQUIRE", "PAUSE", "RUN" };
+	char want[128];
+	size_t len;
+	int pin = tone_pin(self);
+	uint32_t from, to, s;
+
+	ASSERT_LE(0, pin);
+	START_STEPS();
+	for (from = KSSTATE_STOP; from <= KSSTATE_RUN; from++) {
+		for (to = KSSTATE_STOP; to <= KSSTATE_RUN; to++) {
+			ASSERT_EQ(0, set_state(pin, from));
+			START_STEPS();
+			ASSERT_EQ(0, set_state(pin, to))
+				TH_LOG("%s -> %s", name[from], name[to]);
+			EXPECT_EQ(to, get_state(pin));
+			len = 0;
+			want[0] = '\0';
+			for (s = from; s != to; s = s < to ? s + 1 : s - 1)
+				len += snprintf(want + len, sizeof(want) - len,
+						"%s%s->%s", len ? " " : "",
+						name[s], name[s < to ? s + 1 : s - 1]);
+			EXPECT_STEPS(PIN_TONE, want);
+		}
+	}
+}
+
+/* A set to the state the pin is in is no step: the provider sees nothing. */
+TEST_F(tonegen, state_same_state_set_calls_nothing)
+{
+	int pin = tone_pin(self);
+	uint32_t st;
+
+	ASSERT_LE(0, pin);
+	START_STEPS();
+	for (st = KSSTATE_STOP; st <= KSSTATE_RUN; st++) {
+		if (st != KSSTATE_STOP) {
+			ASSERT_EQ(0, set_state(pin, st));
+			START_STEPS();
+		}
+		EXPECT_EQ(0, set_state(pin, st));
+		EXPECT_EQ(st, get_state(pin));
+		EXPECT_STEPS(PIN_TONE, "");
+	}
+}
+
+/* An invalid state is refused before any step: EINVAL, nothing called. */
+TEST_F(tonegen, state_invalid_value_einval_calls_nothing)
+{
+	int pin = tone_pin(self);
+
+	ASSERT_LE(0, pin);
+	START_STEPS();
+	EXPECT_EQ(-EINVAL, set_state(pin, KSSTATE_RUN + 1));
+	EXPECT_EQ((uint32_t)KSSTATE_STOP, get_state(pin));
+	EXPECT_STEPS(PIN_TONE, "");
+	ASSERT_EQ(0, set_state(pin, KSSTATE_PAUSE));
+	START_STEPS();
+	EXPECT_EQ(-EINVAL, set_state(pin, 0xffffffff));
+	EXPECT_EQ((uint32_t)KSSTATE_PAUSE, get_state(pin));
+	EXPECT_STEPS(PIN_TONE, "");
+}
+
+/* SPEC 5: "Closing it moves the pin to STOP (through PAUSE and ACQUIRE)". */
+TEST_F(tonegen, state_close_in_run_steps_down_to_stop)
+{
+	int pin = tone_pin(self);
+
+	ASSERT_LE(0, pin);
+	ASSERT_EQ(0, set_state(pin, KSSTATE_RUN));
+	START_STEPS();
+	close_fd(&self->pin[0]);
+	EXPECT_STEPS(PIN_TONE, "RUN->PAUSE PAUSE->ACQUIRE ACQUIRE->STOP");
+}
+
+TEST_F(tonegen, state_close_steps_down_from_where_the_pin_is)
+{
+	int pin = tone_pin(self);
+
+	ASSERT_LE(0, pin);
+	ASSERT_EQ(0, set_state(pin, KSSTATE_PAUSE));
+	START_STEPS();
+	close_fd(&self->pin[0]);
+	EXPECT_STEPS(PIN_TONE, "PAUSE->ACQUIRE ACQUIRE->STOP");
+
+	/* A pin closed in STOP has no step to take. */
+	ASSERT_LE(0, tone_pin(self));
+	START_STEPS();
+	close_fd(&self->pin[1]);
+	EXPECT_STEPS(PIN_TONE, "");
+}
+
+/* Unregistering the filter closes its open pins the same way. */
+TEST_F(tonegen, state_unregister_steps_open_pin_down_to_stop)
+{
+	int pin = tone_pin(self);
+
+	ASSERT_LE(0, pin);
+	ASSERT_EQ(0, set_state(pin, KSSTATE_RUN));
+	START_STEPS();
+	ASSERT_EQ(0, write_param("registered", "0"));
+	EXPECT_STEPS(PIN_TONE, "RUN->PAUSE PAUSE->ACQUIRE ACQUIRE->STOP");
+	/* Closing the fd afterwards calls nothing more. */
+	close_fd(&self->pin[0]);
+	EXPECT_STEPS(PIN_TONE, "");
+}
+
+/* Each pin's steps are its own: a jump of one steps no other. */
+TEST_F(tonegen, state_steps_are_per_pin)
+{
+	int a = tone_pin(self), b = tone_pin(self);
+	unsigned int ia, ib;
+	struct steps st;
+	char buf[256];
+
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	START_STEPS();
+	ASSERT_EQ(0, set_state(a, KSSTATE_RUN));
+	ASSERT_EQ(0, take_steps(&st));
+	ia = steps_instance(&st);
+	ASSERT_NE(0u, ia);
+	ASSERT_EQ(0, set_state(b, KSSTATE_PAUSE));
+	ASSERT_EQ(0, set_state(a, KSSTATE_ACQUIRE));
+	ASSERT_EQ(0, take_steps(&st));
+	ASSERT_EQ(4u, st.n);
+	ib = st.s[0].instance;
+	EXPECT_NE(ia, ib);
+	EXPECT_STREQ("STOP->ACQUIRE ACQUIRE->PAUSE",
+		     steps_text(&st, ib, buf, sizeof(buf)));
+	EXPECT_STREQ("RUN->PAUSE PAUSE->ACQUIRE",
+		     steps_text(&st, ia, buf, sizeof(buf)));
+	EXPECT_EQ((uint32_t)KSSTATE_ACQUIRE, get_state(a));
+	EXPECT_EQ((uint32_t)KSSTATE_PAUSE, get_state(b));
+}
+
+/*
+ * include/linux/ksfilter.h: "a failure stops a step up".  The set fails
+ * with the provider's errno (a property has no reason code) and the pin
+ * stays where the last step it took left it; once the provider agrees,
+ * the set goes on from there.
+ */
+TEST_F(tonegen, state_refused_step_up_stops_in_acquire)
+{
+	int pin = tone_pin(self);
+
+	ASSERT_LE(0, pin);
+	ASSERT_EQ(0, write_param("refuse_pause", "5"));	/* EIO */
+	EXPECT_EQ(5, read_param("refuse_pause"));
+	START_STEPS();
+	EXPECT_EQ(-EIO, set_state(pin, KSSTATE_RUN));
+	EXPECT_EQ((uint32_t)KSSTATE_ACQUIRE, get_state(pin));
+	EXPECT_STEPS(PIN_TONE, "STOP->ACQUIRE ACQUIRE->PAUSE:-5");
+
+	/* Refused again from ACQUIRE, with another errno: still there. */
+	ASSERT_EQ(0, write_param("refuse_pause", "16"));	/* EBUSY */
+	EXPECT_EQ(-EBUSY, set_state(pin, KSSTATE_PAUSE));
+	EXPECT_EQ((uint32_t)KSSTATE_ACQUIRE, get_state(pin));
+	EXPECT_STEPS(PIN_TONE, "ACQUIRE->PAUSE:-16");
+
+	ASSERT_EQ(0, write_param("refuse_pause", "0"));
+	EXPECT_EQ(0, set_state(pin, KSSTATE_RUN));
+	EXPECT_EQ((uint32_t)KSSTATE_RUN, get_state(pin));
+	EXPECT_STEPS(PIN_TONE, "ACQUIRE->PAUSE PAUSE->RUN");
+
+	close_fd(&self->pin[0]);
+	EXPECT_STEPS(PIN_TONE, "RUN->PAUSE PAUSE->ACQUIRE ACQUIRE->STOP");
+}
+
+/* Closed in the state a refusal left it in: down from ACQUIRE alone. */
+TEST_F(tonegen, state_refused_step_up_then_close_steps_down_from_acquire)
+{
+	int pin = tone_pin(self);
+
+	ASSERT_LE(0, pin);
+	ASSERT_EQ(0, write_param("refuse_pause", "5"));
+	START_STEPS();
+	EXPECT_EQ(-EIO, set_state(pin, KSSTATE_RUN));
+	EXPECT_STEPS(PIN_TONE, "STOP->ACQUIRE ACQUIRE->PAUSE:-5");
+	close_fd(&self->pin[0]);
+	EXPECT_STEPS(PIN_TONE, "ACQUIRE->STOP");
+}
+
+/*
+ * A step down refused by a set stops it too (the pin stays in RUN); but
+ * "a step down on close is taken anyway": close still reaches STOP.
+ */
+TEST_F(tonegen, state_refused_step_down_stays_but_close_goes_on)
+{
+	long live = read_param("live_pins");
+	int pin = tone_pin(self);
+
+	ASSERT_LE(0, pin);
+	ASSERT_EQ(0, set_state(pin, KSSTATE_RUN));
+	ASSERT_EQ(0, write_param("refuse_pause", "16"));	/* EBUSY */
+	START_STEPS();
+	EXPECT_EQ(-EBUSY, set_state(pin, KSSTATE_STOP));
+	EXPECT_EQ((uint32_t)KSSTATE_RUN, get_state(pin));
+	EXPECT_STEPS(PIN_TONE, "RUN->PAUSE:-16");
+
+	close_fd(&self->pin[0]);
+	EXPECT_STEPS(PIN_TONE, "RUN->PAUSE:-16 PAUSE->ACQUIRE ACQUIRE->STOP");
+	EXPECT_EQ(live, read_param("live_pins"));
+}
+
+/*
+ * Bad input to the parameter: EINVAL (ERANGE for a number past int), and
+ * the value stays.
+ */
+TEST_F(tonegen, refuse_pause_param_bad_value_einval)
+{
+	static const struct {
+		const char *value;
+		int err;
+	} bad[] = {
+		{ "-5", -EINVAL }, { "512", -EINVAL }, { "EIO", -EINVAL },
+		{ "5x", -EINVAL }, { "99999999999", -ERANGE },
+	};
+	unsigned int i;
+
+	ASSERT_EQ(0, write_param("refuse_pause", "7"));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(bad[i].err, write_param("refuse_pause", bad[i].value))
+			TH_LOG("\"%s\"", bad[i].value);
+		EXPECT_EQ(7, read_param("refuse_pause"));
+	}
+	EXPECT_EQ(0, write_param("refuse_pause", "511"));
+	EXPECT_EQ(511, read_param("refuse_pause"));
+	EXPECT_EQ(0, write_param("refuse_pause", "0"));
+	EXPECT_EQ(0, read_param("refuse_pause"));
+}
+
+/*
+ * The record keeps the last TONEGEN_STEPS steps: past that the oldest go
+ * and "lost N" counts them; a take empties it, and so does a write.
+ */
+TEST_F(tonegen, state_steps_record_bounded_and_emptied)
+{
+	static const char *const cycle[] = {
+		"STOP->ACQUIRE", "ACQUIRE->PAUSE", "PAUSE->RUN",
+		"RUN->PAUSE", "PAUSE->ACQUIRE", "ACQUIRE->STOP",
+	};
+	const unsigned int rounds = 30, total = rounds * 6;
+	int pin = tone_pin(self);
+	char want[32], got[32];
+	struct steps st;
+	unsigned int i;
+
+	ASSERT_LE(0, pin);
+	START_STEPS();
+	for (i = 0; i < rounds; i++) {
+		ASSERT_EQ(0, set_state(pin, KSSTATE_RUN));
+		ASSERT_EQ(0, set_state(pin, KSSTATE_STOP));
+	}
+	ASSERT_EQ(0, take_steps(&st));
+	EXPECT_EQ((long)(total - TONEGEN_STEPS), st.lost);
+	ASSERT_EQ((unsigned int)TONEGEN_STEPS, st.n);
+	for (i = 0; i < st.n; i++) {
+		snprintf(want, sizeof(want), "%s",
+			 cycle[(total - TONEGEN_STEPS + i) % 6]);
+		snprintf(got, sizeof(got), "%s->%s", st.s[i].from, st.s[i].to);
+		EXPECT_STREQ(want, got) TH_LOG("step %u", i);
+	}
+	/* Taken: the next take has nothing, not even a loss. */
+	EXPECT_STEPS(PIN_TONE, "");
+
+	ASSERT_EQ(0, set_state(pin, KSSTATE_ACQUIRE));
+	ASSERT_EQ(0, write_file(TONEGEN_STEPS_PATH, "\n"));
+	EXPECT_STEPS(PIN_TONE, "");
 }
 
 TEST_HARNESS_MAIN
