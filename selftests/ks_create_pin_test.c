@@ -9,6 +9,7 @@
  * Standard STREAMING and LOOPED_STREAMING, the standard medium, one instance
  * each, ranges PCM 8-32 bits and float 32 bits, 1-8 channels, 8000-384000 Hz.
  */
+#include <stddef.h>
 #include <sys/mman.h>
 
 #include "ks_selftest.h"
@@ -816,6 +817,138 @@ TEST_F(loopback, trailing_bytes_after_format_accepted)
 }
 
 /* ---- formats against the loopback's ranges: FIXTURE_VARIANT per format ---- */
+
+/*
+ * ---- SPEC 5: the request is copied from userspace exactly once ----
+ *
+ * A second thread rewrites one byte of the request while the main thread
+ * creates pins from it, as fast as it can.  The two versions differ in that
+ * byte only, so any one copy of the request is exactly one of them, and the
+ * answer must be that version's: the pin it asks for, with its format
+ * byte for byte, or its refusal.  A module that read the request twice
+ * (checked one version, built the pin from the other) would create a pin
+ * that neither version asks for.  Each request is tried at three sizes: one
+ * copied byte-wise to the stack, one word-wise (8-byte aligned size), and
+ * one to the heap (trailing bytes after the format).
+ */
+#define COPY_ONCE_TRIES		1500
+#define COPY_ONCE_SECONDS	20
+
+static const uint32_t copy_once_sizes[] = {
+	sizeof(struct ks_pin_connect) + sizeof(struct ks_dataformat_waveformatex),
+	sizeof(struct ks_pin_connect) + sizeof(struct ks_dataformat_waveformatex) + 6,
+	1024,
+};
+
+/*
+ * Is the pin @fd the one the valid version asks for: pin @pin_id, with
+ * @want (the format of @size bytes) as its format, byte for byte?
+ */
+static bool pin_is(struct __test_metadata *_metadata, int fd,
+		   uint32_t pin_id, const void *want, uint32_t size)
+{
+	uint32_t got_size = 0;
+	long long id = fdinfo_number(fd, "ks-pin-id");
+	void *got = ks_pin_get_dataformat(fd, &got_size);
+	bool same = got && got_size == size && !memcmp(got, want, size);
+
+	if (id != pin_id || !same)
+		TH_LOG("a pin neither version asks for: pin %lld (want %u), format %s",
+		       id, pin_id, same ? "as asked" : "another");
+	free(got);
+	return id == pin_id && same;
+}
+
+/*
+ * Create pins from self->req while @f rewrites it; count the pins and the
+ * refusals (@error, @reason) in @seen.  False on any other answer.
+ */
+static bool create_while_flipping(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(loopback) *self,
+				  struct flipper *f, uint32_t size,
+				  uint32_t pin_id, const void *format,
+				  int error, uint32_t reason,
+				  unsigned int seen[2])
+{
+	long long end = ks_now_ms() + COPY_ONCE_SECONDS * 1000LL;
+	bool ok = true;
+	int i, fd;
+
+	if (flip_start(f)) {
+		TH_LOG("pthread_create failed");
+		return false;
+	}
+	/* At least COPY_ONCE_TRIES, and on until both versions answered. */
+	for (i = 0; ok && (i < COPY_ONCE_TRIES || !seen[0] || !seen[1]) &&
+	     ks_now_ms() < end; i++) {
+		fd = ks_create(self->filter, &self->req, size, KS_GENERIC_WRITE,
+			       O_CLOEXEC, &self->reason);
+		if (fd >= 0) {
+			seen[0]++;
+			ok = self->reason == KS_REASON_NONE &&
+			     pin_is(_metadata, fd, pin_id, format,
+				    sizeof(struct ks_dataformat_waveformatex));
+			close(fd);
+		} else {
+			seen[1]++;
+			ok = fd == error && self->reason == reason;
+			if (!ok)
+				TH_LOG("an answer of neither version: %s, reason %s",
+				       strerror(-fd), reason_name(self->reason));
+		}
+	}
+	flip_stop(f);
+	return ok;
+}
+
+/* Pin 0 (valid with GENERIC_WRITE) or pin 1, an OUT pin: row 6 refuses. */
+TEST_F(loopback, request_copied_once_pin_id)
+{
+	struct ks_dataformat_waveformatex want;
+	unsigned int seen[2] = { 0, 0 }, i;
+	struct flipper f;
+
+	for (i = 0; i < ARRAY_SIZE(copy_once_sizes); i++) {
+		req_default(&self->req, PIN_RENDER);
+		want = self->req.f.wfx;
+		f.byte = (uint8_t *)&self->req + offsetof(struct ks_req, c.pin_id);
+		f.value[0] = PIN_RENDER;
+		f.value[1] = PIN_CAPTURE;
+		ASSERT_TRUE(create_while_flipping(_metadata, self, &f,
+						  copy_once_sizes[i], PIN_RENDER,
+						  &want, -EINVAL,
+						  KS_REASON_ACCESS, seen))
+			TH_LOG("connect_size %u", copy_once_sizes[i]);
+	}
+	TH_LOG("%u pins, %u refusals", seen[0], seen[1]);
+	/* The rewriting really raced the copies: both versions answered. */
+	EXPECT_LT(0, seen[0]);
+	EXPECT_LT(0, seen[1]);
+}
+
+/* 2 channels (valid) or 1 with a block_align of 2 channels: row 12 refuses. */
+TEST_F(loopback, request_copied_once_format)
+{
+	struct ks_dataformat_waveformatex want;
+	unsigned int seen[2] = { 0, 0 }, i;
+	struct flipper f;
+
+	for (i = 0; i < ARRAY_SIZE(copy_once_sizes); i++) {
+		req_default(&self->req, PIN_RENDER);
+		want = self->req.f.wfx;
+		f.byte = (uint8_t *)&self->req.f.wfx.wave_format.channels;
+		f.value[0] = 2;
+		f.value[1] = 1;
+		ASSERT_TRUE(create_while_flipping(_metadata, self, &f,
+						  copy_once_sizes[i], PIN_RENDER,
+						  &want, -EDOM,
+						  KS_REASON_FORMAT, seen))
+			TH_LOG("connect_size %u", copy_once_sizes[i]);
+	}
+	TH_LOG("%u pins, %u refusals", seen[0], seen[1]);
+	EXPECT_LT(0, seen[0]);
+	EXPECT_LT(0, seen[1]);
+}
 
 FIXTURE(range) {
 	int filter;

@@ -2004,6 +2004,129 @@ TEST_F(loop, properties_on_read_only_filter_fd)
 	close(fd);
 }
 
+/*
+ * ==== the request is copied from userspace once (SPEC 5, 6) ====
+ *
+ * A second thread rewrites one byte of `in` (flip_start(), ks_selftest.h)
+ * while the main thread asks: every answer must be the whole answer of one
+ * version, its errno, `returned` and value, with nothing written beyond
+ * it.  A module that read the identifier twice (chose the handler from one
+ * version and ran it with the other, or took the size from one and the
+ * value from the other) would answer something neither version answers.
+ */
+
+#define COPY_ONCE_TRIES		3000
+#define COPY_ONCE_SECONDS	20
+
+/*
+ * The answer one version gives: @ret, and on success @size bytes of
+ * @value; the rest of the 32-byte out stays PAT.
+ */
+struct prop_answer {
+	int ret;
+	uint32_t size;
+	const void *value;
+};
+
+static bool prop_answer_is(const struct prop_answer *a, int ret,
+			   uint32_t returned, const uint8_t *out)
+{
+	uint32_t i, size = ret ? 0 : a->size;
+
+	if (ret != a->ret || (!ret && returned != a->size))
+		return false;
+	if (size && memcmp(out, a->value, size))
+		return false;
+	for (i = size; i < 32; i++)
+		if (out[i] != PAT)
+			return false;
+	return true;
+}
+
+/* Ask @in (a KSP_PIN) on @fd while @f rewrites it; seen[v]: version v's. */
+static bool prop_while_flipping(struct __test_metadata *_metadata, int fd,
+				struct ks_p_pin *in, struct flipper *f,
+				const struct prop_answer ans[2],
+				unsigned int seen[2])
+{
+	long long end = ks_now_ms() + COPY_ONCE_SECONDS * 1000LL;
+	uint8_t out[32];
+	uint32_t returned;
+	bool ok = true;
+	int i, v, ret;
+
+	if (flip_start(f)) {
+		TH_LOG("pthread_create failed");
+		return false;
+	}
+	/* At least COPY_ONCE_TRIES, and on until both versions answered. */
+	for (i = 0; ok && (i < COPY_ONCE_TRIES || !seen[0] || !seen[1]) &&
+	     ks_now_ms() < end; i++) {
+		memset(out, PAT, sizeof(out));
+		ret = prop_ioctl(fd, in, sizeof(*in), out, sizeof(out),
+				 &returned);
+		for (v = 0; v < 2; v++)
+			if (prop_answer_is(&ans[v], ret, returned, out))
+				break;
+		if (v < 2) {
+			seen[v]++;
+			continue;
+		}
+		TH_LOG("an answer of neither version: %d, returned %u, out %02x %02x %02x %02x ... %02x",
+		       ret, returned, out[0], out[1], out[2], out[3], out[16]);
+		ok = false;
+	}
+	flip_stop(f);
+	return ok;
+}
+
+/* CTYPES (a u32, 2) or CATEGORY of pin 0 (a guid, KSCATEGORY_RENDER). */
+TEST_F(loop, request_copied_once_property_id)
+{
+	struct ks_p_pin in = kspin(KSPROPERTY_PIN_CTYPES, KSPROPERTY_TYPE_GET,
+				   PIN_RENDER);
+	static const uint32_t ctypes = 2;
+	const struct prop_answer ans[2] = {
+		{ 0, sizeof(ctypes), &ctypes },
+		{ 0, sizeof(cat_render), &cat_render },
+	};
+	unsigned int seen[2] = { 0, 0 };
+	struct flipper f = {
+		.byte = (uint8_t *)&in.property.id,
+		.value = { KSPROPERTY_PIN_CTYPES, KSPROPERTY_PIN_CATEGORY },
+	};
+
+	ASSERT_TRUE(prop_while_flipping(_metadata, self->filter, &in, &f, ans,
+					seen));
+	TH_LOG("CTYPES %u, CATEGORY %u", seen[0], seen[1]);
+	/* The rewriting really raced the copies: both versions answered. */
+	EXPECT_LT(0, seen[0]);
+	EXPECT_LT(0, seen[1]);
+}
+
+/* GET of CTYPES, or SET of it: read-only, EOPNOTSUPP, out untouched. */
+TEST_F(loop, request_copied_once_property_flags)
+{
+	struct ks_p_pin in = kspin(KSPROPERTY_PIN_CTYPES, KSPROPERTY_TYPE_GET,
+				   PIN_RENDER);
+	static const uint32_t ctypes = 2;
+	const struct prop_answer ans[2] = {
+		{ 0, sizeof(ctypes), &ctypes },
+		{ -EOPNOTSUPP, 0, NULL },
+	};
+	unsigned int seen[2] = { 0, 0 };
+	struct flipper f = {
+		.byte = (uint8_t *)&in.property.flags,
+		.value = { KSPROPERTY_TYPE_GET, KSPROPERTY_TYPE_SET },
+	};
+
+	ASSERT_TRUE(prop_while_flipping(_metadata, self->filter, &in, &f, ans,
+					seen));
+	TH_LOG("GET %u, SET %u", seen[0], seen[1]);
+	EXPECT_LT(0, seen[0]);
+	EXPECT_LT(0, seen[1]);
+}
+
 /* ==== ks-tonegen ==== */
 
 #include "../module/samples/ks-tonegen.h"

@@ -15,6 +15,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -488,6 +490,67 @@ static inline long long efd_wait(int fd, long long want, int ms)
 static inline long long efd_quiet(int fd, int ms)
 {
 	return efd_wait(fd, LLONG_MAX, ms);
+}
+
+/*
+ * ---- a thread that rewrites one byte of a request under a call ----
+ *
+ * flip_start() sets *byte to value[0], value[1], value[0], ... as fast as
+ * it can until flip_stop(), which leaves value[0] there.  One byte is
+ * always read whole: any one copy of the request sees one version of it.
+ */
+struct flipper {
+	volatile uint8_t *byte;
+	uint8_t value[2];
+	int stop;
+	pthread_t thread;
+	cpu_set_t caller_cpus;		/* the caller's, while it runs */
+};
+
+static inline void *flip_thread(void *arg)
+{
+	struct flipper *f = arg;
+	unsigned long n = 0;
+
+	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED))
+		__atomic_store_n(f->byte, f->value[++n & 1], __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/*
+ * Start rewriting *f->byte: value[0], value[1], value[0], ...  With two
+ * CPUs or more the caller runs on the first and the thread on the second,
+ * so that the two always run at once: on one CPU the caller could make
+ * all its calls in one time slice, between two rewrites.
+ */
+static inline int flip_start(struct flipper *f)
+{
+	pthread_attr_t attr;
+	cpu_set_t cpus;
+	int ret;
+
+	f->stop = 0;
+	pthread_attr_init(&attr);
+	sched_getaffinity(0, sizeof(f->caller_cpus), &f->caller_cpus);
+	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
+		CPU_ZERO(&cpus);
+		CPU_SET(0, &cpus);
+		sched_setaffinity(0, sizeof(cpus), &cpus);
+		CPU_ZERO(&cpus);
+		CPU_SET(1, &cpus);
+		pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
+	}
+	ret = pthread_create(&f->thread, &attr, flip_thread, f);
+	pthread_attr_destroy(&attr);
+	return ret;
+}
+
+static inline void flip_stop(struct flipper *f)
+{
+	__atomic_store_n(&f->stop, 1, __ATOMIC_RELAXED);
+	pthread_join(f->thread, NULL);
+	*f->byte = f->value[0];
+	sched_setaffinity(0, sizeof(f->caller_cpus), &f->caller_cpus);
 }
 
 #endif /* _KS_SELFTEST_H */
