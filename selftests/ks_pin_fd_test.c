@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "ks_selftest.h"
+#include "../module/samples/ks-chain.h"
+#include "../module/samples/ks-tonegen.h"
 
 FIXTURE(pinfd) {
 	int idx;
@@ -350,6 +352,90 @@ TEST_F(pinfd, sysfs_name_and_pins)
 TEST_F(pinfd, loopback_is_first_filter)
 {
 	EXPECT_EQ(0, self->idx);
+}
+
+/* The lowest N with no /sys/class/ksfilter/ksfilterN, or -1. */
+static int lowest_free_index(void)
+{
+	char path[64];
+	int n;
+
+	for (n = 0; n < 256; n++) {
+		snprintf(path, sizeof(path), "/sys/class/ksfilter/ksfilter%d", n);
+		if (access(path, F_OK))
+			return n;
+	}
+	return -1;
+}
+
+static bool module_loaded(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+static int tonegen_registered(const char *on)
+{
+	return write_file(TONEGEN_PARAMS "registered", on);
+}
+
+/*
+ * SPEC 4: each registered filter gets /dev/ksfilterN, N the lowest free
+ * number.  ks-tonegen is registered, then ks-null-sink after it; tonegen,
+ * now in the middle, unregisters, and the next filter registered (ks-gen)
+ * takes its number; tonegen, registered again, the lowest free one then.
+ */
+TEST_F(pinfd, new_filter_gets_lowest_free_number)
+{
+	bool had_tonegen = module_loaded(TONEGEN_MODNAME);
+	bool had_sink = module_loaded("ks_null_sink");
+	bool had_gen = module_loaded(GEN_MODNAME);
+	int low, tone, sink, gen;
+	char path[64];
+
+	if (had_sink || had_gen)
+		SKIP(return, "ks-null-sink or ks-gen is loaded already");
+	if (had_tonegen)
+		ASSERT_EQ(0, tonegen_registered("0"));
+	low = lowest_free_index();
+	ASSERT_LE(0, low);
+	if (had_tonegen) {
+		ASSERT_EQ(0, tonegen_registered("1"));
+	} else {
+		ASSERT_EQ(0, load_module("ks-tonegen.ko", ""));
+	}
+	tone = ks_find_filter(TONEGEN_NAME);
+	EXPECT_EQ(low, tone);
+
+	low = lowest_free_index();
+	ASSERT_EQ(0, load_module("ks-null-sink.ko", ""));
+	sink = ks_find_filter("ks-null-sink");
+	EXPECT_EQ(low, sink);
+	ASSERT_LT(tone, sink);
+
+	/* Tonegen, below ks-null-sink, goes: its number is the lowest free. */
+	ASSERT_EQ(0, tonegen_registered("0"));
+	snprintf(path, sizeof(path), "/dev/ksfilter%d", tone);
+	EXPECT_NE(0, access(path, F_OK));
+	EXPECT_EQ(tone, lowest_free_index());
+	ASSERT_EQ(0, load_module("ks-gen.ko", ""));
+	gen = ks_find_filter(GEN_NAME);
+	EXPECT_EQ(tone, gen);
+	EXPECT_EQ(0, access(path, F_OK));
+
+	/* Registered again, tonegen gets the lowest number free now. */
+	low = lowest_free_index();
+	ASSERT_EQ(0, tonegen_registered("1"));
+	EXPECT_EQ(low, ks_find_filter(TONEGEN_NAME));
+	EXPECT_NE(tone, low);
+	EXPECT_EQ(sink, ks_find_filter("ks-null-sink"));
+
+	EXPECT_EQ(0, unload_module_wait(GEN_MODNAME));
+	EXPECT_EQ(0, unload_module_wait("ks_null_sink"));
+	if (!had_tonegen)
+		EXPECT_EQ(0, unload_module_wait(TONEGEN_MODNAME));
 }
 
 /* ---- concurrent creation: instance counts stay balanced ---- */
