@@ -15,6 +15,7 @@ base_pkgs=(
 	busybox-static qemu-system-x86
 	sparse clang libclang-rt-14-dev dkms groff-base graphviz
 	mingw-w64-x86-64-dev gcc-mingw-w64-x86-64
+	gcc-multilib
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 )
 
