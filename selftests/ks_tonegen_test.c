@@ -586,6 +586,141 @@ TEST_F(tonegen, order_access_before_gone)
 	EXPECT_REASON(KS_REASON_ACCESS);
 }
 
+/*
+ * Rows 5 to 13 against row 15.  Row 15 is decided before every row that
+ * needs the filter's pin types (only rows 1 to 4 judge the request alone):
+ * once the provider unregistered, its descriptors may be gone with its
+ * module, and every call on the filter's fds fails with ENODEV (SPEC 4).
+ * Each request is first shown to fail its row on the registered filter;
+ * unregistered, it and a good request get ENODEV and KS_REASON_GONE.
+ */
+static uint32_t dead_pin_id(struct ks_req *r)
+{
+	return req_stream(r, TONEGEN_PINS, &guid_stream, &guid_subtype_none,
+			  &guid_spec_none);
+}
+
+static uint32_t dead_communication(struct ks_req *r)
+{
+	return req_stream(r, PIN_BRIDGE, &guid_stream, &guid_subtype_none,
+			  &guid_spec_none);
+}
+
+static uint32_t dead_interface(struct ks_req *r)
+{
+	uint32_t size = req_control(r);
+
+	r->c.interface.id = KSINTERFACE_STANDARD_STREAMING;
+	return size;
+}
+
+static uint32_t dead_medium(struct ks_req *r)
+{
+	uint32_t size = req_control(r);
+
+	r->c.medium.id = 1;
+	return size;
+}
+
+static uint32_t dead_format_size(struct ks_req *r)
+{
+	uint32_t size = req_control(r);
+
+	r->f.df.format_size = sizeof(r->f.df) - 1;
+	return size;
+}
+
+static uint32_t dead_range(struct ks_req *r)
+{
+	return req_audio(r, PIN_TONE, KS_SAMPLE_PCM, 7998, 2, 16);
+}
+
+static uint32_t dead_provider_check(struct ks_req *r)
+{
+	return req_audio(r, PIN_TONE, KS_SAMPLE_PCM, 44101, 2, 16);
+}
+
+static uint32_t dead_tone(struct ks_req *r)
+{
+	return req_audio(r, PIN_TONE, KS_SAMPLE_PCM, 48000, 2, 16);
+}
+
+static const struct dead_case {
+	const char *row;
+	uint32_t (*build)(struct ks_req *r);
+	uint32_t access;
+	bool read_only_fd;	/* on a filter fd opened O_RDONLY */
+	int error;		/* on the registered filter */
+	uint32_t reason;
+} dead_cases[] = {
+	{ "5 pin id", dead_pin_id, KS_GENERIC_READ, false,
+	  -EINVAL, KS_REASON_PIN_ID },
+	{ "6 dataflow", dead_tone, KS_GENERIC_WRITE, false,
+	  -EINVAL, KS_REASON_ACCESS },
+	{ "7 filter fd access", req_control, KS_GENERIC_WRITE, true,
+	  -EACCES, KS_REASON_FILTER_ACCESS },
+	{ "8 communication", dead_communication, KS_GENERIC_WRITE, false,
+	  -EINVAL, KS_REASON_COMMUNICATION },
+	{ "9 interface", dead_interface, KS_GENERIC_WRITE, false,
+	  -EPROTONOSUPPORT, KS_REASON_INTERFACE },
+	{ "10 medium", dead_medium, KS_GENERIC_WRITE, false,
+	  -EMEDIUMTYPE, KS_REASON_MEDIUM },
+	{ "11 format size", dead_format_size, KS_GENERIC_WRITE, false,
+	  -EINVAL, KS_REASON_FORMAT_SIZE },
+	{ "12 no range", dead_range, KS_GENERIC_READ, false,
+	  -EDOM, KS_REASON_FORMAT },
+	{ "12 provider's check", dead_provider_check, KS_GENERIC_READ, false,
+	  -EDOM, KS_REASON_FORMAT },
+	/* With four tone pins open, the possible number. */
+	{ "13 instances", dead_tone, KS_GENERIC_READ, false,
+	  -EBUSY, KS_REASON_INSTANCES },
+	/* A good request. */
+	{ "none (good)", req_control, KS_GENERIC_WRITE, false,
+	  0, KS_REASON_NONE },
+};
+
+/* Every dead_cases[] request once, on @filter or @ro; false on a miss. */
+static bool dead_cases_answer(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(tonegen) *self, int ro, bool gone)
+{
+	const struct dead_case *c;
+	bool ok = true;
+	int fd, want;
+
+	for (c = dead_cases; c < dead_cases + ARRAY_SIZE(dead_cases); c++) {
+		uint32_t size = c->build(&self->req);
+
+		fd = ks_create(c->read_only_fd ? ro : self->filter, &self->req,
+			       size, c->access, O_CLOEXEC, &self->reason);
+		if (fd >= 0)
+			close(fd);
+		want = gone ? -ENODEV : c->error;
+		if ((fd < 0 ? fd : 0) == want &&
+		    self->reason == (gone ? KS_REASON_GONE : c->reason))
+			continue;
+		TH_LOG("row %s, filter %s: %s, reason %s", c->row,
+		       gone ? "unregistered" : "registered",
+		       fd < 0 ? strerror(-fd) : "a pin", reason_name(self->reason));
+		ok = false;
+	}
+	return ok;
+}
+
+TEST_F(tonegen, row15_before_rows5_to_13_enodev_gone)
+{
+	uint32_t size = dead_tone(&self->req);
+	int i, ro = open_filter(self->idx, O_RDONLY);
+
+	ASSERT_LE(0, ro);
+	for (i = 0; i < 4; i++)
+		ASSERT_LE(0, create(self, size, KS_GENERIC_READ));
+	EXPECT_TRUE(dead_cases_answer(_metadata, self, ro, false));
+
+	ASSERT_EQ(0, write_param("registered", "0"));
+	EXPECT_TRUE(dead_cases_answer(_metadata, self, ro, true));
+	close(ro);
+}
+
 TEST_F(tonegen, unregistered_filter_fds_fail_enodev)
 {
 	uint32_t size = req_audio(&self->req, PIN_TONE, KS_SAMPLE_PCM, 48000,
