@@ -10,10 +10,12 @@
  *                      the reference until unloaded
  *   ks-factory-filter  registers a filter through the core's own
  *                      KS_INTERFACE_FILTER_FACTORY
- *   ks-iface-kunit     the KUnit suite "ks_iface" (debug kernel only)
  *
  * and /sys/kernel/debug/ksfilter/interfaces, one line per version:
  *   TYPE VERSION SIZE OWNER CONTEXT REFS
+ *
+ * The KUnit suite "ks_iface" (ks-iface-kunit.ko, kernels with KUnit) is run
+ * by scripts/ksvm-tests with the other KUnit suites, one TAP line a case.
  */
 #include <sys/syscall.h>
 
@@ -22,12 +24,10 @@
 #define SAMPLE_TYPE	"C928C569-9822-4E88-A25B-3B4C2124DE4A"
 #define FACTORY_TYPE	"3DEB4AEA-896A-4C25-8C23-2A00024A7B63"
 #define IFACES_PATH	"/sys/kernel/debug/ksfilter/interfaces"
-#define KUNIT_RESULTS	"/sys/kernel/debug/kunit/ks_iface/results"
 
 #define PROVIDER	"ks_iface_provider"
 #define CONSUMER	"ks_iface_consumer"
 #define FACTORY_FILTER	"ks_factory_filter"
-#define KUNIT_MOD	"ks_iface_kunit"
 
 /* x86_64: the 32-byte header, then one or two function pointers. */
 #define V1_SIZE		40
@@ -166,11 +166,12 @@ FIXTURE(iface) {
 
 FIXTURE_SETUP(iface)
 {
-	if (access(IFACES_PATH, R_OK))
-		SETUP_SKIP("no %s (ksfilter not loaded?)", IFACES_PATH);
-	if (!have_module("ks-iface-provider") ||
-	    !have_module("ks-iface-consumer"))
-		SETUP_SKIP("no sample modules in %s", module_dir());
+	ASSERT_EQ(0, access(IFACES_PATH, R_OK))
+		TH_LOG("no %s (ksfilter not loaded?)", IFACES_PATH);
+	ASSERT_TRUE(have_module("ks-iface-provider"))
+		TH_LOG("no %s/ks-iface-provider.ko", module_dir());
+	ASSERT_TRUE(have_module("ks-iface-consumer"))
+		TH_LOG("no %s/ks-iface-consumer.ko", module_dir());
 	unload(CONSUMER);
 	unload(PROVIDER);
 	self->refs_before = stats_counter("interface_refs");
@@ -400,12 +401,14 @@ TEST_F(iface, factory_filter_registers_through_the_interface)
 	bool found;
 	int ret;
 
-	if (!have_module("ks-factory-filter"))
-		SKIP(return, "no ks-factory-filter.ko");
+	ASSERT_TRUE(have_module("ks-factory-filter"))
+		TH_LOG("no %s/ks-factory-filter.ko", module_dir());
 	ASSERT_GT(0, ks_find_filter("ks-factory-filter"));
 	ret = load("ks-factory-filter", "");
-	ASSERT_EQ(0, ret) TH_LOG("load: %s", strerror(-ret));
-	EXPECT_LE(0, ks_find_filter("ks-factory-filter"));
+	ASSERT_EQ(0, ret) TH_LOG("load ks-factory-filter.ko: %s (errno %d)",
+				 strerror(-ret), -ret);
+	EXPECT_LE(0, ks_find_filter("ks-factory-filter"))
+		TH_LOG("ks-factory-filter.ko loaded but registered no filter");
 	iface_lookup(FACTORY_TYPE, 1, &l, &found);
 	ASSERT_TRUE(found);
 	EXPECT_EQ(1, l.refs);
@@ -414,40 +417,6 @@ TEST_F(iface, factory_filter_registers_through_the_interface)
 	EXPECT_GT(0, ks_find_filter("ks-factory-filter"));
 	iface_lookup(FACTORY_TYPE, 1, &l, &found);
 	EXPECT_EQ(0, l.refs);
-}
-
-/*
- * The KUnit suite (register/query/unregister rules, a stress run on every
- * CPU) on kernels with KUnit, where ks-iface-kunit.ko is built.
- */
-TEST(kunit_suite_passes)
-{
-	char line[256];
-	int ok = 0, bad = 0;
-	FILE *f;
-	int ret;
-
-	if (!have_module("ks-iface-kunit"))
-		SKIP(return, "no ks-iface-kunit.ko (kernel without KUnit)");
-	ret = load("ks-iface-kunit", "");
-	ASSERT_TRUE(ret == 0 || ret == -EEXIST) TH_LOG("%s", strerror(-ret));
-	f = fopen(KUNIT_RESULTS, "re");
-	ASSERT_NE(NULL, f) TH_LOG("no %s", KUNIT_RESULTS);
-	while (fgets(line, sizeof(line), f)) {
-		const char *s = line + strspn(line, " \t");
-
-		if (!strncmp(s, "not ok", 6)) {
-			bad++;
-			TH_LOG("%s", line);
-		} else if (!strncmp(s, "ok ", 3)) {
-			ok++;
-		}
-	}
-	fclose(f);
-	EXPECT_EQ(0, bad);
-	/* Seven cases and the suite's own line. */
-	EXPECT_LE(8, ok);
-	EXPECT_EQ(0, unload(KUNIT_MOD));
 }
 
 TEST_HARNESS_MAIN
