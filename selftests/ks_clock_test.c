@@ -362,8 +362,7 @@ FIXTURE_SETUP(loop)
 
 	self->filter = self->render = self->capture = -1;
 	self->rclock = self->cclock = self->efd = -1;
-	if (idx < 0)
-		SETUP_SKIP("no " LOOPBACK_NAME " filter (ksfilter.ko not loaded?)");
+	ASSERT_LOOPBACK(idx);
 	self->frame = variant->fmt.channels * variant->fmt.bits / 8;
 	self->rate = variant->fmt.rate * self->frame;
 	self->filter = open_filter(idx, O_RDWR);
@@ -1214,8 +1213,7 @@ FIXTURE_SETUP(tone)
 	struct ks_req r;
 
 	self->filter = self->pin = self->clock = self->efd = -1;
-	if (idx < 0)
-		SETUP_SKIP("no " TONEGEN_NAME " filter (ks-tonegen.ko missing?)");
+	ASSERT_SAMPLE(idx);
 	self->filters = stats_counter("filters");
 	self->pins = stats_counter("pins");
 	self->filter = open_filter(idx, O_RDWR);
@@ -1280,8 +1278,8 @@ TEST_F(tone, unregistered_clock_ioctls_enodev)
 	struct ks_ioctl_buffers io;
 	int64_t t;
 
-	if (access(TONEGEN_PARAMS, F_OK))
-		SKIP(return, TONEGEN_MODNAME " is built in or not a module");
+	ASSERT_EQ(0, access(TONEGEN_PARAMS, F_OK))
+		TH_LOG(TONEGEN_MODNAME " is built in or not a module");
 	self->clock = clock_open(self->pin);
 	ASSERT_LE(0, self->clock);
 	ASSERT_EQ(0, enable_interval(self->clock, 0, MS, &a, self->efd));
@@ -1320,8 +1318,8 @@ TEST_F(tone, unregistered_clock_ioctls_enodev)
 /* The clock fd holds the provider's module, as a pin fd does. */
 TEST_F(tone, clock_fd_holds_provider_module)
 {
-	if (access(TONEGEN_PARAMS, F_OK))
-		SKIP(return, TONEGEN_MODNAME " is built in or not a module");
+	ASSERT_EQ(0, access(TONEGEN_PARAMS, F_OK))
+		TH_LOG(TONEGEN_MODNAME " is built in or not a module");
 	self->clock = clock_open(self->pin);
 	ASSERT_LE(0, self->clock);
 	close_fd(&self->pin);
@@ -1341,8 +1339,8 @@ TEST_F(tone, clock_fd_outlives_unregistered_provider)
 {
 	uint32_t st;
 
-	if (access(TONEGEN_PARAMS, F_OK))
-		SKIP(return, TONEGEN_MODNAME " is built in or not a module");
+	ASSERT_EQ(0, access(TONEGEN_PARAMS, F_OK))
+		TH_LOG(TONEGEN_MODNAME " is built in or not a module");
 	self->clock = clock_open(self->pin);
 	ASSERT_LE(0, self->clock);
 	close_fd(&self->pin);
@@ -1408,9 +1406,8 @@ FIXTURE_SETUP(audio)
 	ASSERT_TRUE(ret == 0 || ret == -ENOENT) TH_LOG("rmmod: %s",
 						       strerror(-ret));
 	ret = load_module("ks-audio.ko", "cards=1");
-	if (ret == -ENOENT)
-		SETUP_SKIP("no %s/ks-audio.ko", module_dir());
-	ASSERT_EQ(0, ret) TH_LOG("loading ks-audio: %s", strerror(-ret));
+	ASSERT_EQ(0, ret) TH_LOG("loading %s/ks-audio.ko: %s (errno %d)",
+				 module_dir(), strerror(-ret), -ret);
 	idx = ks_find_filter(AUDIO_WAVE);
 	ASSERT_LE(0, idx) TH_LOG("no " AUDIO_WAVE);
 	self->wave = open_filter(idx, O_RDWR);

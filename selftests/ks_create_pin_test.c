@@ -40,8 +40,7 @@ FIXTURE_SETUP(loopback)
 	for (i = 0; i < 4; i++)
 		self->pin[i] = -1;
 	self->idx = ks_find_filter(LOOPBACK_NAME);
-	if (self->idx < 0)
-		SETUP_SKIP("no " LOOPBACK_NAME " filter (ksfilter.ko not loaded?)");
+	ASSERT_LOOPBACK(self->idx);
 	self->filter = open_filter(self->idx, O_RDWR);
 	ASSERT_LE(0, self->filter);
 }
@@ -1016,8 +1015,7 @@ FIXTURE_SETUP(range)
 	int idx = ks_find_filter(LOOPBACK_NAME);
 
 	self->filter = self->pin[0] = self->pin[1] = -1;
-	if (idx < 0)
-		SETUP_SKIP("no " LOOPBACK_NAME " filter (ksfilter.ko not loaded?)");
+	ASSERT_LOOPBACK(idx);
 	self->filter = open_filter(idx, O_RDWR);
 	ASSERT_LE(0, self->filter);
 }

@@ -353,8 +353,7 @@ FIXTURE_SETUP(ev)
 	int idx = ks_find_filter(LOOPBACK_NAME);
 
 	self->filter = self->render = self->capture = self->efd = -1;
-	if (idx < 0)
-		SETUP_SKIP("no " LOOPBACK_NAME " filter (ksfilter.ko not loaded?)");
+	ASSERT_LOOPBACK(idx);
 	self->filter = open_filter(idx, O_RDWR);
 	ASSERT_LE(0, self->filter);
 	self->render = loop_pin(self->filter, PIN_RENDER,
@@ -1390,9 +1389,7 @@ TEST_F(ev, endofstream_connected_capture)
 	struct ks_req r;
 
 	ASSERT_LE(0, other);
-	if (load_module("ks-null-sink.ko", "") < 0 ||
-	    ks_find_filter(NULL_SINK_NAME) < 0)
-		SKIP(return, "cannot load %s/ks-null-sink.ko", module_dir());
+	ASSERT_SAMPLE(chain_index(NULL_SINK_NAME, "ks-null-sink.ko", ""));
 	ns = open_filter(ks_find_filter(NULL_SINK_NAME), O_RDWR);
 	ASSERT_LE(0, ns);
 	size = req_default(&r, 0);
@@ -1674,8 +1671,7 @@ FIXTURE_SETUP(looped)
 
 	self->filter = self->render = self->capture = -1;
 	self->efd = self->efd2 = -1;
-	if (idx < 0)
-		SETUP_SKIP("no " LOOPBACK_NAME " filter (ksfilter.ko not loaded?)");
+	ASSERT_LOOPBACK(idx);
 	self->filter = open_filter(idx, O_RDWR);
 	ASSERT_LE(0, self->filter);
 	self->render = loop_pin(self->filter, PIN_RENDER,
@@ -1828,8 +1824,7 @@ FIXTURE_SETUP(gone)
 	struct ks_req r;
 
 	self->filter = self->pin = self->efd = -1;
-	if (idx < 0)
-		SETUP_SKIP("no " TONEGEN_NAME " filter (ks-tonegen.ko missing?)");
+	ASSERT_SAMPLE(idx);
 	self->filter = open_filter(idx, O_RDWR);
 	ASSERT_LE(0, self->filter);
 	size = req_default(&r, TONEGEN_PIN_TONE);
@@ -1970,9 +1965,8 @@ FIXTURE_SETUP(audio)
 	ASSERT_TRUE(ret == 0 || ret == -ENOENT) TH_LOG("rmmod: %s",
 						       strerror(-ret));
 	ret = load_module("ks-audio.ko", "cards=1");
-	if (ret == -ENOENT)
-		SETUP_SKIP("no %s/ks-audio.ko", module_dir());
-	ASSERT_EQ(0, ret) TH_LOG("loading ks-audio: %s", strerror(-ret));
+	ASSERT_EQ(0, ret) TH_LOG("loading %s/ks-audio.ko: %s (errno %d)",
+				 module_dir(), strerror(-ret), -ret);
 	idx = ks_find_filter(AUDIO_WAVE);
 	ASSERT_LE(0, idx) TH_LOG("no " AUDIO_WAVE);
 	self->wave = open_filter(idx, O_RDWR);

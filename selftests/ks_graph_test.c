@@ -104,9 +104,7 @@ static int tonegen_index(void)
 		return idx;
 	if (access(TONEGEN_PARAMS "registered", F_OK) == 0)
 		write_file(TONEGEN_PARAMS "registered", "1");
-	else if (load_module("ks-tonegen.ko", "") < 0)
-		return -ENOENT;
-	return ks_find_filter(TONEGEN_NAME);
+	return chain_index(TONEGEN_NAME, "ks-tonegen.ko", "");
 }
 
 /*
@@ -527,12 +525,9 @@ FIXTURE_SETUP(graph)
 	for (i = 0; i < MAX_FDS; i++)
 		self->fds[i] = -1;
 	idx = ks_find_filter(LOOPBACK_NAME);
-	if (idx < 0)
-		SETUP_SKIP("no " LOOPBACK_NAME " filter (ksfilter.ko not loaded?)");
-	if (chain_index(GEN_NAME, "ks-gen.ko", "") < 0 ||
-	    chain_index(GAIN_NAME, "ks-gain.ko", "filters=2") < 0)
-		SETUP_SKIP("no " GEN_NAME "/" GAIN_NAME " filters and cannot load "
-			   "%s/ks-gen.ko, ks-gain.ko", module_dir());
+	ASSERT_LOOPBACK(idx);
+	ASSERT_SAMPLE(chain_index(GEN_NAME, "ks-gen.ko", ""));
+	ASSERT_SAMPLE(chain_index(GAIN_NAME, "ks-gain.ko", "filters=2"));
 	self->lb = open_filter(idx, O_RDWR);
 	ASSERT_LE(0, self->lb);
 	self->gen = open_filter(ks_find_filter(GEN_NAME), O_RDWR);
@@ -865,8 +860,7 @@ TEST_F(graph, row14c_peer_filter_unregistered_epipe_peer)
 {
 	int control;
 
-	if (!tonegen_open(self))
-		SKIP(return, "no " TONEGEN_NAME " and cannot load it");
+	ASSERT_TRUE(tonegen_open(self)) TH_LOG("%s", ks_sample_why);
 	control = tonegen_control(self, 0);
 	ASSERT_LE(0, control);
 	ASSERT_EQ(0, write_file(TONEGEN_PARAMS "registered", "0"));
@@ -898,8 +892,7 @@ TEST_F(graph, row14d_peer_source_type_epipe_peer)
 	char v[128];
 	int render, source;
 
-	if (!tonegen_open(self))
-		SKIP(return, "no " TONEGEN_NAME " and cannot load it");
+	ASSERT_TRUE(tonegen_open(self)) TH_LOG("%s", ks_sample_why);
 	render = lb_render(self, 0);
 	ASSERT_LE(0, render);
 	source = tonegen_source(self, render);
@@ -951,8 +944,7 @@ TEST_F(graph, row14e_peer_connected_as_source_epipe_peer)
 {
 	int render, go;
 
-	if (!tonegen_open(self))
-		SKIP(return, "no " TONEGEN_NAME " and cannot load it");
+	ASSERT_TRUE(tonegen_open(self)) TH_LOG("%s", ks_sample_why);
 	/* ks-gain Out, connected as the source of Render. */
 	render = lb_render(self, 0);
 	ASSERT_LE(0, render);
@@ -996,8 +988,7 @@ TEST_F(graph, row14e_source_was_connected_epipe_peer)
 	ASSERT_LE(0, g1);
 	close_pin(self, &gi);
 	expect_ordinary(_metadata, g1, false, "ks-gen Out after its sink closed");
-	if (!tonegen_open(self))
-		SKIP(return, "no " TONEGEN_NAME " and cannot load it");
+	ASSERT_TRUE(tonegen_open(self)) TH_LOG("%s", ks_sample_why);
 	EXPECT_EQ(-EPIPE, tonegen_control(self, g1));
 	EXPECT_REASON(KS_REASON_PEER);
 }
@@ -1235,8 +1226,7 @@ TEST_F(graph, row13_instances_before_row14_ebusy_instances)
 {
 	int render, source, free_in;
 
-	if (!tonegen_open(self))
-		SKIP(return, "no " TONEGEN_NAME " and cannot load it");
+	ASSERT_TRUE(tonegen_open(self)) TH_LOG("%s", ks_sample_why);
 	render = lb_render(self, 0);
 	ASSERT_LE(0, render);
 	source = tonegen_source(self, render);
@@ -1259,8 +1249,7 @@ TEST_F(graph, row15_gone_before_row14_enodev_gone)
 {
 	int render, go;
 
-	if (!tonegen_open(self))
-		SKIP(return, "no " TONEGEN_NAME " and cannot load it");
+	ASSERT_TRUE(tonegen_open(self)) TH_LOG("%s", ks_sample_why);
 	render = lb_render(self, 0);
 	ASSERT_LE(0, render);
 	ASSERT_EQ(0, write_file(TONEGEN_PARAMS "registered", "0"));
@@ -1639,8 +1628,7 @@ TEST_F_TIMEOUT(graph, create_stalled_writing_reason_does_not_hold_unregister,
 	struct ks_create_pin *args;
 	int ret;
 
-	if (!tonegen_open(self))
-		SKIP(return, "no " TONEGEN_NAME " and cannot load it");
+	ASSERT_TRUE(tonegen_open(self)) TH_LOG("%s", ks_sample_why);
 	st.page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	ASSERT_NE(MAP_FAILED, st.page);
@@ -1676,8 +1664,7 @@ TEST_F_TIMEOUT(graph, read_stalled_copying_out_does_not_hold_unregister, 60)
 	uint32_t size;
 	int tone;
 
-	if (!tonegen_open(self))
-		SKIP(return, "no " TONEGEN_NAME " and cannot load it");
+	ASSERT_TRUE(tonegen_open(self)) TH_LOG("%s", ks_sample_why);
 	size = req_pcm(self, TONEGEN_PIN_TONE, false, 48000, 2);
 	tone = create(self, self->tonegen, size, KS_GENERIC_READ, 0);
 	ASSERT_LE(0, tone);
@@ -1849,8 +1836,7 @@ TEST_F_TIMEOUT(graph, chain_gain_200_percent_clamps_byte_exact, 120)
 	struct chain c;
 	long long n;
 
-	if (set_percent(self, 200))
-		SKIP(return, "cannot write %s", GAIN_PERCENT);
+	ASSERT_EQ(0, set_percent(self, 200)) TH_LOG("cannot write %s", GAIN_PERCENT);
 	ASSERT_EQ(200, self->percent);
 	chain_start(_metadata, self, &c);
 	checker_init(&ck, 0, self->percent);
@@ -2158,9 +2144,7 @@ TEST_F_TIMEOUT(graph, pull_in_source_takes_from_out_sink, 120)
 	uint32_t size;
 	long before;
 
-	if (load_module("ks-null-sink.ko", "") < 0 ||
-	    ks_find_filter(NULL_SINK_NAME) < 0)
-		SKIP(return, "cannot load %s/ks-null-sink.ko", module_dir());
+	ASSERT_SAMPLE(chain_index(NULL_SINK_NAME, "ks-null-sink.ko", ""));
 	ns = open_filter(ks_find_filter(NULL_SINK_NAME), O_RDWR);
 	ASSERT_LE(0, ns);
 	capture = lb_capture(self);
@@ -2324,8 +2308,8 @@ TEST_F_TIMEOUT(graph, unload_module_in_chain_refused_then_allowed, 120)
 	long long n;
 	int ret, i;
 
-	if (access("/sys/module/" GAIN_MODNAME "/initstate", F_OK))
-		SKIP(return, GAIN_MODNAME " is built in");
+	ASSERT_EQ(0, access("/sys/module/" GAIN_MODNAME "/initstate", F_OK))
+		TH_LOG(GAIN_MODNAME " is built in");
 	chain_flowing(_metadata, self, &c, &ck, 64 * 1024);
 
 	/* Only the pin fds hold the modules: the filter fds go first. */
@@ -2372,8 +2356,8 @@ TEST_F_TIMEOUT(graph, two_chains_concurrently_byte_exact, 180)
 	struct chain c;
 	int i;
 
-	if (self->gain1 < 0)
-		SKIP(return, "no " GAIN1_NAME " (ks-gain loaded with filters=1?)");
+	ASSERT_LE(0, self->gain1)
+		TH_LOG("no " GAIN1_NAME " (ks-gain loaded with filters=1?)");
 	chain_start(_metadata, self, &c);
 	go1 = gain_out(self, self->gain1, 0);
 	ASSERT_LE(0, go1) TH_LOG("ks-gain-1 Out: %s", strerror(-go1));
@@ -2439,8 +2423,7 @@ TEST_F_TIMEOUT(graph, ksctl_graph_lists_and_connects_the_chain, 120)
 {
 	static char out[1 << 16];
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	ASSERT_EQ(0, run_ksctl("graph", out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, GEN_NAME ":0 Out")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, GAIN_NAME ":0 In")) TH_LOG("%s", out);
@@ -2464,8 +2447,7 @@ TEST_F_TIMEOUT(graph, ksctl_graph_connect_with_deep_buffers, 120)
 {
 	static char out[1 << 16];
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	ASSERT_EQ(0, run_ksctl("graph --connect --buffer 1M --frames 480000 "
 			       "--verify -o /dev/null", out, sizeof(out)))
 		TH_LOG("%s", out);
@@ -2546,8 +2528,7 @@ TEST_F_TIMEOUT(graph, ksctl_graph_dot_clusters_and_edges, 120)
 	int n, i, gen, gain, lb, clusters = 0;
 	const char *p;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	ASSERT_EQ(0, run_ksctl("graph --dot", out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_EQ(0, strncmp(out, "digraph", 7)) TH_LOG("%s", out);
 	n = ks_list_filters(idx, 64);
@@ -2604,8 +2585,7 @@ TEST_F_TIMEOUT(graph, ksctl_topology_and_control_of_gain_volume, 120)
 	int gain = ks_find_filter(GAIN_NAME);
 	unsigned int ch;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	for (ch = 0; ch < 8; ch++)
 		ASSERT_EQ(0, ks_node_get(self->gain, 0,
 					 KSPROPERTY_AUDIO_VOLUMELEVEL, ch,
@@ -2824,8 +2804,7 @@ TEST_F_TIMEOUT(graph, ksctl_events_capture_positions_while_render_plays, 120)
 	unsigned int buffer;
 	int render, st;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	render = lb_render(self, 0);
 	ASSERT_LE(0, render) TH_LOG("Render: %s", strerror(-render));
 	ASSERT_EQ(0, bg_start(&bg, "events " LOOPBACK_NAME
@@ -2856,8 +2835,7 @@ TEST_F_TIMEOUT(graph, ksctl_events_capture_eos_ends_the_watch, 120)
 	double t0;
 	int render;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	render = lb_render(self, 0);
 	ASSERT_LE(0, render) TH_LOG("Render: %s", strerror(-render));
 	ASSERT_EQ(0, bg_start(&bg, "events " LOOPBACK_NAME
@@ -2932,8 +2910,7 @@ TEST_F_TIMEOUT(graph, ksctl_events_render_silence_positions_and_eos, 120)
 	long long written;
 	pthread_t thread;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	d.fd = lb_capture(self);
 	ASSERT_LE(0, d.fd) TH_LOG("Capture: %s", strerror(-d.fd));
 	ASSERT_EQ(0, ks_pin_set_state(d.fd, KSSTATE_RUN));
@@ -3049,8 +3026,7 @@ TEST_F_TIMEOUT(graph, ksctl_events_refusals, 60)
 {
 	static char out[1 << 14];
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	EXPECT_EQ(1, run_ksctl("events " LOOPBACK_NAME " --pin 1 "
 			       "--position 1073741824 --seconds 1", out,
 			       sizeof(out)));
@@ -3081,11 +3057,15 @@ static int audio_load(void)
 
 	if (ks_find_filter(AUDIO_WAVE0) >= 0)
 		return 0;
-	ret = load_module("ks-audio.ko", "");
+	ret = load_sample("ks-audio.ko", "");
 	if (ret < 0)
 		return ret;
-	return ks_find_filter(AUDIO_WAVE0) >= 0 &&
-	       ks_find_filter(AUDIO_TOPO0) >= 0 ? 1 : -ENOENT;
+	if (ks_find_filter(AUDIO_WAVE0) >= 0 && ks_find_filter(AUDIO_TOPO0) >= 0)
+		return 1;
+	snprintf(ks_sample_why, sizeof(ks_sample_why),
+		 "ks-audio.ko is loaded but registered no %s and %s",
+		 AUDIO_WAVE0, AUDIO_TOPO0);
+	return -ENODEV;
 }
 
 static void audio_unload(int loaded)
@@ -3124,10 +3104,8 @@ TEST_F_TIMEOUT(graph, ksctl_names_every_guid_of_the_audio_card, 120)
 	size_t i;
 	int loaded = audio_load();
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
-	if (loaded < 0)
-		SKIP(return, "cannot load %s/ks-audio.ko", module_dir());
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
+	ASSERT_SAMPLE(loaded);
 	ASSERT_EQ(0, run_ksctl("list " AUDIO_WAVE0 " " AUDIO_TOPO0, out,
 			       sizeof(out))) TH_LOG("%s", out);
 	for (i = 0; i < ARRAY_SIZE(list_want); i++)
@@ -3167,10 +3145,8 @@ TEST_F_TIMEOUT(graph, ksctl_graph_draws_the_audio_card_wires, 120)
 	char want[256];
 	int wave, topo, i, loaded = audio_load();
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
-	if (loaded < 0)
-		SKIP(return, "cannot load %s/ks-audio.ko", module_dir());
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
+	ASSERT_SAMPLE(loaded);
 	wave = ks_find_filter(AUDIO_WAVE0);
 	topo = ks_find_filter(AUDIO_TOPO0);
 	ASSERT_EQ(0, run_ksctl("graph", out, sizeof(out))) TH_LOG("%s", out);
@@ -3219,10 +3195,8 @@ TEST_F_TIMEOUT(graph, ksctl_controls_the_audio_card, 120)
 	int topo, loaded = audio_load();
 	int32_t v = 1;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
-	if (loaded < 0)
-		SKIP(return, "cannot load %s/ks-audio.ko", module_dir());
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
+	ASSERT_SAMPLE(loaded);
 	topo = open_filter(ks_find_filter(AUDIO_TOPO0), O_RDWR);
 	ASSERT_LE(0, topo);
 
@@ -3539,8 +3513,7 @@ TEST_F_TIMEOUT(graph, ksctl_play_wavert_into_loopback, 120)
 	pthread_t thread;
 	long long d;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	ASSERT_EQ(0, rt_write_file(RT_FILE, SECOND));
 	p.got = malloc(SECOND);
 	ASSERT_NE(NULL, p.got);
@@ -3579,8 +3552,7 @@ TEST_F_TIMEOUT(graph, ksctl_record_wavert_from_loopback, 120)
 	size_t len = 0;
 	long long d;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	p.fd = lb_render(self, 0);
 	ASSERT_LE(0, p.fd);
 	ASSERT_EQ(0, ks_pin_set_state(p.fd, KSSTATE_RUN));
@@ -3619,8 +3591,7 @@ TEST_F_TIMEOUT(graph, ksctl_wavert_refusals, 120)
 	double t0;
 	int capture;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	EXPECT_EQ(2, run_ksctl("play " LOOPBACK_NAME " --buffer-ms 10 -i /dev/null",
 			       out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "--buffer-ms needs --wavert")) TH_LOG("%s", out);
@@ -3663,10 +3634,8 @@ TEST_F_TIMEOUT(graph, ksctl_play_wavert_on_ks_audio, 120)
 	uint8_t *got;
 	double t0, ms;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
-	if (loaded < 0)
-		SKIP(return, "cannot load %s/ks-audio.ko", module_dir());
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
+	ASSERT_SAMPLE(loaded);
 	ASSERT_EQ(0, rt_write_file(RT_FILE, SECOND / 2));
 	t0 = now_ms();
 	EXPECT_EQ(0, run_ksctl("play " AUDIO_WAVE0 " --pin 0 --wavert -i " RT_FILE,
@@ -3719,8 +3688,7 @@ TEST_F_TIMEOUT(graph, ksctl_clock_in_stop, 60)
 {
 	static char out[1 << 14];
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	ASSERT_EQ(0, run_ksctl("clock " LOOPBACK_NAME, out, sizeof(out)))
 		TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "pin 0 (in, pcm:48000:2:16): clock "
@@ -3750,8 +3718,7 @@ TEST_F_TIMEOUT(graph, ksctl_clock_run_moves_time, 60)
 	long long start, end;
 	pthread_t thread;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	d.fd = lb_capture(self);
 	ASSERT_LE(0, d.fd);
 	ASSERT_EQ(0, ks_pin_set_state(d.fd, KSSTATE_RUN));
@@ -3778,10 +3745,8 @@ TEST_F_TIMEOUT(graph, ksctl_clock_on_ks_audio, 60)
 	int loaded = audio_load();
 	long long end;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
-	if (loaded < 0)
-		SKIP(return, "cannot load %s/ks-audio.ko", module_dir());
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
+	ASSERT_SAMPLE(loaded);
 	EXPECT_EQ(0, run_ksctl("clock " AUDIO_WAVE0 " --pin 0 --run 300", out,
 			       sizeof(out))) TH_LOG("%s", out);
 	end = clock_time(out, "end");
@@ -3795,8 +3760,7 @@ TEST_F_TIMEOUT(graph, ksctl_clock_refusals, 60)
 {
 	static char out[1 << 14];
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
 	EXPECT_EQ(2, run_ksctl("clock", out, sizeof(out)));
 	EXPECT_EQ(2, run_ksctl("clock " LOOPBACK_NAME " --run 0", out,
 			       sizeof(out)));
@@ -3855,8 +3819,7 @@ TEST_F(graph, physicalconnection_none_enoent)
 	uint8_t out[128];
 	uint32_t returned = 0;
 
-	if (self->gain1 < 0)
-		SKIP(return, "no " GAIN1_NAME);
+	ASSERT_LE(0, self->gain1) TH_LOG("no " GAIN1_NAME);
 	EXPECT_EQ(-ENOENT, physical(self->gain1, GAIN_PIN_OUT,
 				    KSPROPERTY_TYPE_GET, out, sizeof(out),
 				    &returned));

@@ -153,8 +153,7 @@ FIXTURE_SETUP(memcg)
 	self->mounted = self->enabled = self->entered = false;
 	self->cg[0] = '\0';
 	self->idx = ks_find_filter(LOOPBACK_NAME);
-	if (self->idx < 0)
-		SETUP_SKIP("no " LOOPBACK_NAME " filter (ksfilter not loaded?)");
+	ASSERT_LOOPBACK(self->idx);
 	if (geteuid())
 		SETUP_SKIP("needs root for cgroups");
 	if (access(CG_ROOT "/cgroup.controllers", F_OK)) {

@@ -440,8 +440,7 @@ FIXTURE_SETUP(loop)
 {
 	self->filter = self->pin[0] = self->pin[1] = -1;
 	self->idx = ks_find_filter(LOOPBACK_NAME);
-	if (self->idx < 0)
-		SETUP_SKIP("no " LOOPBACK_NAME " filter (ksfilter.ko not loaded?)");
+	ASSERT_LOOPBACK(self->idx);
 	self->filter = open_filter(self->idx, O_RDWR);
 	ASSERT_LE(0, self->filter);
 }
@@ -2160,26 +2159,10 @@ static int tg_write_param(const char *name, const char *value)
 /* The filter's index, loading or re-registering it as needed; or -errno. */
 static int tonegen_index(void)
 {
-	char path[256];
-	int idx, fd;
-
-	idx = ks_find_filter(TONEGEN_NAME);
-	if (idx >= 0)
-		return idx;
-	if (access(TONEGEN_PARAMS "registered", F_OK) == 0) {
+	if (ks_find_filter(TONEGEN_NAME) < 0 &&
+	    access(TONEGEN_PARAMS "registered", F_OK) == 0)
 		tg_write_param("registered", "1");
-	} else {
-		snprintf(path, sizeof(path), "%s/ks-tonegen.ko", module_dir());
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -ENOENT;
-		if (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST) {
-			close(fd);
-			return -ENOENT;
-		}
-		close(fd);
-	}
-	return ks_find_filter(TONEGEN_NAME);
+	return chain_index(TONEGEN_NAME, "ks-tonegen.ko", "");
 }
 
 FIXTURE(tg) {
@@ -2198,9 +2181,7 @@ FIXTURE_SETUP(tg)
 	for (i = 0; i < 4; i++)
 		self->pin[i] = -1;
 	self->idx = tonegen_index();
-	if (self->idx < 0)
-		SETUP_SKIP("no " TONEGEN_NAME " filter and cannot load %s/ks-tonegen.ko",
-			   module_dir());
+	ASSERT_SAMPLE(self->idx);
 	self->filter = open_filter(self->idx, O_RDWR);
 	ASSERT_LE(0, self->filter);
 }
@@ -2736,10 +2717,8 @@ TEST(ksctl_list_json_is_valid)
 	const char *tests[] = { "list --json", "show --json ks-loopback" };
 	unsigned int i;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
-	if (ks_find_filter(LOOPBACK_NAME) < 0)
-		SKIP(return, "no " LOOPBACK_NAME " filter");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
+	ASSERT_LOOPBACK(ks_find_filter(LOOPBACK_NAME));
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, run_ksctl(tests[i], out, sizeof(out)))
 			TH_LOG("ksctl %s: %s", tests[i], out);
@@ -2758,10 +2737,8 @@ TEST(ksctl_list_shows_pins_and_ranges)
 {
 	static char out[1 << 16];
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
-	if (ks_find_filter(LOOPBACK_NAME) < 0)
-		SKIP(return, "no " LOOPBACK_NAME " filter");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
+	ASSERT_LOOPBACK(ks_find_filter(LOOPBACK_NAME));
 	ASSERT_EQ(0, run_ksctl("list", out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "\"Render\"")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "pcm 1-8ch 8-32bit 8000-384000Hz"))
@@ -2776,10 +2753,8 @@ TEST(ksctl_connect_best_format_and_refusal)
 {
 	static char out[1 << 14];
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
-	if (ks_find_filter(LOOPBACK_NAME) < 0)
-		SKIP(return, "no " LOOPBACK_NAME " filter");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
+	ASSERT_LOOPBACK(ks_find_filter(LOOPBACK_NAME));
 	ASSERT_EQ(0, run_ksctl("connect ks-loopback --pin 0", out, sizeof(out)))
 		TH_LOG("%s", out);
 	/* pcm:384000:8:32, or pcm-ext:... (SPEC silent, see above). */
@@ -2799,10 +2774,8 @@ TEST(ksctl_topology_loopback_no_nodes)
 {
 	static char out[1 << 14];
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
-	if (ks_find_filter(LOOPBACK_NAME) < 0)
-		SKIP(return, "no " LOOPBACK_NAME " filter");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
+	ASSERT_LOOPBACK(ks_find_filter(LOOPBACK_NAME));
 	ASSERT_EQ(0, run_ksctl("topology ks-loopback", out, sizeof(out)))
 		TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "ks-loopback (/dev/ksfilter"))
@@ -2851,10 +2824,8 @@ TEST(ksctl_control_errors)
 	};
 	unsigned int i;
 
-	if (!ksctl_path())
-		SKIP(return, "no ksctl (set KSCTL)");
-	if (ks_find_filter(LOOPBACK_NAME) < 0)
-		SKIP(return, "no " LOOPBACK_NAME " filter");
+	ASSERT_TRUE(ksctl_path() != NULL) TH_LOG("no ksctl (set KSCTL)");
+	ASSERT_LOOPBACK(ks_find_filter(LOOPBACK_NAME));
 	for (i = 0; i < ARRAY_SIZE(no_node); i++) {
 		EXPECT_EQ(1, run_ksctl(no_node[i], out, sizeof(out)))
 			TH_LOG("ksctl %s: %s", no_node[i], out);

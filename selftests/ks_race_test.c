@@ -811,14 +811,16 @@ FIXTURE(race) {
 
 FIXTURE_SETUP(race)
 {
-	if (stats_counter("pins") < 0)
-		SETUP_SKIP("no %s (ksfilter not loaded, or no debugfs)",
-			   STATS_PATH);
-	if (!have_module("ks-tonegen") || !have_module("ks-iface-provider") ||
-	    !have_module("ks-iface-consumer"))
-		SETUP_SKIP("no sample modules in %s", module_dir());
-	if (find_filter(LOOPBACK_NAME) != 0)
-		SETUP_SKIP(LOOPBACK_NAME " is not /dev/ksfilter0");
+	ASSERT_LE(0, stats_counter("pins"))
+		TH_LOG("no %s (ksfilter not loaded, or no debugfs)", STATS_PATH);
+	ASSERT_TRUE(have_module("ks-tonegen"))
+		TH_LOG("no %s/ks-tonegen.ko", module_dir());
+	ASSERT_TRUE(have_module("ks-iface-provider"))
+		TH_LOG("no %s/ks-iface-provider.ko", module_dir());
+	ASSERT_TRUE(have_module("ks-iface-consumer"))
+		TH_LOG("no %s/ks-iface-consumer.ko", module_dir());
+	ASSERT_EQ(0, find_filter(LOOPBACK_NAME))
+		TH_LOG(LOOPBACK_NAME " is not /dev/ksfilter0");
 	self->tone_was_loaded = module_loaded(TONEGEN_MODNAME);
 	if (self->tone_was_loaded &&
 	    read_param(TONEGEN_MODNAME, "registered") == 0)
@@ -1520,18 +1522,17 @@ FIXTURE_SETUP(audio)
 {
 	int i;
 
-	if (stats_counter("pins") < 0)
-		SETUP_SKIP("no %s (ksfilter not loaded, or no debugfs)",
-			   STATS_PATH);
-	if (!have_module(AUDIO_FILE))
-		SETUP_SKIP("no %s.ko in %s", AUDIO_FILE, module_dir());
+	ASSERT_LE(0, stats_counter("pins"))
+		TH_LOG("no %s (ksfilter not loaded, or no debugfs)", STATS_PATH);
+	ASSERT_TRUE(have_module(AUDIO_FILE))
+		TH_LOG("no %s/%s.ko", module_dir(), AUDIO_FILE);
 	self->was_loaded = module_loaded(AUDIO_MODNAME);
 	self->old_cards = 0;
 	if (self->was_loaded &&
 	    read_param(AUDIO_MODNAME, "cards") != AUDIO_CARDS) {
 		self->old_cards = read_param(AUDIO_MODNAME, "cards");
-		if (unload_module_wait(AUDIO_MODNAME))
-			SETUP_SKIP(AUDIO_MODNAME " is loaded with other cards and busy");
+		ASSERT_EQ(0, unload_module_wait(AUDIO_MODNAME))
+			TH_LOG(AUDIO_MODNAME " is loaded with other cards and busy");
 	}
 	count_init();
 	audio_slots_init();

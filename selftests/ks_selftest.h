@@ -412,20 +412,70 @@ __attribute__((destructor)) static void ks_restore_module(void)	\
 
 
 /*
+ * Why the last load_sample() or chain_index() failed: which module, which
+ * errno, or which filter it did not register.  For TH_LOG().
+ */
+static char ks_sample_why[320];
+
+/*
+ * load_module() of the sample @file, noting in ks_sample_why why it failed:
+ * 0 or -errno.  Inside the VM every sample is in module_dir(), so callers
+ * fail on an error (ASSERT_SAMPLE()), never skip.
+ */
+static inline int load_sample(const char *file, const char *params)
+{
+	int ret = load_module(file, params);
+
+	if (ret < 0)
+		snprintf(ks_sample_why, sizeof(ks_sample_why),
+			 "cannot load %s/%s%s%s: %s (errno %d)", module_dir(),
+			 file, params && *params ? " " : "",
+			 params ? params : "", strerror(-ret), -ret);
+	return ret;
+}
+
+/*
  * The index of filter @filter, loading @file (from module_dir()) with
- * @params first when it is missing; -ENOENT when it cannot be loaded.
+ * @params first when it is missing.  -errno of the load when the module
+ * cannot be loaded, -ENODEV when it loads but registers no @filter; either
+ * way ks_sample_why says which.
  */
 static inline int chain_index(const char *filter, const char *file,
 			      const char *params)
 {
-	int idx = ks_find_filter(filter);
+	int idx = ks_find_filter(filter), ret;
 
 	if (idx >= 0)
 		return idx;
-	if (load_module(file, params) < 0)
-		return -ENOENT;
-	return ks_find_filter(filter);
+	ret = load_sample(file, params);
+	if (ret < 0)
+		return ret;
+	idx = ks_find_filter(filter);
+	if (idx < 0) {
+		snprintf(ks_sample_why, sizeof(ks_sample_why),
+			 "%s/%s is loaded but registered no %s filter",
+			 module_dir(), file, filter);
+		return -ENODEV;
+	}
+	return idx;
 }
+
+/*
+ * A sample module's load_sample() or chain_index() result @ret: a failure
+ * of the test (or of its setup) when negative, saying which module and
+ * which errno.
+ */
+#define ASSERT_SAMPLE(ret) \
+	ASSERT_LE(0, (ret)) TH_LOG("%s", ks_sample_why)
+
+/*
+ * The ks-loopback filter that ksfilter.ko registers, from a setup: a
+ * failure, not a skip, when it is missing (the VM loads ksfilter.ko).
+ */
+#define ASSERT_LOOPBACK(idx) \
+	ASSERT_LE(0, (idx)) TH_LOG("no " LOOPBACK_NAME " filter: %s " \
+				   "(ksfilter.ko not loaded?)",		\
+				   strerror(-(idx)))
 
 /* ---- eventfds: the handles of KS events and WaveRT notifications ---- */
 

@@ -439,8 +439,7 @@ FIXTURE_SETUP(stream)
 	self->filter = self->render = self->capture = -1;
 	self->frame = frame_size(&fmt_default);
 	self->idx = ks_find_filter(LOOPBACK_NAME);
-	if (self->idx < 0)
-		SETUP_SKIP("no " LOOPBACK_NAME " filter (ksfilter.ko not loaded?)");
+	ASSERT_LOOPBACK(self->idx);
 	self->filter = open_filter(self->idx, O_RDWR);
 	ASSERT_LE(0, self->filter);
 	self->render = pin_open(self->filter, PIN_RENDER, &fmt_default,
@@ -2034,8 +2033,7 @@ FIXTURE_SETUP(looped)
 	self->filter = self->render = self->capture = -1;
 	self->rmap = self->cmap = MAP_FAILED;
 	self->frame = frame_size(&fmt_default);
-	if (idx < 0)
-		SETUP_SKIP("no " LOOPBACK_NAME " filter (ksfilter.ko not loaded?)");
+	ASSERT_LOOPBACK(idx);
 	self->filter = open_filter(idx, O_RDWR);
 	ASSERT_LE(0, self->filter);
 	/* A mapping needs the fd readable: Render asks for read and write. */
@@ -2238,20 +2236,9 @@ static int write_registered(const char *v)
 
 static int tonegen_index(void)
 {
-	char path[256];
-	int fd;
-
 	if (access(TONEGEN_REGISTERED, F_OK) == 0)
 		write_registered("1");
-	if (ks_find_filter(TONEGEN_NAME) >= 0)
-		return ks_find_filter(TONEGEN_NAME);
-	snprintf(path, sizeof(path), "%s/ks-tonegen.ko", module_dir());
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -ENOENT;
-	syscall(SYS_finit_module, fd, "", 0);
-	close(fd);
-	return ks_find_filter(TONEGEN_NAME);
+	return chain_index(TONEGEN_NAME, "ks-tonegen.ko", "");
 }
 
 FIXTURE(gone) {
@@ -2266,8 +2253,7 @@ FIXTURE_SETUP(gone)
 	struct ks_req r;
 
 	self->filter = self->pin = -1;
-	if (idx < 0)
-		SETUP_SKIP("no " TONEGEN_NAME " filter (ks-tonegen.ko missing?)");
+	ASSERT_SAMPLE(idx);
 	self->filter = open_filter(idx, O_RDWR);
 	ASSERT_LE(0, self->filter);
 	/* Tone is an OUT pin: read access. */
@@ -2388,8 +2374,7 @@ FIXTURE_SETUP(xfer)
 
 	self->filter = self->render = self->capture = -1;
 	self->frame = frame_size(&variant->fmt);
-	if (idx < 0)
-		SETUP_SKIP("no " LOOPBACK_NAME " filter (ksfilter.ko not loaded?)");
+	ASSERT_LOOPBACK(idx);
 	self->filter = open_filter(idx, O_RDWR);
 	ASSERT_LE(0, self->filter);
 	self->render = pin_open(self->filter, PIN_RENDER, &variant->fmt,

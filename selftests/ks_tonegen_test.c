@@ -9,7 +9,8 @@
  * debugfs) and its refuse_pause parameter.
  *
  * The fixture loads $KS_MODULE_DIR/ks-tonegen.ko (default /lib/ks) when no
- * ks-tonegen filter exists, and SKIPs when it cannot.
+ * ks-tonegen filter exists, and fails, saying why, when it cannot load it
+ * or the module registers no filter.
  *
  * id name      dataflow comm    instances interfaces / mediums / ranges
  * 0  "Tone"    OUT      SINK    4         default / default / PCM 1-2 ch, 16 bit,
@@ -104,9 +105,7 @@ static int tonegen_index(void)
 		return idx;
 	if (access(TONEGEN_PARAMS "registered", F_OK) == 0)
 		write_param("registered", "1");
-	else if (load_tonegen() < 0)
-		return -ENOENT;
-	return ks_find_filter(TONEGEN_NAME);
+	return chain_index(TONEGEN_NAME, "ks-tonegen.ko", "");
 }
 
 /* ---- requests ---- */
@@ -176,9 +175,7 @@ FIXTURE_SETUP(tonegen)
 	for (i = 0; i < MAX_PINS; i++)
 		self->pin[i] = -1;
 	self->idx = tonegen_index();
-	if (self->idx < 0)
-		SETUP_SKIP("no " TONEGEN_NAME " filter and cannot load %s/ks-tonegen.ko",
-			   module_dir());
+	ASSERT_SAMPLE(self->idx);
 	self->filter = open_filter(self->idx, O_RDWR);
 	ASSERT_LE(0, self->filter);
 }
@@ -509,8 +506,7 @@ TEST_F(tonegen, row14_source_pin_with_fitting_peer_accepted)
 				  2, 16);
 	int lb_idx = ks_find_filter(LOOPBACK_NAME), lb, render, source;
 
-	if (lb_idx < 0)
-		SKIP(return, "no " LOOPBACK_NAME " filter");
+	ASSERT_LOOPBACK(lb_idx);
 	lb = open_filter(lb_idx, O_RDWR);
 	ASSERT_LE(0, lb);
 	render = ks_create(lb, &self->req, size, KS_GENERIC_WRITE, O_CLOEXEC,
@@ -785,8 +781,8 @@ TEST_F(tonegen, provider_module_pinned_by_open_fds)
 	uint32_t size = req_control(&self->req);
 	int pin;
 
-	if (access(TONEGEN_PARAMS, F_OK))
-		SKIP(return, TONEGEN_MODNAME " is built in or not a module");
+	ASSERT_EQ(0, access(TONEGEN_PARAMS, F_OK))
+		TH_LOG(TONEGEN_MODNAME " is built in or not a module");
 	EXPECT_EQ(-EWOULDBLOCK, unload_tonegen());
 
 	/* A pin fd alone keeps it, too. */
@@ -808,8 +804,8 @@ TEST_F(tonegen, provider_module_removable_after_unregistering)
 	char buf[4];
 	int pin;
 
-	if (access(TONEGEN_PARAMS, F_OK))
-		SKIP(return, TONEGEN_MODNAME " is built in or not a module");
+	ASSERT_EQ(0, access(TONEGEN_PARAMS, F_OK))
+		TH_LOG(TONEGEN_MODNAME " is built in or not a module");
 	pin = create(self, size, KS_GENERIC_WRITE);
 	ASSERT_LE(0, pin);
 	ASSERT_EQ(0, write_param("registered", "0"));
