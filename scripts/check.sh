@@ -1,7 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: every suite, then one line "N passed, N failed".
+# make check: every suite, then one line "N passed, N failed, N skipped".
+# Each test case counts once: the VM suites count the cases of the
+# selftests and KUnit suites (scripts/ksvm-tests), a test that skipped as a
+# whole as one skip, and fail on a skip that selftests/SKIPS does not
+# list.  The style suite's lines are lint results, one per file: they have
+# their own summary line, and count in the totals only when they fail.
 #
 #   host     unit tests of the pure checking code (ASan, UBSan), the
 #            Windows-SDK byte-identity test of the uapi header, a bounded
@@ -37,10 +42,13 @@ total_fail=0
 total_skip=0
 summary=()
 
-# suite NAME LOGFILE EXIT: count the TAP lines of a suite's log.  A suite
-# that failed without saying which test failed counts as one failure.
+# tally NAME LOGFILE EXIT [lint]: count the TAP lines of a suite's log.  A
+# suite that failed without saying which test failed counts as one
+# failure.  A lint suite's lines (one per file checked) are not tests: its
+# summary line says how many files were clean, and only its failures go
+# into the totals, so that the run fails with them.
 tally() {
-	local name=$1 log=$2 rc=$3 p f s
+	local name=$1 log=$2 rc=$3 kind=${4:-test} p f s
 	read -r p f s < <("$top/scripts/tap-summary" "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
@@ -50,19 +58,28 @@ tally() {
 		f=1
 		echo "not ok - $name: ran no test" | tee -a "$log"
 	fi
-	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
+	if [ "$kind" = lint ]; then
+		summary+=("$(printf '%-16s %4d clean, %d failed (lint, not in the passed total)' "$name" "$p" "$f")")
+		return
+	fi
+	total_pass=$((total_pass + p))
 	total_skip=$((total_skip + s))
 	summary+=("$(printf '%-16s %4d passed, %d failed, %d skipped' "$name" "$p" "$f" "$s")")
 }
 
+# run_suite NAME [--lint] FUNCTION ARGS...
 run_suite() {
-	local name=$1 log=$logs/$1.log rc
+	local name=$1 log=$logs/$1.log rc kind=test
 	shift
+	if [ "$1" = --lint ]; then
+		kind=lint
+		shift
+	fi
 	echo "==== $name ===="
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	tally "$name" "$log" "$rc"
+	tally "$name" "$log" "$rc" "$kind"
 }
 
 host_suite() {
@@ -122,7 +139,7 @@ vm_suite() {
 }
 
 run_suite host host_suite
-run_suite style style_suite
+run_suite style --lint style_suite
 run_suite build build_suite
 [ -z "$install_kernels" ] || run_suite install install_suite
 for k in $install_kernels; do
