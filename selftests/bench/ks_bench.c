@@ -312,9 +312,13 @@ static int bench_create_loaded(int n)
 /*
  * ks-gen -> ks-gain -> ks-loopback moving CHAIN_BYTES to a reader at
  * Capture: connected (pin_to_handle: the kernel moves the data) against
- * the same pins unconnected, with this process moving every hop.  Each
- * side runs CHAIN_RUNS times on fresh pins after a warm-up; the ratio is
- * of the medians.
+ * the same pins unconnected, with this process moving every hop.  Two
+ * userspace baselines: one thread doing every hop and the reading
+ * (chain_vs_userspace), and the graph a userspace pipeline would build,
+ * one thread per hop besides the reader, so that hops run side by side
+ * on both vCPUs as the kernel's do (chain_vs_userspace_threads).  Each
+ * side runs CHAIN_RUNS times on fresh pins after a warm-up, the three
+ * taking turns; the ratios are of the medians.
  */
 
 /* Load /lib/ks/@file (or $KS_MODULE_DIR) unless the filter @name exists. */
@@ -552,61 +556,180 @@ static double chain_drain(int capture, struct hop *hops, int nhops,
 	return now() - t;
 }
 
+/*
+ * A stage of the threaded graph: read exactly @bytes from @from in
+ * CHAIN_CHUNK pieces and write each to @to (the reader at Capture has no
+ * @to).  Blocking calls, as a pipeline's threads would make; @done
+ * shows progress to the watchdog.
+ */
+struct stage {
+	int from, to;
+	char *buf;
+	size_t bytes;
+	size_t done;		/* __atomic */
+	double end;		/* when the last byte was moved */
+	pthread_t thread;
+	int failed;
+};
+
+static void *stage_thread(void *arg)
+{
+	struct stage *st = arg;
+	size_t done = 0;
+
+	while (done < st->bytes) {
+		size_t want = st->bytes - done, off = 0;
+		ssize_t n;
+
+		n = read(st->from, st->buf, want < CHAIN_CHUNK ? want : CHAIN_CHUNK);
+		if (n <= 0)
+			goto fail;
+		while (st->to >= 0 && off < (size_t)n) {
+			ssize_t w = write(st->to, st->buf + off, n - off);
+
+			if (w <= 0)
+				goto fail;
+			off += w;
+		}
+		done += n;
+		__atomic_store_n(&st->done, done, __ATOMIC_RELAXED);
+	}
+	st->end = now();
+	return NULL;
+fail:
+	st->failed = 1;
+	perror("chain: stage thread");
+	return NULL;
+}
+
+/* How a run moves the hops: the kernel, one thread, a thread per hop. */
+enum chain_side { CONNECTED, ONE_THREAD, THREAD_PER_HOP, CHAIN_SIDES };
+
+/*
+ * Move @bytes from the generator to Capture with a thread per hop and a
+ * reader thread, all blocking; this thread only watches.  A stage that
+ * makes no progress for CHAIN_STALL_MS cannot be woken from its blocking
+ * call, so a stall ends the benchmark.  Returns the seconds taken, or -1.
+ */
+static double chain_threads(int *pins, size_t bytes, char *bufs)
+{
+	struct stage st[3] = {
+		{ .from = pins[GEN_OUT], .to = pins[GAIN_IN], .buf = bufs,
+		  .bytes = bytes },
+		{ .from = pins[GAIN_OUT], .to = pins[RENDER],
+		  .buf = bufs + CHAIN_CHUNK, .bytes = bytes },
+		{ .from = pins[CAPTURE], .to = -1,
+		  .buf = bufs + 2 * CHAIN_CHUNK, .bytes = bytes },
+	};
+	size_t seen = 0, sum;
+	double t, last;
+	int i, started = 0, failed = 0;
+
+	/* Blocking calls: the pins were made non-blocking for the others. */
+	for (i = 0; i < CHAIN_PINS; i++)
+		if (fcntl(pins[i], F_SETFL, 0))
+			return -1;
+	t = last = now();
+	for (i = 0; i < 3; i++) {
+		if (pthread_create(&st[i].thread, NULL, stage_thread, &st[i]))
+			break;
+		started++;
+	}
+	while (started == 3 &&
+	       __atomic_load_n(&st[2].done, __ATOMIC_RELAXED) < bytes &&
+	       !st[0].failed && !st[1].failed && !st[2].failed) {
+		usleep(100000);
+		for (sum = 0, i = 0; i < 3; i++)
+			sum += __atomic_load_n(&st[i].done, __ATOMIC_RELAXED);
+		if (sum != seen) {
+			seen = sum;
+			last = now();
+		} else if ((now() - last) * 1000 > CHAIN_STALL_MS) {
+			fprintf(stderr, "chain: stalled at %zu bytes\n",
+				st[2].done);
+			exit(1);
+		}
+	}
+	for (i = 0; i < started; i++) {
+		pthread_join(st[i].thread, NULL);
+		failed |= st[i].failed;
+	}
+	/* The reader's last byte, not the watchdog's next look, ends it. */
+	return failed || started < 3 ? -1 : st[2].end - t;
+}
+
 /* One run on fresh pins; the seconds, or -1. */
-static double chain_run(const struct chain_filters *f, int connected,
+static double chain_run(const struct chain_filters *f, enum chain_side side,
 			size_t bytes, char *bufs)
 {
 	struct hop hops[2];
 	int pins[CHAIN_PINS];
+	char *sink = bufs + 2 * CHAIN_CHUNK;
 	double t;
 
-	if (chain_open(f, connected, pins))
+	if (chain_open(f, side == CONNECTED, pins))
 		return -1;
 	hops[0] = (struct hop){ .from = pins[GEN_OUT], .to = pins[GAIN_IN],
 				.buf = bufs };
 	hops[1] = (struct hop){ .from = pins[GAIN_OUT], .to = pins[RENDER],
 				.buf = bufs + CHAIN_CHUNK };
-	t = chain_drain(pins[CAPTURE], hops, connected ? 0 : 2, bytes,
-			bufs + 2 * CHAIN_CHUNK);
+	if (side == THREAD_PER_HOP)
+		t = chain_threads(pins, bytes, bufs);
+	else
+		t = chain_drain(pins[CAPTURE], hops, side == CONNECTED ? 0 : 2,
+				bytes, sink);
 	close_pins(pins);
 	return t;
 }
 
-/* The median of CHAIN_RUNS runs, connected and not alternating; or -1. */
-static int chain_median(const struct chain_filters *f, double *t_chain,
-			double *t_user, char *bufs)
+/* The median of CHAIN_RUNS runs of each side, taking turns; or -1. */
+static int chain_median(const struct chain_filters *f, double *med,
+			char *bufs)
 {
-	double tc[CHAIN_RUNS], tu[CHAIN_RUNS];
-	int i;
+	double t[CHAIN_SIDES][CHAIN_RUNS];
+	int i, s;
 
 	for (i = 0; i < CHAIN_RUNS; i++) {
-		tc[i] = chain_run(f, 1, CHAIN_BYTES, bufs);
-		tu[i] = chain_run(f, 0, CHAIN_BYTES, bufs);
-		if (tc[i] < 0 || tu[i] < 0)
-			return -1;
+		for (s = 0; s < CHAIN_SIDES; s++) {
+			t[s][i] = chain_run(f, s, CHAIN_BYTES, bufs);
+			if (t[s][i] < 0)
+				return -1;
+		}
 	}
-	qsort(tc, CHAIN_RUNS, sizeof(tc[0]), cmp_double);
-	qsort(tu, CHAIN_RUNS, sizeof(tu[0]), cmp_double);
-	*t_chain = tc[CHAIN_RUNS / 2];
-	*t_user = tu[CHAIN_RUNS / 2];
+	for (s = 0; s < CHAIN_SIDES; s++) {
+		qsort(t[s], CHAIN_RUNS, sizeof(t[s][0]), cmp_double);
+		med[s] = t[s][CHAIN_RUNS / 2];
+	}
 	return 0;
 }
 
-/* Both paths with @f's buffers: warm-up, medians, the ratio @name. */
-static int chain_compare(struct chain_filters *f, const char *name,
+/*
+ * All three sides with @f's buffers: warm-up, medians, the ratios
+ * chain_vs_userspace_threads@suffix and chain_vs_userspace@suffix.
+ */
+static int chain_compare(struct chain_filters *f, const char *suffix,
 			 char *bufs)
 {
-	double t_chain, t_user;
+	static const char *const what[CHAIN_SIDES] = {
+		"connected chain, 8 MiB",
+		"one thread moving each hop",
+		"a thread per hop",
+	};
+	double med[CHAIN_SIDES];
+	int s;
 
-	if (chain_run(f, 1, CHAIN_BYTES / 8, bufs) < 0 ||
-	    chain_run(f, 0, CHAIN_BYTES / 8, bufs) < 0 ||
-	    chain_median(f, &t_chain, &t_user, bufs))
+	for (s = 0; s < CHAIN_SIDES; s++)
+		if (chain_run(f, s, CHAIN_BYTES / 8, bufs) < 0)
+			return -1;
+	if (chain_median(f, med, bufs))
 		return -1;
-	printf("ratio %s %.3f\n", name, t_chain / t_user);
-	printf("  %-36s %10.1f ms (%.0f MB/s)\n", "connected chain, 8 MiB",
-	       t_chain * 1e3, CHAIN_BYTES / t_chain / 1e6);
-	printf("  %-36s %10.1f ms (%.0f MB/s)\n", "userspace moving each hop",
-	       t_user * 1e3, CHAIN_BYTES / t_user / 1e6);
+	printf("ratio chain_vs_userspace_threads%s %.3f\n", suffix,
+	       med[CONNECTED] / med[THREAD_PER_HOP]);
+	printf("ratio chain_vs_userspace%s %.3f\n", suffix,
+	       med[CONNECTED] / med[ONE_THREAD]);
+	for (s = 0; s < CHAIN_SIDES; s++)
+		printf("  %-36s %10.1f ms (%.0f MB/s)\n", what[s],
+		       med[s] * 1e3, CHAIN_BYTES / med[s] / 1e6);
 	return 0;
 }
 
@@ -631,10 +754,10 @@ static int bench_chain(int n)
 		fprintf(stderr, "chain: cannot open ks-gen, ks-gain, ks-loopback\n");
 		goto out;
 	}
-	if (chain_compare(&f, "chain_vs_userspace", bufs))
+	if (chain_compare(&f, "", bufs))
 		goto out;
 	f.queue = 0;
-	if (chain_compare(&f, "chain_vs_userspace_default_queues", bufs))
+	if (chain_compare(&f, "_default_queues", bufs))
 		goto out;
 	ret = 0;
 out:
