@@ -11,14 +11,16 @@
  * Unregistration.  The provider may unregister while fds are open, and once
  * ks_filter_unregister() returns its callbacks must not run and its
  * descriptor may be gone.  filter->gate makes that so: every call into the
- * provider happens with the gate held for reading after checking that the
- * filter is not dead (ks_filter_enter()); unregistration takes the gate for
- * writing, so when it has it no callback is running and none can start.  It
- * sets dead and, still holding the gate, closes the provider's side of the
- * pins that are still open.  filter->dead is written under both the gate
- * (for writing) and filter->lock, so holding either is enough to read it;
- * poll and the quick ENODEV answers read it with READ_ONCE(), which is only
- * ever a hint that a later check under the gate confirms.
+ * provider happens with the filter entered (ks_filter_enter(), the gate
+ * held for reading), which fails once unregistration has begun;
+ * unregistration closes the gate and waits for the callers inside to
+ * leave, so that then no callback is running and none can start (the
+ * gate held for writing).  It sets dead and, still holding the gate,
+ * closes the provider's side of the pins that are still open.
+ * filter->dead is written under both the gate (for writing) and
+ * filter->lock, so holding either is enough to read it; poll and the
+ * quick ENODEV answers read it with READ_ONCE(), which is only ever a
+ * hint that a later check under the gate confirms.
  *
  * Lifetime.  A filter is freed by its kref.  Registration holds a reference
  * until unregistration, every filter fd and every pin one.  The device node
@@ -201,6 +203,16 @@ static bool pin_desc_valid(const struct ks_pin_descriptor *pin)
 	return true;
 }
 
+static void gate_init(struct ks_gate *gate)
+{
+	static struct lock_class_key key;
+
+	atomic_set(&gate->active, 0);
+	gate->killed = false;
+	init_waitqueue_head(&gate->wait);
+	lockdep_init_map(&gate->dep_map, "&filter->gate", &key, 0);
+}
+
 /* Catch a provider's mistakes at registration rather than at first use. */
 static bool desc_valid(const struct ks_filter_descriptor *desc)
 {
@@ -243,7 +255,7 @@ struct ks_filter *ks_filter_new(const struct ks_filter_descriptor *desc,
 	if (ks_filter_nodes_init(filter))
 		goto err_free_name;
 	kref_init(&filter->ref);
-	init_rwsem(&filter->gate);
+	gate_init(&filter->gate);
 	mutex_init(&filter->lock);
 	mutex_init(&filter->controls_lock);
 	INIT_LIST_HEAD(&filter->pins);
@@ -262,19 +274,30 @@ err_free_filter:
 	return ERR_PTR(-ENOMEM);
 }
 
-/* Not killable: the provider is going away whatever happens. */
+/*
+ * Not killable: the provider is going away whatever happens.  Close the
+ * gate, then wait for the callers inside to leave: from then on the gate
+ * is held for writing until the pins are detached.
+ */
 void ks_filter_kill(struct ks_filter *filter)
 {
+	struct ks_gate *gate = &filter->gate;
 	struct ks_pin *pin;
 
-	down_write(&filter->gate);
+	rwsem_acquire(&gate->dep_map, 0, 0, _RET_IP_);
+	/* Fully ordered against the callers' ks_filter_enter(). */
+	atomic_add_return(KS_GATE_KILLED, &gate->active);
+	wait_event(gate->wait, atomic_read(&gate->active) == KS_GATE_KILLED);
 	mutex_lock(&filter->lock);
 	WRITE_ONCE(filter->dead, true);
 	mutex_unlock(&filter->lock);
 	/* Writers of the list hold the gate for reading: it cannot change. */
 	list_for_each_entry(pin, &filter->pins, node)
 		ks_pin_detach(pin);
-	up_write(&filter->gate);
+	rwsem_release(&gate->dep_map, _RET_IP_);
+	/* What the detaching did comes before a closing pin's look. */
+	smp_store_release(&gate->killed, true);
+	wake_up_all(&gate->wait);
 	/* Its nodes are gone with the descriptor: so are their events. */
 	ks_events_close(&filter->node_events);
 
@@ -282,6 +305,33 @@ void ks_filter_kill(struct ks_filter *filter)
 	unpin_owner(filter);
 	mutex_unlock(&filter->lock);
 	wake_up_poll(&filter->wait, EPOLLERR | EPOLLHUP);
+}
+
+/* The last caller left a closed gate: unregistration may go on. */
+void ks_filter_gate_drained(struct ks_filter *filter)
+{
+	wake_up_all(&filter->gate.wait);
+}
+
+bool ks_filter_enter_close(struct ks_filter *filter)
+{
+	struct ks_gate *gate = &filter->gate;
+
+	if (!ks_filter_enter(filter))
+		return true;
+	/* As down_read() behind the writer: wait for it to be done. */
+	rwsem_acquire_read(&gate->dep_map, 0, 0, _RET_IP_);
+	/* Pairs with ks_filter_kill()'s release: its detaching is seen. */
+	wait_event(gate->wait, smp_load_acquire(&gate->killed));
+	return false;
+}
+
+void ks_filter_leave_close(struct ks_filter *filter, bool entered)
+{
+	if (entered)
+		ks_filter_leave(filter);
+	else
+		rwsem_release(&filter->gate.dep_map, _RET_IP_);
 }
 
 void ks_filter_own_descriptor(struct ks_filter *filter,

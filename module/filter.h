@@ -10,8 +10,8 @@
 #include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
-#include <linux/rwsem.h>
 #include <linux/wait.h>
 #include <linux/ksfilter.h>
 
@@ -23,9 +23,10 @@
  * Every lock of the module, outermost first: a lock is taken only with
  * none of those below it held.
  *
- * - ``filter->gate`` (rw_semaphore, filter.c): held for reading around
- *   every call into a provider and every use of its descriptor, for
- *   writing by unregistration alone (ks_filter_kill()).
+ * - ``filter->gate`` (struct ks_gate, below): held for reading (entered)
+ *   around every call into a provider and every use of its descriptor,
+ *   for writing by unregistration alone (ks_filter_kill()).  Lockdep
+ *   sees it as a reader-writer lock.
  *
  *   - ``pin->lock`` (mutex, pin.c): a pin's state, format, priority and
  *     closed; held around the provider's set_state() and close() and
@@ -57,7 +58,8 @@
  * - ``ks_link_srcu`` (SRCU, link.c): a connection's readers may hold queue
  *   locks in their read sections.  Its grace periods and the connection's
  *   work are waited for with at most a gate held (by unregistration, for
- *   writing), which is why that work only ever try-locks a gate.
+ *   writing), which is why that work only ever enters a gate, which
+ *   never waits.
  * - the xarray lock of ``ks_filters`` (chardev.c): a leaf.
  * - ``ks_iface_lock`` (mutex, iface.c), then ``ks_bindings_lock``
  *   (spinlock, BH-safe), then the rhashtables' bucket locks: the INTERFACE
@@ -71,6 +73,38 @@
  */
 
 struct device;
+
+/*
+ * ks_gate.active once unregistration has begun: INT_MIN plus the callers
+ * still inside, so that it is negative until the last one leaves.
+ */
+#define KS_GATE_KILLED	INT_MIN
+
+/**
+ * struct ks_gate - a filter's gate: who is inside its provider
+ * @active: the callers inside (entered), plus KS_GATE_KILLED once
+ *	unregistration has begun
+ * @killed: unregistration is done with the pins (set once, under @wait's
+ *	lock's ordering: see ks_filter_kill())
+ * @wait: unregistration waits here for the last caller to leave, and a
+ *	closing pin for unregistration to be done
+ * @dep_map: lockdep's view of it, a reader-writer lock
+ *
+ * The read side is an atomic count on the caller's CPU path and never
+ * waits: once unregistration has begun, entering fails at once with
+ * -ENODEV, which is the answer a caller would get after waiting for it.
+ * An rw_semaphore cost two calls and its bookkeeping on every property
+ * call, and made a reader queue behind unregistration only to be told
+ * the same.  This is the pattern of kernfs' active references.
+ */
+struct ks_gate {
+	atomic_t active;
+	bool killed;
+	wait_queue_head_t wait;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map dep_map;
+#endif
+};
 
 /**
  * struct ks_filter - a registered (or unregistered but still referenced) filter
@@ -104,7 +138,7 @@ struct device;
  */
 struct ks_filter {
 	struct kref ref;
-	struct rw_semaphore gate;
+	struct ks_gate gate;
 	struct mutex lock;	/* dead, open_fds, owner_pinned, pins, instances */
 	bool dead;
 	bool owner_pinned;
@@ -146,30 +180,36 @@ struct ks_filter *ks_filter_get(struct ks_filter *filter);
 void ks_filter_put(struct ks_filter *filter);
 
 /*
- * Before calling into the provider: returns 0 with @filter->gate held for
- * reading (the filter stays registered until ks_filter_leave()), -ENODEV
- * when it has been unregistered, -EINTR on a fatal signal.
+ * Before calling into the provider: returns 0 with @filter entered (the
+ * filter stays registered until ks_filter_leave()), -ENODEV when it is
+ * being or has been unregistered.  Never waits.
  */
 static inline int ks_filter_enter(struct ks_filter *filter)
 {
-	/*
-	 * Only unregistration takes the gate for writing: try first, and
-	 * wait (killably) only then.
-	 */
-	if (!down_read_trylock(&filter->gate) &&
-	    down_read_killable(&filter->gate))
-		return -EINTR;
-	if (filter->dead) {
-		up_read(&filter->gate);
+	if (unlikely(!atomic_inc_unless_negative(&filter->gate.active)))
 		return -ENODEV;
-	}
+	/* A try: entering never waits, so it cannot wait on a lock. */
+	rwsem_acquire_read(&filter->gate.dep_map, 0, 1, _RET_IP_);
 	return 0;
 }
 
+void ks_filter_gate_drained(struct ks_filter *filter);
+
 static inline void ks_filter_leave(struct ks_filter *filter)
 {
-	up_read(&filter->gate);
+	rwsem_release(&filter->gate.dep_map, _RET_IP_);
+	/* Fully ordered: what we did inside comes before the writer's look. */
+	if (unlikely(atomic_dec_return(&filter->gate.active) == KS_GATE_KILLED))
+		ks_filter_gate_drained(filter);
 }
+
+/*
+ * For a close, which must always work: @filter entered (true), or, once
+ * unregistration has begun, held for reading after it is done with the
+ * pins (false), which ks_filter_leave_close() takes back.
+ */
+bool ks_filter_enter_close(struct ks_filter *filter);
+void ks_filter_leave_close(struct ks_filter *filter, bool entered);
 
 /* An fd of the filter (its own or a pin's) is being opened / was closed. */
 int ks_filter_fd_opened(struct ks_filter *filter);

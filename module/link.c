@@ -24,10 +24,10 @@
  * again, so nothing is lost; it stops when no provider changed anything.
  *
  * Locks: ks_links_lock and ks_link_srcu are placed in "DOC: Locking" in
- * filter.h.  The work item takes no lock of ours and enters filters with
- * down_read_trylock(): the only writer of a gate is unregistration, which
+ * filter.h.  The work item takes no lock of ours and enters filters, which
+ * never waits: the only writer of a gate is unregistration, which
  * disconnects the filter's pins and waits for the work under the gate held
- * for writing.  A work item that finds the gate taken leaves that pin's
+ * for writing.  A work item that finds the gate closed leaves that pin's
  * process() out; the pin is being disconnected anyway.
  *
  * Teardown against everything else.  ks_links_lock decides: a pin's
@@ -146,8 +146,8 @@ out:
 /* ---- moving data ---- */
 
 /*
- * Call @pin's process() if its filter can be entered without waiting (see
- * the top for why a taken gate means there is nothing to do) and its
+ * Call @pin's process() if its filter can be entered (see
+ * the top for why a closed gate means there is nothing to do) and its
  * provider has not closed it.  A connection calls the provider of a pin
  * that is not the caller's own: that pin's fd may be closing on another
  * CPU.  Its close runs under pin->lock and sets pin->closed there, so
@@ -159,16 +159,16 @@ static void process_pin(struct ks_pin *pin)
 	struct ks_filter *filter = pin->filter;
 	const struct ks_pin_ops *ops;
 
-	if (!down_read_trylock(&filter->gate))
+	if (ks_filter_enter(filter))
 		return;
 	mutex_lock(&pin->lock);
-	if (!filter->dead && !pin->closed) {
+	if (!pin->closed) {
 		ops = pin->desc->ops;
 		if (ops && ops->process)
 			ops->process(pin);
 	}
 	mutex_unlock(&pin->lock);
-	up_read(&filter->gate);
+	ks_filter_leave(filter);
 }
 
 /* As for a reader and a writer: OUT runs, IN takes data in PAUSE. */

@@ -420,7 +420,7 @@ static int pin_release(struct inode *inode, struct file *file)
 {
 	struct ks_pin *pin = file->private_data;
 	struct ks_filter *filter = pin->filter;
-	bool instance;
+	bool entered, instance;
 
 	/*
 	 * The connection first, with no lock held: it waits for its work,
@@ -429,10 +429,10 @@ static int pin_release(struct inode *inode, struct file *file)
 	 * unregistration already.
 	 */
 	ks_link_disconnect(pin);
-	down_read(&filter->gate);
-	instance = !filter->dead && ks_pin_hand_back(pin);
+	entered = ks_filter_enter_close(filter);
+	instance = entered && ks_pin_hand_back(pin);
 	ks_pin_remove(pin, instance);
-	up_read(&filter->gate);
+	ks_filter_leave_close(filter, entered);
 	ks_event_node_release(filter, pin);
 	ks_pin_put(pin);
 	return 0;
