@@ -63,8 +63,7 @@ FIXTURE_SETUP(compat)
 	int idx = ks_find_filter(LOOPBACK_NAME);
 
 	self->filter = self->render = self->capture = -1;
-	if (idx < 0)
-		SETUP_SKIP("no " LOOPBACK_NAME " filter (ksfilter.ko not loaded?)");
+	ASSERT_LOOPBACK(idx);
 	self->filter = open_filter(idx, O_RDWR);
 	ASSERT_LE(0, self->filter);
 }

@@ -394,8 +394,9 @@ TEST_F(pinfd, new_filter_gets_lowest_free_number)
 	int low, tone, sink, gen;
 	char path[64];
 
-	if (had_sink || had_gen)
-		SKIP(return, "ks-null-sink or ks-gen is loaded already");
+	/* The tests before this one unload what they load. */
+	ASSERT_FALSE(had_sink || had_gen)
+		TH_LOG("ks-null-sink or ks-gen is loaded already");
 	if (had_tonegen)
 		ASSERT_EQ(0, tonegen_registered("0"));
 	low = lowest_free_index();
