@@ -174,15 +174,16 @@ static bool is_audio_range(const struct ks_dataformat *range)
 }
 
 /*
- * A KSDATARANGE_AUDIO whose fields are to be checked.  Windows applies the
- * audio limits only to a range that names its sub format: a range that
- * reached the format through a wildcard accepts it whole.  An audio range has
- * a non-wildcard major format and specifier by definition, so the sub format
- * is the only level left to test.
+ * SPEC 5.1: the audio limits apply when the range is a KSDATARANGE_AUDIO,
+ * whatever its sub format (the wildcard too), and the format carries a
+ * WAVEFORMATEX.  Through a wildcard sub format the format's specifier is
+ * not compared with the range's, so it is tested here.
  */
-static bool is_checked_audio_range(const struct ks_dataformat *range)
+static bool audio_checks_apply(const struct ks_dataformat *fmt,
+			       const struct ks_dataformat *range)
 {
-	return is_audio_range(range) && !ks_guid_is_null(&range->sub_format);
+	return is_audio_range(range) &&
+	       ks_guid_equal(&fmt->specifier, &specifier_wave);
 }
 
 /*
@@ -295,7 +296,7 @@ bool ks_format_matches(const struct ks_dataformat *fmt, u32 bytes,
 
 	if (!guids_match(fmt, r))
 		return false;
-	if (is_checked_audio_range(r) && !audio_matches(fmt, bytes, r))
+	if (audio_checks_apply(fmt, r) && !audio_matches(fmt, bytes, r))
 		return false;
 	return required_attrs_present(fmt, bytes, range);
 }

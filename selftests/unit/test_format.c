@@ -408,18 +408,47 @@ static void exact_guids(void)
 	EXPECT(!match(&r));
 }
 
-static void audio_range_wildcard_sub_skips_audio_checks(void)
+/*
+ * SPEC 5.1: a KSDATARANGE_AUDIO is one by its major format, specifier and
+ * size; a wildcard sub format does not exempt it from the audio limits.
+ */
+static void audio_range_wildcard_sub_keeps_audio_checks(void)
 {
 	struct ks_datarange_audio r = range_pcm;
 
 	r.data_range.sub_format = guid_null;
 	pcm(99, 1, 12);
 	fmt_wave(f)->block_align = 1;
+	EXPECT(!match(&r.data_range));
+	EXPECT(!match_pcm());
+	/* Within the limits: PCM and, through the wildcard, IEEE_FLOAT. */
+	pcm(2, 48000, 16);
+	EXPECT(match(&r.data_range));
+	EXPECT(match_pcm());
+	memset(words, 0, 1024);
+	fmt_wavex(f, &guid_float, KS_WAVE_FORMAT_IEEE_FLOAT, 2, 48000, 32);
 	EXPECT(match(&r.data_range));
 	EXPECT(!match_pcm());
-	/* Likewise an audio range with a wildcard specifier. */
+	/* Beyond the range's channels, bits and rate. */
+	pcm(9, 48000, 16);
+	EXPECT(!match(&r.data_range));
+	pcm(2, 48000, 40);
+	EXPECT(!match(&r.data_range));
+	pcm(2, 400000, 16);
+	EXPECT(!match(&r.data_range));
+	/* A tag that is not the sub format's. */
+	pcm(2, 48000, 16);
+	f->sub_format = guid_float;
+	EXPECT(!match(&r.data_range));
+	/* A format that carries no WAVEFORMATEX has no audio fields to check. */
+	fmt_plain(f, &guid_audio, &guid_pcm, &guid_spec_none);
+	EXPECT(match(&r.data_range));
+	EXPECT(!match_pcm());
+	/* An audio range with a wildcard specifier is no KSDATARANGE_AUDIO. */
 	r = range_pcm;
 	r.data_range.specifier = guid_null;
+	pcm(99, 1, 12);
+	fmt_wave(f)->block_align = 1;
 	EXPECT(match(&r.data_range));
 }
 
@@ -836,7 +865,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(wildcard_sub),
 	TAP_CASE(wildcard_specifier),
 	TAP_CASE(exact_guids),
-	TAP_CASE(audio_range_wildcard_sub_skips_audio_checks),
+	TAP_CASE(audio_range_wildcard_sub_keeps_audio_checks),
 	TAP_CASE(plain_range_skips_audio_checks),
 	TAP_CASE(audio_valid),
 	TAP_CASE(audio_channels),
