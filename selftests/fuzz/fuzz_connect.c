@@ -12,7 +12,9 @@
  * The blob is copied into a buffer of exactly its size, 8-byte aligned, as
  * the kernel's one copy is, so that ASan sees any read beyond it.
  *
- * Invariants: the errno and the reason agree with the contract's table; on
+ * Invariants: the outcome is the reference's (ref.c, SPEC 5's table written
+ * again from the contract): the same errno, reason, and on success the same
+ * data range and format bytes; the errno and the reason agree; on
  * success the format fits (64 <= format_bytes <= size - 72), a copy of
  * exactly format_bytes bytes (what the pin keeps and DATAFORMAT reports)
  * passes the format checks again with the same size and range, the pin
@@ -24,6 +26,7 @@
 #include <string.h>
 
 #include "pins.h"
+#include "ref.h"
 
 #define HDR	12
 #define ALLOWED_FLAGS	(O_CLOEXEC | O_NONBLOCK)
@@ -108,6 +111,31 @@ static void check_success(const u8 *blob, u32 size, u32 access,
 	free(copy);
 }
 
+/* The module and the reference agree (differential). */
+static void check_reference(const u8 *blob, u32 size, u32 access,
+			    u32 filter_access, const struct pin_set *set,
+			    const struct ks_connect_check *chk)
+{
+	struct ref_verdict ref;
+
+	ref_connect(blob, size, access, filter_access, set ? set->pins : NULL,
+		    set ? set->count : 0, &ref);
+	if (ref.error != chk->error || ref.reason != chk->reason ||
+	    (!ref.error && (ref.range != chk->range ||
+			    ref.format_bytes != chk->format_bytes)))
+		fprintf(stderr, "module: %d reason %u range %u bytes %u; "
+			"reference: %d reason %u range %u bytes %u\n",
+			chk->error, chk->reason, chk->range,
+			chk->format_bytes, ref.error, ref.reason, ref.range,
+			ref.format_bytes);
+	INVARIANT(ref.error == chk->error);
+	INVARIANT(ref.reason == chk->reason);
+	if (!ref.error) {
+		INVARIANT(ref.range == chk->range);
+		INVARIANT(ref.format_bytes == chk->format_bytes);
+	}
+}
+
 /* Row 15's path (pin.c gone()): no descriptor, rows 4 and 5 only. */
 static void check_gone(const u8 *blob, u32 size, u32 access)
 {
@@ -116,6 +144,7 @@ static void check_gone(const u8 *blob, u32 size, u32 access)
 
 	ret = ks_check_connect(blob, size, access, 0, NULL, 0, &chk);
 	INVARIANT(ret && ret == chk.error);
+	check_reference(blob, size, access, 0, NULL, &chk);
 	INVARIANT(chk.reason == KS_REASON_ACCESS ||
 		  chk.reason == KS_REASON_PIN_ID);
 	INVARIANT(ret == -EINVAL);
@@ -175,6 +204,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	ret = ks_check_connect(blob, size, access, filter_access, set->pins,
 			       set->count, &chk);
 	INVARIANT(ret == chk.error);
+	check_reference(blob, size, access, filter_access, set, &chk);
 	if (ret) {
 		INVARIANT(errno_of(chk.reason) == ret);
 		INVARIANT(chk.reason != KS_REASON_CONNECT_SIZE);

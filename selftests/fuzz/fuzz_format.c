@@ -11,13 +11,16 @@
  * bytes == format_size without KSDATAFORMAT_ATTRIBUTES; a copy of exactly
  * those bytes is well formed with the same size and matches the same
  * ranges; match_ranges returns the first matching range; a match obeys the
- * GUID hierarchy and, for a checked audio range, the limits and layout of
- * SPEC 5.1 (computed here independently).
+ * GUID hierarchy and, for an audio range, the limits and layout of
+ * SPEC 5.1 (computed here independently); and on every input the
+ * reference (ref.c, rows 11 and 12 and 5.1 written again from SPEC) agrees
+ * on well-formedness, the format's bytes and each range's match.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "pins.h"
+#include "ref.h"
 
 static const struct ks_guid spec_wave = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX;
 static const struct ks_guid type_audio = KSDATAFORMAT_TYPE_AUDIO;
@@ -47,7 +50,7 @@ static bool hierarchy_ok(const struct ks_dataformat *f,
 	       (null_guid(&r->specifier) || same(&r->specifier, &f->specifier));
 }
 
-/* SPEC 5.1 for a KSDATARANGE_AUDIO naming its sub format. */
+/* SPEC 5.1 for a KSDATARANGE_AUDIO and a format with a WAVEFORMATEX. */
 static void audio_oracle(const struct ks_dataformat *f, u32 bytes,
 			 const struct ks_datarange_audio *r)
 {
@@ -84,11 +87,14 @@ static void audio_oracle(const struct ks_dataformat *f, u32 bytes,
 	}
 }
 
-static bool checked_audio(const struct ks_dataformat *r)
+/* A KSDATARANGE_AUDIO (any sub format) and a format with a WAVEFORMATEX. */
+static bool checked_audio(const struct ks_dataformat *f,
+			  const struct ks_dataformat *r)
 {
 	return r->format_size == sizeof(struct ks_datarange_audio) &&
 	       same(&r->major_format, &type_audio) &&
-	       same(&r->specifier, &spec_wave) && !null_guid(&r->sub_format);
+	       same(&r->specifier, &spec_wave) &&
+	       same(&f->specifier, &spec_wave);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
@@ -102,9 +108,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		return 0;
 	fmt = dup_exact(data, len);
 	if (ks_format_check(fmt, avail, &bytes)) {
+		INVARIANT(len < sizeof(*fmt) ||
+			  !ref_format_ok((const u8 *)fmt, avail, &again));
 		free(fmt);
 		return 0;
 	}
+	INVARIANT(ref_format_ok((const u8 *)fmt, avail, &again));
+	INVARIANT(again == bytes);
 	INVARIANT(fmt->format_size >= sizeof(*fmt));
 	INVARIANT(fmt->format_size <= bytes && bytes <= avail);
 	if (!(fmt->flags & KSDATAFORMAT_ATTRIBUTES))
@@ -116,13 +126,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	for (i = 0; i < all_ranges_count; i++) {
 		m = ks_format_matches(fmt, bytes, &all_ranges[i]);
+		if (m != ref_matches((const u8 *)fmt, &all_ranges[i]))
+			fprintf(stderr, "range %u: module %d\n", i, m);
+		INVARIANT(m == ref_matches((const u8 *)fmt, &all_ranges[i]));
 		INVARIANT(m == ks_format_matches(copy, bytes, &all_ranges[i]));
 		if (!m)
 			continue;
 		if (first < 0)
 			first = (int)i;
 		INVARIANT(hierarchy_ok(fmt, all_ranges[i].range));
-		if (checked_audio(all_ranges[i].range))
+		if (checked_audio(fmt, all_ranges[i].range))
 			audio_oracle(fmt, bytes,
 				     (const void *)all_ranges[i].range);
 	}

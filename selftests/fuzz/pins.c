@@ -91,7 +91,7 @@ static const struct ks_dataformat wildcard_all = {
 	.format_size = sizeof(struct ks_dataformat),
 };
 
-/* Audio with a wildcard sub format: the audio limits are not applied. */
+/* Audio with a wildcard sub format: the audio limits still apply. */
 static const struct ks_datarange_audio audio_any_sub = {
 	.data_range = {
 		.format_size = sizeof(struct ks_datarange_audio),
@@ -186,6 +186,14 @@ static const struct ks_pin_descriptor extra_pins[] = {
 	{
 		.dataflow = 7,
 		.communication = KSPIN_COMMUNICATION_BOTH,
+	},
+	/* The wildcard-sub audio range first, so that row 12 reaches it. */
+	{
+		.dataflow = KSPIN_DATAFLOW_IN,
+		.communication = KSPIN_COMMUNICATION_BOTH,
+		.possible_instances = KS_INSTANCES_UNLIMITED,
+		.data_ranges = extra_ranges + 1,
+		.data_ranges_count = ARRAY_SIZE(extra_ranges) - 1,
 	},
 };
 
