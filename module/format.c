@@ -475,18 +475,22 @@ static int wave_tag_of(const struct ks_guid *sub)
 
 /*
  * The largest format the limits allow that section 5.1 accepts: whole bytes
- * per sample, and a block_align and byte rate that fit their fields (with
- * absurd limits the channels, then the rate, give way).
+ * per sample, and a block_align and byte rate that fit their fields.  The
+ * bits come first, then the channels, then the rate; a block is never larger
+ * than the lowest rate's byte rate can hold, so that with absurd limits the
+ * bits and channels give way rather than leave no rate at all.
  */
 static bool pick_wave(const struct audio_limits *l, int tag,
 		      struct ks_waveformatex *wf)
 {
-	u32 bits = lesser(l->max_bits, 0xFFFF) & ~7u;
+	u32 max_block = l->min_rate ?
+			lesser(0xFFFF, 0xFFFFFFFFu / l->min_rate) : 0xFFFF;
+	u32 bits = lesser(lesser(l->max_bits, 0xFFFF), max_block * 8) & ~7u;
 	u32 channels, block, rate;
 
 	if (!bits || bits < l->min_bits)
 		return false;
-	channels = lesser(lesser(l->channels, 0xFFFF), 0xFFFF / (bits / 8));
+	channels = lesser(lesser(l->channels, 0xFFFF), max_block / (bits / 8));
 	if (!channels)
 		return false;
 	block = channels * (bits / 8);

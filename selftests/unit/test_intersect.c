@@ -443,8 +443,18 @@ static void intersect_audio_field_limits(void)
 	EXPECT_EQ(out_wave()->channels, 0xFFFF / 4);
 	EXPECT_EQ(out_wave()->block_align, (0xFFFF / 4) * 4);
 	EXPECT_EQ(out_wave()->samples_per_sec, 0xFFFFFFFFu / ((0xFFFF / 4) * 4));
-	/* Not when the rate may not give way. */
+	/* A rate that may not give way leaves fewer channels the room. */
 	c.minimum_sample_frequency = 0x10000000;
+	EXPECT_EQ(isect(&c, &c.data_range, NULL, &w), 0);
+	EXPECT_EQ(out_wave()->channels, 3);
+	EXPECT_EQ(out_wave()->block_align, 12);
+	EXPECT_EQ(out_wave()->samples_per_sec, 0xFFFFFFFFu / 12);
+	/* One channel of 32 bits just fits; past that, no overlap. */
+	c.minimum_sample_frequency = 0x3FFFFFFF;
+	EXPECT_EQ(isect(&c, &c.data_range, NULL, &w), 0);
+	EXPECT_EQ(out_wave()->channels, 1);
+	EXPECT_EQ(out_wave()->avg_bytes_per_sec, 0x3FFFFFFFu * 4);
+	c.minimum_sample_frequency = 0x40000000;
 	EXPECT_EQ(isect(&c, &c.data_range, NULL, &w), -EDOM);
 	/* bits_per_sample is a u16 too. */
 	c.minimum_sample_frequency = 0;
@@ -453,6 +463,37 @@ static void intersect_audio_field_limits(void)
 	EXPECT_EQ(isect(&c, &c.data_range, NULL, &w), 0);
 	EXPECT_EQ(out_wave()->bits_per_sample, 0xFFF8);
 	EXPECT_EQ(out_wave()->channels, 8);
+}
+
+/*
+ * Ranges that overlap only at rates whose byte rate needs a small block:
+ * the channels give way to the rate floor, not the whole answer (EDOM is
+ * for ranges that do not overlap).  One channel of 8 bits at 512 MHz is a
+ * format both allow; the largest is 7 channels of 32 bits.
+ */
+static void intersect_audio_rate_floor(void)
+{
+	struct ks_datarange_audio c = audio_range(&guid_pcm, 8, 8, 32,
+						  134217918, 536870912);
+	struct ks_dataformat r = plain(&guid_null, &guid_null, &guid_null);
+	u32 w;
+
+	EXPECT_EQ(isect(&c, &r, NULL, &w), 0);
+	EXPECT_EQ(out_wave()->bits_per_sample, 32);
+	EXPECT_EQ(out_wave()->channels, 7);
+	EXPECT_EQ(out_wave()->block_align, 28);
+	EXPECT_EQ(out_wave()->samples_per_sec, 0xFFFFFFFFu / 28);
+	EXPECT_EQ(out_wave()->avg_bytes_per_sec, (0xFFFFFFFFu / 28) * 28);
+	/* At a floor of 2^31 Hz only one byte a frame fits: 8 bits, 1 channel. */
+	c.minimum_sample_frequency = 0x80000000u;
+	c.maximum_sample_frequency = 0xFFFFFFFFu;
+	EXPECT_EQ(isect(&c, &r, NULL, &w), 0);
+	EXPECT_EQ(out_wave()->bits_per_sample, 8);
+	EXPECT_EQ(out_wave()->channels, 1);
+	EXPECT_EQ(out_wave()->samples_per_sec, 0xFFFFFFFFu);
+	/* With 16 bits at the least, nothing fits. */
+	c.minimum_bits_per_sample = 16;
+	EXPECT_EQ(isect(&c, &r, NULL, &w), -EDOM);
 }
 
 static void intersect_wave_without_audio_range(void)
@@ -629,6 +670,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(intersect_audio_channels),
 	TAP_CASE(intersect_audio_rate),
 	TAP_CASE(intersect_audio_field_limits),
+	TAP_CASE(intersect_audio_rate_floor),
 	TAP_CASE(intersect_wave_without_audio_range),
 	TAP_CASE(intersect_plain),
 	TAP_CASE(intersect_levels),
