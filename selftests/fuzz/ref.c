@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The reference of ref.h: SPEC section 5's table, 5.1's matching and the
- * audio part of DATAINTERSECTION, read off the contract row by row.  Every
+ * The reference of ref.h: SPEC section 5's table and 5.1's matching, read
+ * off the contract row by row.  Every
  * field is read with rd16()/rd32() at its SPEC offset (section 3.1), not
  * through the module's helpers, so that a slip in one shows as a
  * disagreement with the other.
@@ -241,7 +241,10 @@ bool ref_matches(const u8 *fmt, const struct ks_data_range *r)
 	if (!(rd32(rg, F_FLAGS) & KSDATARANGE_REQUIRED_ATTRIBUTES) ||
 	    !r->attributes)
 		return true;
+	/* A provider's list that does not parse names nothing it can match. */
 	list = (const u8 *)r->attributes;
+	if (!attr_list_size(list, rd32(list, 0)))
+		return false;
 	count = rd32(list, 4);
 	for (i = 0; i < count; i++) {
 		pos = (pos + 7) & ~7ULL;
@@ -315,24 +318,4 @@ int ref_connect(const u8 *blob, u32 size, u32 access, u32 filter_access,
 		}
 	}
 	return verdict(v, -EDOM, KS_REASON_FORMAT);
-}
-
-static u32 min32(u32 a, u32 b)
-{
-	return a < b ? a : b;
-}
-
-static u32 max32(u32 a, u32 b)
-{
-	return a > b ? a : b;
-}
-
-bool ref_audio_largest(const u8 *a, const u8 *b, struct ref_audio *out)
-{
-	out->channels = min32(rd32(a, R_MAX_CH), rd32(b, R_MAX_CH));
-	out->bits = min32(rd32(a, R_MAX_BITS), rd32(b, R_MAX_BITS));
-	out->rate = min32(rd32(a, R_MAX_RATE), rd32(b, R_MAX_RATE));
-	return out->channels >= 1 &&
-	       out->bits >= max32(rd32(a, R_MIN_BITS), rd32(b, R_MIN_BITS)) &&
-	       out->rate >= max32(rd32(a, R_MIN_RATE), rd32(b, R_MIN_RATE));
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A second implementation of SPEC section 5's pin-creation checks (rows 4
- * to 12), of section 5.1's matching and of DATAINTERSECTION's "largest
- * format both allow", written from the contract alone: the fuzz harnesses
- * compare module/connect.c and module/format.c with it on every input.
+ * to 12) and of section 5.1's matching, written from the contract alone:
+ * the fuzz harnesses compare module/connect.c and module/format.c with it
+ * on every input, and judge DATAINTERSECTION's results with it.
  * Plain byte reads, no shared code with the module but the uapi layouts.
  */
 #ifndef _KS_FUZZ_REF_H
@@ -37,18 +37,7 @@ bool ref_format_ok(const u8 *fmt, u32 avail, u32 *bytes);
 /* Section 5.1: does the well-formed format at @fmt match @r? */
 bool ref_matches(const u8 *fmt, const struct ks_data_range *r);
 
-/*
- * DATAINTERSECTION's audio values for one candidate and one pin range,
- * both audio ranges (ref_is_audio_range()): the largest channel count,
- * bits and rate within both.  False when some value has no overlap.
- */
-struct ref_audio {
-	u32 channels;
-	u32 bits;
-	u32 rate;
-};
-
+/* A KSDATARANGE_AUDIO: major AUDIO, specifier WAVEFORMATEX, 88 bytes. */
 bool ref_is_audio_range(const u8 *range);
-bool ref_audio_largest(const u8 *a, const u8 *b, struct ref_audio *out);
 
 #endif /* _KS_FUZZ_REF_H */
