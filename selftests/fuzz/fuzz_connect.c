@@ -8,7 +8,9 @@
  *	4  ks_create_pin.flags (u32)
  *	8  the filter fd's open mode: bit 0 GENERIC_READ, bit 1 GENERIC_WRITE
  *	9  which pin set (pins.c), the last choice is an unregistered filter
- *	10 reserved
+ *	10 zero bytes added at the blob's end: with inputs of at most
+ *	   65536 bytes (run.sh's -max_len) the blob still reaches
+ *	   KS_CONNECT_SIZE_MAX and the size one past it
  * The blob is copied into a buffer of exactly its size, 8-byte aligned, as
  * the kernel's one copy is, so that ASan sees any read beyond it.
  *
@@ -174,13 +176,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	u8 *blob;
 	int ret;
 
-	if (len < HDR || len - HDR > KS_CONNECT_SIZE_MAX + 64)
+	if (len < HDR || len - HDR + data[10] > KS_CONNECT_SIZE_MAX + 64)
 		return 0;
 	access = get32(data);
 	flags = get32(data + 4);
 	filter_access = (data[8] & 1 ? KS_GENERIC_READ : 0) |
 			(data[8] & 2 ? KS_GENERIC_WRITE : 0);
-	size = (u32)(len - HDR);
+	size = (u32)(len - HDR) + data[10];
 
 	/* Rows 1 and 2, on the arguments alone. */
 	ret = ks_check_create_args(flags, ALLOWED_FLAGS, size, &reason);
@@ -194,7 +196,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	INVARIANT(reason == KS_REASON_NONE);
 	INVARIANT(size >= KS_CONNECT_SIZE_MIN && size <= KS_CONNECT_SIZE_MAX);
 
-	blob = dup_exact(data + HDR, size);
+	blob = calloc(1, size);
+	INVARIANT(blob);
+	memcpy(blob, data + HDR, len - HDR);
 	if (data[9] % (pin_sets_count + 1) == pin_sets_count) {
 		check_gone(blob, size, access);
 		free(blob);

@@ -22,7 +22,7 @@ for h in "$@"; do
 	start=$(date +%s)
 	nice -n "$nice_level" "./build/$h" "$corpus" "$seed" \
 		-dict=build/seed/ks.dict -max_total_time="$secs" -timeout=10 \
-		-max_len=4096 -print_final_stats=1 -close_fd_mask=1 \
+		-max_len=65536 -print_final_stats=1 -close_fd_mask=1 \
 		-artifact_prefix="build/findings/$h-" >"$log" 2>&1
 	frc=$?
 	took=$(( $(date +%s) - start ))

@@ -44,16 +44,26 @@ static void put(const char *dir, const char *name, const void *a, size_t alen,
 	}
 }
 
-/* connect: the 12-byte header of fuzz_connect.c, then the blob. */
-static void connect_seed(const char *name, u32 access, u8 filter_mode,
-			 u8 set, const void *blob, u32 size)
+/*
+ * connect: the 12-byte header of fuzz_connect.c, then the blob less its
+ * last @pad bytes, which must be zero: the harness adds them back.
+ */
+static void connect_seed_pad(const char *name, u32 access, u8 filter_mode,
+			     u8 set, const void *blob, u32 size, u8 pad)
 {
 	u8 hdr[12] = { 0 };
 
 	memcpy(hdr, &access, 4);
 	hdr[8] = filter_mode;
 	hdr[9] = set;
-	put("connect", name, hdr, sizeof(hdr), blob, size);
+	hdr[10] = pad;
+	put("connect", name, hdr, sizeof(hdr), blob, size - pad);
+}
+
+static void connect_seed(const char *name, u32 access, u8 filter_mode,
+			 u8 set, const void *blob, u32 size)
+{
+	connect_seed_pad(name, access, filter_mode, set, blob, size, 0);
 }
 
 static void req_seed(const char *name, u32 access, u8 set)
@@ -140,6 +150,26 @@ static void connect_seeds(void)
 	memset((u8 *)f + f->format_size - 200, 0, 200);
 	req_fit(&r, f->format_size);
 	req_seed("loopback-render-big", KS_GENERIC_WRITE, 0);
+
+	/*
+	 * At the limit: a 65536-byte request, its format's cb_size extra
+	 * bytes zero to the end; and one byte more (row 2).  Within run.sh's
+	 * -max_len=65536 with the header, the last 12 and 13 bytes are padding.
+	 */
+	req_init(&r);
+	f = req_format(&r);
+	fmt_extensible(f, &guid_pcm, 2, 48000, 16, 16);
+	n = KS_CONNECT_SIZE_MAX - sizeof(struct ks_pin_connect);
+	((struct ks_waveformatex *)(f + 1))->cb_size +=
+		n - f->format_size;
+	f->format_size = n;
+	memset((u8 *)f + sizeof(struct ks_dataformat_waveformatextensible), 0,
+	       n - sizeof(struct ks_dataformat_waveformatextensible));
+	req_fit(&r, f->format_size);
+	connect_seed_pad("loopback-render-max", KS_GENERIC_WRITE, 3, 0,
+			 r.words, r.size, 12);
+	connect_seed_pad("loopback-render-over-max", KS_GENERIC_WRITE, 3, 0,
+			 r.words, r.size + 1, 13);
 
 	/* Windows SDK (mingw) bytes: PinId 1, PinToHandle set. */
 	n = 0;
