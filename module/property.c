@@ -69,15 +69,9 @@
 #include "format.h"
 #include "pin.h"
 #include "prop.h"
+#include "prop_check.h"
 #include "property.h"
 #include "topology.h"
-
-/* Bytes of `in`, and of a SET's value, a request may bring. */
-#define KS_PROP_BUF_MAX		65536
-
-#define KS_PROP_TYPES	(KSPROPERTY_TYPE_GET | KSPROPERTY_TYPE_SET | \
-			 KSPROPERTY_TYPE_SETSUPPORT | \
-			 KSPROPERTY_TYPE_BASICSUPPORT)
 
 /* ---- values ---- */
 
@@ -363,24 +357,16 @@ static int basic_support(const struct ks_prop_item *item,
 }
 
 /*
- * A SET's value: `out`, at least the item's size (EOVERFLOW with the size
- * needed, as a short GET buffer), at most KS_PROP_BUF_MAX.  Copied once;
- * small values stay on the stack (@small, 8-byte aligned as the format
- * checks need).
+ * A SET's value: `out`, its size checked by ks_prop_check_call().  Copied
+ * once; small values stay on the stack (@small, 8-byte aligned as the
+ * format checks need).
  */
 static int copy_set_value(struct ks_prop_call *call,
-			  const struct ks_prop_item *item,
 			  const struct ks_ioctl_buffers *io, u64 *small,
 			  size_t small_size)
 {
 	void *v;
 
-	if (io->out_size < item->set_size) {
-		call->returned = item->set_size;
-		return -EOVERFLOW;
-	}
-	if (io->out_size > KS_PROP_BUF_MAX)
-		return -EINVAL;
 	if (io->out_size <= small_size) {
 		if (copy_in_small(small, u64_to_user_ptr(io->out), io->out_size))
 			return -EFAULT;
@@ -460,7 +446,7 @@ static int do_set(struct ks_prop_call *call, const struct ks_prop_item *item,
 	u64 small[KS_PROP_INLINE / sizeof(u64)];
 	int ret;
 
-	ret = copy_set_value(call, item, io, small, sizeof(small));
+	ret = copy_set_value(call, io, small, sizeof(small));
 	if (ret)
 		return ret;
 	ret = run_handler(call, item->set);
@@ -493,21 +479,17 @@ static int map_value(struct ks_prop_call *call)
 }
 
 static int dispatch(const struct ks_prop_table *t, struct ks_prop_call *call,
-		    const struct ks_ioctl_buffers *io)
+		    const struct ks_ioctl_buffers *io, u32 op)
 {
 	const struct ks_identifier *prop = call->prop;
-	u32 op = prop->flags & ~KSPROPERTY_TYPE_TOPOLOGY;
 	const struct ks_prop_set *set;
 	const struct ks_prop_item *item;
 	int (*handler)(struct ks_prop_call *call);
 	int ret;
 
 	/* A node's property, on either fd: KSP_NODE names the node. */
-	if (prop->flags & KSPROPERTY_TYPE_TOPOLOGY) {
-		if (call->in_size < sizeof(struct ks_p_node))
-			return -EINVAL;
+	if (prop->flags & KSPROPERTY_TYPE_TOPOLOGY)
 		t = &ks_node_props;
-	}
 	set = find_set(t, &prop->set);
 	if (op == KSPROPERTY_TYPE_SETSUPPORT) {
 		ret = set_support(t, set, call);
@@ -521,10 +503,11 @@ static int dispatch(const struct ks_prop_table *t, struct ks_prop_call *call,
 		goto out;
 	}
 	handler = op == KSPROPERTY_TYPE_GET ? item->get : item->set;
-	if (!handler)
-		return -EOPNOTSUPP;
-	if (call->in_size < item->in_size)
-		return -EINVAL;
+	ret = ks_prop_check_call(op, handler, call->in_size, item->in_size,
+				 io->out_size, item->set_size,
+				 &call->returned);
+	if (ret)
+		return ret;
 	if (op == KSPROPERTY_TYPE_SET)
 		return do_set(call, item, io);
 	ret = run_handler(call, handler);
@@ -556,12 +539,11 @@ static __always_inline int property(const struct ks_prop_table *t,
 				    u64 *small, bool in_read)
 {
 	void *in;
-	u32 flags;
 	int ret;
 
-	if (io->reserved || io->in_size < sizeof(struct ks_identifier) ||
-	    io->in_size > KS_PROP_BUF_MAX)
-		return -EINVAL;
+	ret = ks_prop_check_buffers(io->reserved, io->in_size);
+	if (ret)
+		return ret;
 	if (in_read) {
 		in = small;
 	} else if (io->in_size <= KS_PROP_INLINE) {
@@ -575,12 +557,9 @@ static __always_inline int property(const struct ks_prop_table *t,
 	}
 	call->prop = in;
 	call->in_size = io->in_size;
-	/* Exactly one operation, and nothing else but the node flag. */
-	flags = call->prop->flags & ~KSPROPERTY_TYPE_TOPOLOGY;
-	if ((flags & ~KS_PROP_TYPES) || hweight32(flags) != 1)
-		ret = -EINVAL;
-	else
-		ret = dispatch(t, call, io);
+	ret = ks_prop_check_flags(call->prop->flags, call->in_size);
+	if (ret > 0)
+		ret = dispatch(t, call, io, ret);
 	if (in != small)
 		kvfree(in);
 	return ret;
