@@ -10,7 +10,7 @@
 #
 #   host     unit tests of the pure checking code (ASan, UBSan), the
 #            Windows-SDK byte-identity test of the uapi header, a bounded
-#            run of the libFuzzer harnesses (SMOKE_SECONDS each, default 20)
+#            run of the libFuzzer harnesses (SMOKE_SECONDS each, default 15)
 #            and scripts/security-check.sh (udev modes, address formats)
 #   style    checkpatch --strict on the kernel code (scripts/checkpatch.sh);
 #            kernel-doc without warnings, docs/api.rst up to date and the

@@ -11,6 +11,7 @@
  * ABI_BUILD_DIR (selftests/abi/build), also the Windows-SDK-built request
  * (conn.bin), range (range.bin) and attribute list (attrs.bin) from mingw.
  * OUTDIR/topology: descriptors in fuzz_topology.c's encoding.
+ * OUTDIR/property: requests in fuzz_property.c's encoding.
  * OUTDIR/ks.dict: the GUIDs and magic numbers, in libFuzzer's format.
  */
 #include <fcntl.h>
@@ -22,6 +23,9 @@
 #include "req.h"
 
 #include "../../module/samples/ks-tonegen.h"
+
+/* Bytes of a property request's `in` at the most (property.c). */
+#define LIMIT_SEED	65536
 
 static const struct ks_guid tonegen_medium = TONEGEN_MEDIUM;
 static const struct ks_guid tonegen_key = TONEGEN_ATTRIBUTE_KEY;
@@ -302,6 +306,54 @@ static void intersect_seeds(void)
 	}
 }
 
+/*
+ * property: the 10-byte header of fuzz_property.c, then `in` less its last
+ * @pad bytes (zero: the harness adds them back).
+ */
+static void property_seed(const char *name, u32 out_size, const void *in,
+			  u32 in_size, u8 pad)
+{
+	u8 hdr[10] = { 0 };
+
+	memcpy(hdr + 4, &out_size, 4);
+	hdr[8] = pad;
+	put("property", name, hdr, sizeof(hdr), in, in_size - pad);
+}
+
+static void property_seeds(void)
+{
+	static const struct ks_guid pin_set = KSPROPSETID_PIN;
+	static const struct ks_guid audio_set = KSPROPSETID_AUDIO;
+	struct ks_p_node *node = (void *)buf;
+	struct ks_p_pin *pp = (void *)buf;
+
+	memset(buf, 0, LIMIT_SEED + 1);
+	pp->property.set = pin_set;
+	pp->property.flags = KSPROPERTY_TYPE_GET;
+	property_seed("pin-get", 8, pp, sizeof(*pp), 0);
+	pp->property.id = 2;
+	pp->property.flags = KSPROPERTY_TYPE_SET;
+	property_seed("pin-set", 4, pp, sizeof(*pp), 0);
+	/* A SET's value at the limit and one byte beyond it. */
+	property_seed("pin-set-max", LIMIT_SEED, pp, sizeof(*pp), 0);
+	property_seed("pin-set-over-max", LIMIT_SEED + 1, pp, sizeof(*pp), 0);
+	pp->property.flags = KSPROPERTY_TYPE_BASICSUPPORT;
+	property_seed("pin-basicsupport", 4, pp, sizeof(pp->property), 0);
+	memset(&pp->property.set, 0, sizeof(pp->property.set));
+	pp->property.flags = KSPROPERTY_TYPE_SETSUPPORT;
+	property_seed("setsupport", 64, pp, sizeof(pp->property), 0);
+	/* `in` at the limit and one byte beyond it (padding within -max_len). */
+	pp->property.set = pin_set;
+	pp->property.id = 5;
+	pp->property.flags = KSPROPERTY_TYPE_GET;
+	property_seed("pin-in-max", 4, pp, LIMIT_SEED, 10);
+	property_seed("pin-in-over-max", 4, pp, LIMIT_SEED + 1, 11);
+	memset(buf, 0, sizeof(*node));
+	node->property.set = audio_set;
+	node->property.flags = KSPROPERTY_TYPE_GET | KSPROPERTY_TYPE_TOPOLOGY;
+	property_seed("node-get", 4, node, sizeof(*node), 0);
+}
+
 static void dict_guid(FILE *f, const char *name, const struct ks_guid *g)
 {
 	const u8 *b = (const u8 *)g;
@@ -350,6 +402,23 @@ static void dictionary(void)
 	dict_u32(f, "read", KS_GENERIC_READ);
 	dict_u32(f, "write", KS_GENERIC_WRITE);
 	dict_u32(f, "max", 0xFFFFFFFF);
+	{
+		static const struct ks_guid pin_set = KSPROPSETID_PIN;
+		static const struct ks_guid conn_set = KSPROPSETID_CONNECTION;
+		static const struct ks_guid audio_set = KSPROPSETID_AUDIO;
+
+		dict_guid(f, "propset_pin", &pin_set);
+		dict_guid(f, "propset_connection", &conn_set);
+		dict_guid(f, "propset_audio", &audio_set);
+	}
+	dict_u32(f, "prop_get", KSPROPERTY_TYPE_GET);
+	dict_u32(f, "prop_set", KSPROPERTY_TYPE_SET);
+	dict_u32(f, "prop_basic", KSPROPERTY_TYPE_BASICSUPPORT);
+	dict_u32(f, "prop_setsupport", KSPROPERTY_TYPE_SETSUPPORT);
+	dict_u32(f, "prop_topology", KSPROPERTY_TYPE_TOPOLOGY);
+	dict_u32(f, "size_p_node", sizeof(struct ks_p_node));
+	dict_u32(f, "limit", LIMIT_SEED);
+	dict_u32(f, "limit_over", LIMIT_SEED + 1);
 	fprintf(f, "tag_ext=\"\\xFE\\xFF\"\ncb22=\"\\x16\\x00\"\n");
 	fclose(f);
 }
@@ -424,7 +493,7 @@ static void topology_seeds(void)
 int main(int argc, char **argv)
 {
 	static const char *const dirs[] = {
-		"connect", "format", "intersect", "topology",
+		"connect", "format", "intersect", "topology", "property",
 	};
 	char path[4096];
 	size_t i;
@@ -445,6 +514,7 @@ int main(int argc, char **argv)
 	format_seeds();
 	intersect_seeds();
 	topology_seeds();
+	property_seeds();
 	dictionary();
 	return 0;
 }
