@@ -108,8 +108,9 @@ int ks_events_remove(struct ks_events *ev, const void *owner, u64 key)
 	return e ? 0 : -ENOENT;
 }
 
-/* @owner's events, or with @close every event. */
-static void remove_all(struct ks_events *ev, const void *owner, bool close)
+/* @owner's events, or with @close every event and none after. */
+void __ks_events_remove_all(struct ks_events *ev, const void *owner,
+			    bool close)
 {
 	struct ks_event *e, *next;
 	unsigned long flags;
@@ -123,23 +124,6 @@ static void remove_all(struct ks_events *ev, const void *owner, bool close)
 		WRITE_ONCE(ev->closed, true);
 	spin_unlock_irqrestore(&ev->lock, flags);
 	free_list(&gone);
-}
-
-/*
- * An owner removes its events as its fd closes, when no call of that fd
- * can be adding one: an empty list needs no lock, and most have none.
- */
-void ks_events_remove_all(struct ks_events *ev, const void *owner)
-{
-	if (READ_ONCE(ev->count))
-		remove_all(ev, owner, false);
-}
-
-/* Once closed, a list stays empty: closing it again has nothing to do. */
-void ks_events_close(struct ks_events *ev)
-{
-	if (!READ_ONCE(ev->closed))
-		remove_all(ev, NULL, true);
 }
 
 /*

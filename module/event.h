@@ -101,9 +101,30 @@ void ks_events_init(struct ks_events *ev);
 int ks_events_add(struct ks_events *ev, struct ks_event *e);
 /* 0, or -ENOENT when @owner has no event at @key. */
 int ks_events_remove(struct ks_events *ev, const void *owner, u64 key);
-void ks_events_remove_all(struct ks_events *ev, const void *owner);
-/* Remove every event and refuse new ones: the pin is shut down. */
-void ks_events_close(struct ks_events *ev);
+void __ks_events_remove_all(struct ks_events *ev, const void *owner,
+			    bool close);
+
+/*
+ * An owner removes its events as its fd closes, when no call of that fd
+ * can be adding one: an empty list needs no lock, and most have none.
+ */
+static inline void ks_events_remove_all(struct ks_events *ev,
+					const void *owner)
+{
+	if (READ_ONCE(ev->count))
+		__ks_events_remove_all(ev, owner, false);
+}
+
+/*
+ * Remove every event and refuse new ones: the pin is shut down.  Once
+ * closed, a list stays empty: closing it again has nothing to do.
+ */
+static inline void ks_events_close(struct ks_events *ev)
+{
+	if (!READ_ONCE(ev->closed))
+		__ks_events_remove_all(ev, NULL, true);
+}
+
 void ks_events_signal(struct ks_events *ev, enum ks_event_kind kind);
 /* The KS_EVENT_NODE events of @node_id that are (@set, @id). */
 void ks_events_signal_node(struct ks_events *ev, u32 node_id,

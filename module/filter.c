@@ -130,22 +130,22 @@ static void release_instance(struct ks_filter *filter, unsigned int pin_id)
 	filter->instances[pin_id]--;
 }
 
-int ks_filter_reserve_pin(struct ks_filter *filter, unsigned int pin_id)
+int ks_filter_reserve_pin_locked(struct ks_filter *filter,
+				 unsigned int pin_id)
 {
 	unsigned int possible;
-	int ret = -EBUSY;
+	int ret;
 
 	/* The descriptor is only valid while the filter is entered. */
 	lockdep_assert_held(&filter->gate);
+	lockdep_assert_held(&filter->lock);
 	possible = filter->desc->pins[pin_id].possible_instances;
-	mutex_lock(&filter->lock);
-	if (possible == KS_INSTANCES_UNLIMITED ||
-	    filter->instances[pin_id] < possible) {
-		ret = fd_opened(filter);
-		if (!ret)
-			filter->instances[pin_id]++;
-	}
-	mutex_unlock(&filter->lock);
+	if (possible != KS_INSTANCES_UNLIMITED &&
+	    filter->instances[pin_id] >= possible)
+		return -EBUSY;
+	ret = fd_opened(filter);
+	if (!ret)
+		filter->instances[pin_id]++;
 	return ret;
 }
 
@@ -155,13 +155,6 @@ void ks_filter_release_pin_locked(struct ks_filter *filter,
 	if (instance)
 		release_instance(filter, pin_id);
 	fd_closed(filter);
-}
-
-void ks_filter_release_pin(struct ks_filter *filter, unsigned int pin_id)
-{
-	mutex_lock(&filter->lock);
-	ks_filter_release_pin_locked(filter, pin_id, true);
-	mutex_unlock(&filter->lock);
 }
 
 void ks_filter_release_instance(struct ks_filter *filter, unsigned int pin_id)

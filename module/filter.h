@@ -217,15 +217,16 @@ void ks_filter_fd_closed(struct ks_filter *filter);
 
 /*
  * A pin being created: row 13, an instance of pin type @pin_id, and its fd
- * counted as ks_filter_fd_opened() counts one, under one lock (the
- * creation path is short, and each round trip shows).  -EBUSY when no
+ * counted as ks_filter_fd_opened() counts one, with filter->lock held, so
+ * that the pin joins the filter's list under the same lock (ks_pin_add():
+ * the creation path is short, and each round trip shows).  -EBUSY when no
  * instance is free, -ENODEV when the provider is going.  Filter entered.
- * ks_filter_release_pin() gives both back; _locked() with filter->lock
- * held, and the instance only with @instance (a pin that unregistration
- * closed gave it back then, with ks_filter_release_instance()).
+ * ks_filter_release_pin_locked() gives both back, the instance only with
+ * @instance (a pin that unregistration closed gave it back then, with
+ * ks_filter_release_instance()).
  */
-int ks_filter_reserve_pin(struct ks_filter *filter, unsigned int pin_id);
-void ks_filter_release_pin(struct ks_filter *filter, unsigned int pin_id);
+int ks_filter_reserve_pin_locked(struct ks_filter *filter,
+				 unsigned int pin_id);
 void ks_filter_release_pin_locked(struct ks_filter *filter,
 				  unsigned int pin_id, bool instance);
 void ks_filter_release_instance(struct ks_filter *filter, unsigned int pin_id);

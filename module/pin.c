@@ -117,9 +117,11 @@ struct ks_pin *ks_pin_new(struct ks_filter *filter,
 	const struct ks_dataformat *format = (const void *)(connect + 1);
 	struct ks_pin *pin;
 
-	pin = kmem_cache_zalloc(ks_pin_cache, GFP_KERNEL_ACCOUNT);
+	pin = kmem_cache_alloc(ks_pin_cache, GFP_KERNEL_ACCOUNT);
 	if (!pin)
 		return ERR_PTR(-ENOMEM);
+	/* Zeroed but for the room for the format, which is written or unused. */
+	memset(pin, 0, offsetof(struct ks_pin, first_format));
 	if (check->format_bytes <= sizeof(pin->first_format))
 		pin->format = memcpy(pin->first_format, format,
 				     check->format_bytes);
@@ -246,7 +248,8 @@ bool ks_pin_hand_back(struct ks_pin *pin)
 	mutex_lock(&pin->lock);
 	was_closed = pin->closed;
 	if (!was_closed) {
-		step_state(pin, KSSTATE_STOP, true);
+		if (pin->state != KSSTATE_STOP)
+			step_state(pin, KSSTATE_STOP, true);
 		if (ops && ops->close)
 			ops->close(pin);
 		pin->closed = true;
@@ -271,14 +274,18 @@ void ks_pin_detach(struct ks_pin *pin)
 	wake_up_poll(&pin->wait, EPOLLERR | EPOLLHUP);
 }
 
-void ks_pin_add(struct ks_pin *pin)
+int ks_pin_add(struct ks_pin *pin)
 {
 	struct ks_filter *filter = pin->filter;
+	int ret;
 
 	lockdep_assert_held_read(&filter->gate);
 	mutex_lock(&filter->lock);
-	list_add_tail(&pin->node, &filter->pins);
+	ret = ks_filter_reserve_pin_locked(filter, pin->id);
+	if (!ret)
+		list_add_tail(&pin->node, &filter->pins);
 	mutex_unlock(&filter->lock);
+	return ret;
 }
 
 void ks_pin_remove(struct ks_pin *pin, bool instance)

@@ -97,11 +97,15 @@ struct ks_pin *ks_pin_new(struct ks_filter *filter,
 			  const struct ks_pin_connect *connect, u32 access);
 
 /*
- * Into / out of the filter's pin list (ks_filter_kill() walks it).  Out
- * is the fd's release: with its fd, and with @instance its instance, given
- * back (ks_filter_release_pin_locked()).
+ * Into / out of the filter's pin list (ks_filter_kill() walks it), in one
+ * round trip of filter->lock each.  In is row 13 for a new pin: its
+ * instance and its fd reserved (ks_filter_reserve_pin_locked()), -EBUSY
+ * or -ENODEV; the filter entered, which keeps unregistration from
+ * walking the list before the pin is built.  Out is the fd's release, or
+ * a creation that failed after ks_pin_add(): the fd, and with @instance
+ * the instance, given back (ks_filter_release_pin_locked()).
  */
-void ks_pin_add(struct ks_pin *pin);
+int ks_pin_add(struct ks_pin *pin);
 void ks_pin_remove(struct ks_pin *pin, bool instance);
 
 /*

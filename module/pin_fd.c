@@ -8,10 +8,10 @@
  * nothing there calls back here.  Locks: see "DOC: Locking" in filter.h.
  *
  * A creation goes in three phases, each undone by its own unwinding:
- * check (rows 4 to 14, with the filter entered), build (the pin, the
+ * check (rows 4 to 14, with the filter entered; the pin is made after row
+ * 12 and joins the filter's pin list with row 13's instance), build (the
  * provider's open(), the connection and the file, none seen by anyone yet)
- * and publish (the connection, the filter's pin list, the fd), which cannot
- * fail.
+ * and publish (the connection, the fd), which cannot fail.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -167,14 +167,24 @@ struct pin_creation {
 	int fd;
 };
 
+/* A pin no provider has and no fd holds: no state steps, no instance. */
+static void free_unopened(struct ks_pin *pin)
+{
+	pin->closed = true;
+	ks_pin_put(pin);
+}
+
 /*
- * Check: rows 4 to 14, the filter entered.  Holds the pin type's instance,
- * the new fd's count on the filter and the peer, if any, when it succeeds;
+ * Check: rows 4 to 14, the filter entered.  The pin is made once the
+ * request passed row 12, so that row 13 reserves its instance and puts it
+ * on the filter's list in one round trip of the filter's lock; nobody
+ * sees it there while the filter is entered.  Holds the pin, its instance,
+ * its fd's count on the filter and the peer, if any, when it succeeds;
  * nothing when it fails.
  */
 static int create_check(struct pin_creation *c)
 {
-	unsigned int dataflow;
+	struct ks_pin *pin;
 	int ret;
 
 	ret = check_request(c->filter, c->filter_file, c->args, c->blob,
@@ -183,18 +193,28 @@ static int create_check(struct pin_creation *c)
 		*c->reason = c->check.reason;
 		return ret;
 	}
-	ret = ks_filter_reserve_pin(c->filter, c->check.pin_id);
+	pin = ks_pin_new(c->filter, &c->check, c->blob,
+			 c->args->desired_access);
+	if (IS_ERR(pin))
+		return PTR_ERR(pin);
+	ret = ks_pin_add(pin);
 	if (ret) {
 		if (ret == -EBUSY)
 			*c->reason = KS_REASON_INSTANCES;
-		return ret;
+		goto err_free_pin;
 	}
-	dataflow = c->filter->desc->pins[c->check.pin_id].dataflow;
-	ret = find_peer(c->blob, dataflow, &c->peer);
+	ret = find_peer(c->blob, pin->dataflow, &c->peer);
 	if (ret) {
 		*c->reason = KS_REASON_PEER;
-		ks_filter_release_pin(c->filter, c->check.pin_id);
+		goto err_remove_pin;
 	}
+	c->pin = pin;
+	return 0;
+
+err_remove_pin:
+	ks_pin_remove(pin, true);
+err_free_pin:
+	free_unopened(pin);
 	return ret;
 }
 
@@ -203,33 +223,29 @@ static void create_uncheck(struct pin_creation *c)
 {
 	if (c->peer)
 		ks_pin_put(c->peer);
-	ks_filter_release_pin(c->filter, c->check.pin_id);
+	ks_pin_remove(c->pin, true);
+	free_unopened(c->pin);
 }
 
 /*
- * Build: every row passed.  The pin, the provider's side of it, its
+ * Build: every row passed.  The provider's side of the pin, its
  * connection (reserved) and its file, none seen by anyone yet.  What can
  * still fail has no reason code, but another creation connecting the same
- * peer first.
+ * peer first.  On a failure the pin is create_uncheck()'s to free.
  */
 static int create_build(struct pin_creation *c)
 {
-	const struct ks_pin_ops *ops;
+	struct ks_pin *pin = c->pin;
+	const struct ks_pin_ops *ops = pin->desc->ops;
 	struct ks_link *link = NULL;
-	struct ks_pin *pin;
 	int ret;
 
-	pin = ks_pin_new(c->filter, &c->check, c->blob,
-			 c->args->desired_access);
-	if (IS_ERR(pin))
-		return PTR_ERR(pin);
-	ops = pin->desc->ops;
 	ret = ops && ops->open ? ops->open(pin) : 0;
 	if (ret) {
 		/* accept_format()'s answer, given again under its own lock. */
 		if (ret == -EDOM)
 			*c->reason = KS_REASON_FORMAT;
-		goto err_free_pin;
+		return ret;
 	}
 	if (c->peer) {
 		link = ks_link_reserve(pin, c->peer);
@@ -251,7 +267,6 @@ static int create_build(struct pin_creation *c)
 		ret = PTR_ERR(c->file);
 		goto err_put_fd;
 	}
-	c->pin = pin;
 	c->link = link;
 	return 0;
 
@@ -266,10 +281,6 @@ err_close:
 		ops->close(pin);
 		mutex_unlock(&pin->lock);
 	}
-err_free_pin:
-	/* Never given to anyone: no state steps, no instance to give back. */
-	pin->closed = true;
-	ks_pin_put(pin);
 	return ret;
 }
 
@@ -282,7 +293,6 @@ static int create_publish(struct pin_creation *c)
 	stream_open(file_inode(c->file), c->file);
 	if (c->link)
 		ks_link_publish(c->link);
-	ks_pin_add(c->pin);
 	ks_filter_leave(c->filter);
 	if (c->peer)
 		ks_pin_put(c->peer);
