@@ -84,8 +84,9 @@ struct device;
  * struct ks_gate - a filter's gate: who is inside its provider
  * @active: the callers inside (entered), plus KS_GATE_KILLED once
  *	unregistration has begun
- * @killed: unregistration is done with the pins (set once, under @wait's
- *	lock's ordering: see ks_filter_kill())
+ * @killed: unregistration is done with the pins; set once, with release
+ *	ordering, before @wait is woken, and read with acquire ordering
+ *	(ks_filter_kill(), ks_filter_enter_close())
  * @wait: unregistration waits here for the last caller to leave, and a
  *	closing pin for unregistration to be done
  * @dep_map: lockdep's view of it, a reader-writer lock
