@@ -24,7 +24,6 @@ static const struct ks_guid set_pin = KSPROPSETID_PIN;
 static const struct ks_guid cat_capture = KSCATEGORY_CAPTURE;
 
 /* What ks_ioctl_buffers.returned holds when the kernel did not write it. */
-#define RET_UNSET	0xdeadbeefu
 #define PAT		0xA5
 
 /* SPEC 3.1: the x64 sizes and offsets, in a process whose u64 aligns to 4. */
@@ -88,18 +87,8 @@ static int make_pin(FIXTURE_DATA(compat) *self, uint32_t pin)
 static int prop_ioctl(int fd, const void *in, uint32_t in_size, void *out,
 		      uint32_t out_size, uint32_t *returned)
 {
-	struct ks_ioctl_buffers io = {
-		.in = (uintptr_t)in,
-		.out = (uintptr_t)out,
-		.in_size = in_size,
-		.out_size = out_size,
-		.returned = RET_UNSET,
-	};
-	int ret = ioctl(fd, KS_IOCTL_PROPERTY, &io);
-
-	if (returned)
-		*returned = io.returned;
-	return ret < 0 ? -errno : ret;
+	return ks_buffers_ioctl(fd, KS_IOCTL_PROPERTY, in, in_size, out,
+				out_size, returned);
 }
 
 TEST_F(compat, create_render_and_capture_pins)

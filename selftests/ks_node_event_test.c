@@ -62,21 +62,12 @@ static struct ks_event_node kse_node(const struct ks_guid *set, uint32_t id,
 	return n;
 }
 
+/* KS_IOCTL_ENABLE_EVENT with every buffer given: 0 or -errno. */
 static int enable_raw(int fd, const void *in, uint32_t in_size, void *out,
 		      uint32_t out_size, uint32_t *returned)
 {
-	struct ks_ioctl_buffers b = {
-		.in = (uintptr_t)in,
-		.out = (uintptr_t)out,
-		.in_size = in_size,
-		.out_size = out_size,
-		.returned = 0xdeadbeef,
-	};
-	int ret = ioctl(fd, KS_IOCTL_ENABLE_EVENT, &b);
-
-	if (returned)
-		*returned = b.returned;
-	return ret < 0 ? -errno : ret;
+	return ks_buffers_ioctl(fd, KS_IOCTL_ENABLE_EVENT, in, in_size, out,
+				out_size, returned);
 }
 
 /* ENABLE (or ONESHOT) of @set/@id on @node with the KSEVENTDATA @d. */

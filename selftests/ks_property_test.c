@@ -23,7 +23,6 @@
 
 #define PAT		0xA5
 /* What ioctl_buffers.returned holds when the kernel did not write it. */
-#define RET_UNSET	0xdeadbeefu
 
 static const struct ks_guid set_pin = KSPROPSETID_PIN;
 static const struct ks_guid set_conn = KSPROPSETID_CONNECTION;
@@ -55,19 +54,8 @@ static const struct ks_guid cat_capture = KSCATEGORY_CAPTURE;
 static int prop_ioctl(int fd, const void *in, uint32_t in_size, void *out,
 		      uint32_t out_size, uint32_t *returned)
 {
-	struct ks_ioctl_buffers io = {
-		.in = (uintptr_t)in,
-		.out = (uintptr_t)out,
-		.in_size = in_size,
-		.out_size = out_size,
-		.returned = RET_UNSET,
-	};
-	int ret;
-
-	ret = ioctl(fd, KS_IOCTL_PROPERTY, &io);
-	if (returned)
-		*returned = io.returned;
-	return ret < 0 ? -errno : ret;
+	return ks_buffers_ioctl(fd, KS_IOCTL_PROPERTY, in, in_size, out,
+				out_size, returned);
 }
 
 static struct ks_identifier kprop(const struct ks_guid *set, uint32_t id,

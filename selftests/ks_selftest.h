@@ -113,6 +113,33 @@ static inline int ks_create(int filter_fd, const void *blob, uint32_t size,
 	return fd < 0 ? -errno : fd;
 }
 
+/* What a raw call leaves in ks_ioctl_buffers.returned for the kernel. */
+#define RET_UNSET	0xdeadbeefu
+
+/*
+ * An ioctl on struct ks_ioctl_buffers (a property, an event) with every
+ * field given, as the tests issue them themselves.  Returns the ioctl's
+ * value (0) or -errno; *returned gets what the kernel wrote (RET_UNSET if
+ * nothing).
+ */
+static inline int ks_buffers_ioctl(int fd, unsigned long cmd, const void *in,
+				   uint32_t in_size, void *out,
+				   uint32_t out_size, uint32_t *returned)
+{
+	struct ks_ioctl_buffers io = {
+		.in = (uintptr_t)in,
+		.out = (uintptr_t)out,
+		.in_size = in_size,
+		.out_size = out_size,
+		.returned = RET_UNSET,
+	};
+	int ret = ioctl(fd, cmd, &io);
+
+	if (returned)
+		*returned = io.returned;
+	return ret < 0 ? -errno : ret;
+}
+
 /* A default request for @pin with a PCM/float WAVEFORMATEX; returns its size. */
 static inline uint32_t req_audio(struct ks_req *r, uint32_t pin,
 				 enum ks_sample_type type, uint32_t rate,

@@ -27,7 +27,6 @@
 #include "../module/samples/ks-chain.h"
 #include "../module/samples/ks-tonegen.h"
 
-#define RET_UNSET	0xdeadbeefu
 #define PAT		0xA5
 
 #define DB(x)		((int32_t)((x) * 65536))

@@ -70,18 +70,8 @@ static long page_size(void)
 static int prop_raw(int fd, const void *in, uint32_t in_size, void *out,
 		    uint32_t out_size, uint32_t *returned)
 {
-	struct ks_ioctl_buffers b = {
-		.in = (uintptr_t)in,
-		.out = (uintptr_t)out,
-		.in_size = in_size,
-		.out_size = out_size,
-		.returned = 0xdeadbeef,
-	};
-	int ret = ioctl(fd, KS_IOCTL_PROPERTY, &b);
-
-	if (returned)
-		*returned = b.returned;
-	return ret < 0 ? -errno : 0;
+	return ks_buffers_ioctl(fd, KS_IOCTL_PROPERTY, in, in_size, out,
+				out_size, returned);
 }
 
 static struct ks_identifier rt_id(uint32_t id)
