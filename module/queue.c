@@ -50,21 +50,22 @@
  * (ks_pin_queue_produce(), _write(), _move(), _transform(), queue_ops.c)
  * copy without the queues' locks, so that a queue's producer and its taker
  * copy at the same time, each on its own side of the buffer, and a chain
- * of filters works as a pipeline.  Under the lock such a helper reserves
- * up to KS_STREAM_STEP bytes: room at the head (stream->producing) or data
- * at the tail (stream->taking), and notes the buffer's geometry and the
- * side's sequence number.  It copies, takes the lock again and commits:
- * the head or the tail moves on, unless something else moved it meanwhile
- * (a discard, a reset, STOP, a new format, POSITION all count in
- * head_seq or tail_seq), in which case the copy is void and nothing of it
- * is seen; a void production counts as queued and discarded, as the
- * discard would have done.  While a side is reserved, every other producer
- * sees no room and every other taker no data (they wait, or get 0, and are
- * woken by the commit), so two copies never overlap.  A take made void
- * goes on reading what was its data, which became room when the tail
- * moved: until it ends no producer gets any room (stream->take_void), and
- * its end tells the producers.  The buffer itself stays for the pin's
- * life, and the pins stay while their helper runs.
+ * of filters works as a pipeline.  Under the lock such a helper reserves a
+ * step, at most KS_STREAM_STEP bytes and half the buffer (step_of()): room
+ * at the head (stream->producing) or data at the tail (stream->taking),
+ * and notes the buffer's geometry and the side's sequence number.  It
+ * copies, takes the lock again and commits: the head or the tail moves on,
+ * unless something else moved it meanwhile (a discard, a reset, STOP, a
+ * new format, POSITION all count in head_seq or tail_seq), in which case
+ * the copy is void and nothing of it is seen; a void production counts as
+ * queued and discarded, as the discard would have done.  While a side is
+ * reserved, every other producer sees no room and every other taker no
+ * data (they wait, or get 0, and are woken by the commit), so two copies
+ * never overlap.  A take made void goes on reading what was its data,
+ * which became room when the tail moved: until it ends no producer gets
+ * any room (stream->take_void), and its end tells the producers.  The
+ * buffer itself stays for the pin's life, and the pins stay while their
+ * helper runs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
