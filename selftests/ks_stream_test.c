@@ -80,8 +80,9 @@ static uint32_t frame_size(const struct ks_audio_params *p)
 }
 
 /* A pin of ks-loopback with format @p and interface @iface; fd or -errno. */
-static int pin_open(int filter, uint32_t pin, const struct ks_audio_params *p,
-		    uint32_t iface, uint32_t flags)
+static int pin_open_access(int filter, uint32_t pin,
+			   const struct ks_audio_params *p, uint32_t iface,
+			   uint32_t flags, uint32_t access)
 {
 	struct ks_req r;
 	uint32_t reason;
@@ -93,8 +94,14 @@ static int pin_open(int filter, uint32_t pin, const struct ks_audio_params *p,
 	if (n < 0)
 		return n;
 	r.c.interface.id = iface;
-	return ks_create(filter, &r, sizeof(r.c) + n, pin_access(pin),
-			 flags | O_CLOEXEC, &reason);
+	return ks_create(filter, &r, sizeof(r.c) + n, access, flags | O_CLOEXEC,
+			 &reason);
+}
+
+static int pin_open(int filter, uint32_t pin, const struct ks_audio_params *p,
+		    uint32_t iface, uint32_t flags)
+{
+	return pin_open_access(filter, pin, p, iface, flags, pin_access(pin));
 }
 
 /* KSPROPERTY_CONNECTION_STATE SET (the value in the out buffer, libks). */
@@ -2182,6 +2189,73 @@ TEST_F_TIMEOUT(looped, positions_advance_and_data_wraps_around, 60)
 		EXPECT_EQ(off + chunk, cp.play_offset);
 	}
 	EXPECT_LT(2 * (uint64_t)self->rb.size, off) TH_LOG("no wrap-around");
+}
+
+/*
+ * Whole buffers handed over at once, in 18-byte frames (six channels of
+ * 24 bits): more than one copy without the locks takes (half the buffer
+ * at most, rounded down to whole frames), starting a third of the way in,
+ * so that every buffer wraps at the end.  Capture gets every byte, in
+ * order, and both positions reach the end of each.
+ */
+TEST(looped_whole_buffers_of_odd_frames_arrive_byte_exact)
+{
+	static const struct ks_audio_params fmt = {
+		.type = KS_SAMPLE_PCM, .rate = 96000, .channels = 6, .bits = 24,
+	};
+	struct ks_audio_position rp, cp, set = { 0, 0 };
+	struct ks_stream_buffer rb, cb;
+	int idx = ks_find_filter(LOOPBACK_NAME);
+	int filter, render, capture, round, waited;
+	uint8_t *rmap, *cmap;
+	uint64_t off = 0;
+	uint32_t len;
+
+	ASSERT_LOOPBACK(idx);
+	filter = open_filter(idx, O_RDWR);
+	ASSERT_LE(0, filter);
+	render = pin_open_access(filter, PIN_RENDER, &fmt,
+				 KSINTERFACE_STANDARD_LOOPED_STREAMING, 0,
+				 KS_GENERIC_READ | KS_GENERIC_WRITE);
+	ASSERT_LE(0, render);
+	capture = pin_open(filter, PIN_CAPTURE, &fmt,
+			   KSINTERFACE_STANDARD_LOOPED_STREAMING, 0);
+	ASSERT_LE(0, capture);
+	ASSERT_EQ(0, get_buffer(render, &rb));
+	ASSERT_EQ(0, get_buffer(capture, &cb));
+	ASSERT_EQ(18u, rb.frame_size);
+	ASSERT_EQ(0u, rb.size % 18);
+	rmap = mmap(NULL, rb.map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    render, 0);
+	ASSERT_NE(MAP_FAILED, rmap);
+	cmap = mmap(NULL, cb.map_size, PROT_READ, MAP_SHARED, capture, 0);
+	ASSERT_NE(MAP_FAILED, cmap);
+	ASSERT_EQ(0, set_state(capture, KSSTATE_RUN));
+	ASSERT_EQ(0, set_state(render, KSSTATE_RUN));
+	for (round = 0; round < 5; round++, off += len) {
+		len = round ? rb.size : rb.size / 3 / 18 * 18;
+		ring_put(rmap, rb.size, off, len, 47 + round);
+		set.write_offset = off + len;
+		ASSERT_EQ(0, set_position(render, &set)) TH_LOG("round %d", round);
+		for (waited = 0; waited < 2000; waited += 10) {
+			ASSERT_EQ(0, get_position(capture, &cp));
+			if (cp.write_offset >= off + len)
+				break;
+			ks_sleep_ms(10);
+		}
+		ASSERT_EQ(off + len, cp.write_offset) TH_LOG("round %d", round);
+		ASSERT_EQ(0, get_position(render, &rp));
+		EXPECT_EQ(off + len, rp.play_offset);
+		ASSERT_EQ(-1, ring_check(cmap, cb.size, off, len, 47 + round))
+			TH_LOG("round %d", round);
+		set.play_offset = off + len;
+		ASSERT_EQ(0, set_position(capture, &set));
+	}
+	munmap(cmap, cb.map_size);
+	munmap(rmap, rb.map_size);
+	close(capture);
+	close(render);
+	close(filter);
 }
 
 TEST_F(looped, position_set_invalid_einval)
