@@ -189,11 +189,16 @@ static void apply_gain(void *arg, void *dst, const void *src, size_t len)
 	const struct gains *gs = arg;
 	const __le16 *s = src;
 	__le16 *d = dst;
+	unsigned int c = 0;
 	size_t i;
 
-	for (i = 0; i < len / sizeof(*s); i++)
+	/* The channel counted, not i % channels: a division per sample. */
+	for (i = 0; i < len / sizeof(*s); i++) {
 		d[i] = cpu_to_le16((u16)ks_chain_apply((s16)le16_to_cpu(s[i]),
-						       gs->gain[i % gs->channels]));
+						       gs->gain[c]));
+		if (++c == gs->channels)
+			c = 0;
+	}
 }
 
 /* In's channels (the checks let in 1 to 8) and their gains now. */
