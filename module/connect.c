@@ -29,7 +29,8 @@ int ks_check_create_args(u32 flags, u32 allowed_flags, u32 connect_size,
 	return 0;
 }
 
-bool ks_identifier_listed(const struct ks_identifier *list, u32 count,
+/* Inline in the checks of rows 9 and 10, on the path of every creation. */
+static inline bool listed(const struct ks_identifier *list, u32 count,
 			  const struct ks_guid *dflt_set, u32 dflt_id,
 			  const struct ks_identifier *want)
 {
@@ -44,6 +45,13 @@ bool ks_identifier_listed(const struct ks_identifier *list, u32 count,
 			return true;
 	}
 	return false;
+}
+
+bool ks_identifier_listed(const struct ks_identifier *list, u32 count,
+			  const struct ks_guid *dflt_set, u32 dflt_id,
+			  const struct ks_identifier *want)
+{
+	return listed(list, count, dflt_set, dflt_id, want);
 }
 
 static int fail(struct ks_connect_check *out, int error, u32 reason)
@@ -106,14 +114,12 @@ static int check_pin(const struct ks_pin_connect *connect, u32 desired_access,
 		return fail(out, -EACCES, KS_REASON_FILTER_ACCESS);
 	if (!communication_allows(pin, connect->pin_to_handle))
 		return fail(out, -EINVAL, KS_REASON_COMMUNICATION);
-	if (!ks_identifier_listed(pin->interfaces, pin->interfaces_count,
-				  &interface_standard,
-				  KSINTERFACE_STANDARD_STREAMING,
-				  &connect->interface))
+	if (!listed(pin->interfaces, pin->interfaces_count,
+		    &interface_standard, KSINTERFACE_STANDARD_STREAMING,
+		    &connect->interface))
 		return fail(out, -EPROTONOSUPPORT, KS_REASON_INTERFACE);
-	if (!ks_identifier_listed(pin->mediums, pin->mediums_count,
-				  &medium_standard, KSMEDIUM_TYPE_ANYINSTANCE,
-				  &connect->medium))
+	if (!listed(pin->mediums, pin->mediums_count, &medium_standard,
+		    KSMEDIUM_TYPE_ANYINSTANCE, &connect->medium))
 		return fail(out, -EMEDIUMTYPE, KS_REASON_MEDIUM);
 	return 0;
 }

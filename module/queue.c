@@ -98,29 +98,31 @@ static const struct ks_waveformatex *wave_of(const struct ks_dataformat *fmt)
 	return &wf->wave_format;
 }
 
-static u32 frame_of(const struct ks_dataformat *fmt)
+static u32 frame_of(const struct ks_dataformat *fmt,
+		    const struct ks_waveformatex *wf)
 {
-	const struct ks_waveformatex *wf = wave_of(fmt);
-
 	if (wf && wf->block_align)
 		return wf->block_align;
 	return fmt->sample_size ? fmt->sample_size : 1;
 }
 
-static u32 wanted_bytes(const struct ks_dataformat *fmt)
+static u32 wanted_bytes(const struct ks_waveformatex *wf)
 {
-	const struct ks_waveformatex *wf = wave_of(fmt);
 	u32 bytes = wf ? wf->avg_bytes_per_sec / KS_STREAM_PER_SEC : 0;
 
 	return clamp_t(u32, bytes, KS_STREAM_MIN_BYTES, KS_STREAM_MAX_BYTES);
 }
 
-/* Whole frames of the allocation; nothing when a frame does not fit. */
-static void size_from(struct ks_stream *q, const struct ks_dataformat *fmt)
+/*
+ * Whole frames of the allocation; nothing when a frame does not fit.  @wf
+ * is wave_of(@fmt), which the callers look up once: a creation is mostly
+ * calls, and each costs about as much as the work of these helpers.
+ */
+static __always_inline void size_from(struct ks_stream *q,
+				      const struct ks_dataformat *fmt,
+				      const struct ks_waveformatex *wf)
 {
-	const struct ks_waveformatex *wf = wave_of(fmt);
-
-	q->frame = frame_of(fmt);
+	q->frame = frame_of(fmt, wf);
 	q->size = rounddown(q->map_size, q->frame);
 	/* A clock's rate (event.c): a format without one has no clock. */
 	ks_events_set_rate(&q->events, wf ? wf->avg_bytes_per_sec : 0);
@@ -209,9 +211,10 @@ static int regs_alloc(struct ks_stream *q)
 int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,
 		   bool looped)
 {
+	const struct ks_waveformatex *wf = wave_of(fmt);
 	int ret;
 
-	q->map_size = PAGE_ALIGN(wanted_bytes(fmt));
+	q->map_size = PAGE_ALIGN(wanted_bytes(wf));
 	if (looped) {
 		ret = buf_alloc(q);
 		if (ret)
@@ -225,7 +228,7 @@ int ks_stream_init(struct ks_stream *q, const struct ks_dataformat *fmt,
 	mutex_init(&q->lock);
 	ks_events_init(&q->events);
 	q->looped = looped;
-	size_from(q, fmt);
+	size_from(q, fmt, wf);
 	return 0;
 }
 
@@ -244,8 +247,12 @@ void ks_stream_destroy(struct ks_stream *q)
 {
 	ks_events_close(&q->events);
 	mutex_destroy(&q->lock);
-	/* A mapping still open holds its own references on the pages. */
-	buf_free(q);
+	/*
+	 * A mapping still open holds its own references on the pages.  A
+	 * STREAMING pin that never left STOP has none.
+	 */
+	if (q->pages || q->pkt)
+		buf_free(q);
 	if (q->regs_page)
 		__free_page(q->regs_page);
 }
@@ -473,6 +480,8 @@ bool ks_queue_take_release(struct ks_stream *q)
 
 void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt)
 {
+	const struct ks_waveformatex *wf = wave_of(fmt);
+
 	mutex_lock(&q->lock);
 	/* Nothing may stay in the old frames (a provider may have queued). */
 	ks_queue_flush(q);
@@ -480,8 +489,8 @@ void ks_stream_set_format(struct ks_stream *q, const struct ks_dataformat *fmt)
 	q->stops++;
 	/* Not allocated yet: sized for the new format, unless set (BUFFER). */
 	if (!q->buf && !q->sized)
-		q->map_size = PAGE_ALIGN(wanted_bytes(fmt));
-	size_from(q, fmt);
+		q->map_size = PAGE_ALIGN(wanted_bytes(wf));
+	size_from(q, fmt, wf);
 	/* A WaveRT buffer was made for the old frames: ask for a new one. */
 	rt_end(q);
 	mutex_unlock(&q->lock);
