@@ -48,11 +48,13 @@ summary=()
 # summary line says how many files were clean, and only its failures go
 # into the totals, so that the run fails with them.
 tally() {
-	local name=$1 log=$2 rc=$3 kind=${4:-test} p f s
+	local name=$1 log=$2 rc=$3 kind=${4:-test} p f s why
 	read -r p f s < <("$top/scripts/tap-summary" "$log")
+	# ksvm's last word on a VM that failed: the reason and first report.
+	why=$(grep -a '^ksvm: FAIL' "$log" | tail -n 1)
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
-		echo "not ok - $name: exited $rc" | tee -a "$log"
+		echo "not ok - $name: exited $rc${why:+: $why}" | tee -a "$log"
 	fi
 	if [ $((p + f)) -eq 0 ]; then
 		f=1
@@ -66,6 +68,7 @@ tally() {
 	total_pass=$((total_pass + p))
 	total_skip=$((total_skip + s))
 	summary+=("$(printf '%-16s %4d passed, %d failed, %d skipped' "$name" "$p" "$f" "$s")")
+	[ -z "$why" ] || summary+=("                 $why")
 }
 
 # run_suite NAME [--lint] FUNCTION ARGS...
