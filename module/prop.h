@@ -24,53 +24,59 @@ struct ks_pin;
  * struct ks_prop_call - one request, as the handlers see it
  * @filter: the filter, entered while a handler runs
  * @pin: the pin of a pin fd, NULL on a filter fd
+ * @file: the fd's file, which @map maps
  * @prop: the copied `in`: the KSPROPERTY, then the instance data
  * @in_size: bytes at @prop
- * @set_value: a SET's value, copied from `out`
- * @set_size: bytes at @set_value
- * @value: a GET's value, zeroed before the handler fills it
- * @value_size: bytes at @value
- * @list: @value is a KSMULTIPLE_ITEM (answers sized-list queries)
- * @described: @value is a BASICSUPPORT description, which answers a
- *	shorter `out` with its first 40 or 4 bytes (ks_value_describe())
- * @returned: what goes back in ks_ioctl_buffers.returned
- * @file: the fd's file, which @map maps
  * @out_size: bytes of `out`
- * @map: a GET's value that hands out a mapping (WaveRT, wavert.c): after
- *	the handler, with the filter left, the core maps @map.len bytes of
- *	@file at @map.offset with @map.prot for the caller (@map.hint is
- *	mmap's addr) and puts the address plus @map.field in the value's
- *	first 8 bytes; the mapping is taken down again if the value cannot
- *	be written back or @commit fails
+ * @set_value: a SET's value, copied from `out`
+ * @value: a GET's value, zeroed before the handler fills it
  * @commit: run with the filter entered once the value is written back:
  *	what it describes becomes true there, checked again
  * @mapped: the address of the mapping made, or 0
- * @small: storage for a small @value; last, and left unzeroed by
- *	ks_property_ioctl()
+ * @set_size: bytes at @set_value
+ * @value_size: bytes at @value
+ * @returned: what goes back in ks_ioctl_buffers.returned
+ * @map_len: a GET's value that hands out a mapping (WaveRT, wavert.c):
+ *	after the handler, with the filter left, the core maps @map_len
+ *	bytes of @file at @map.offset with @map.prot for the caller
+ *	(@map.hint is mmap's addr) and puts the address plus @map.field in
+ *	the value's first 8 bytes; the mapping is taken down again if the
+ *	value cannot be written back or @commit fails
+ * @list: @value is a KSMULTIPLE_ITEM (answers sized-list queries)
+ * @described: @value is a BASICSUPPORT description, which answers a
+ *	shorter `out` with its first 40 or 4 bytes (ks_value_describe())
+ * @map: the rest of the mapping, read only when @map_len is set
+ * @small: storage for a small @value; left unzeroed
+ *
+ * Only the answer, @set_value to @described, is zeroed for each request,
+ * member by member (property.c's answer_clear()): the request's fields
+ * are all set before anything reads them, and @map and @small are
+ * written before they are read.
  */
 struct ks_prop_call {
 	struct ks_filter *filter;
 	struct ks_pin *pin;
+	struct file *file;
 	const struct ks_identifier *prop;
 	u32 in_size;
-	const void *set_value;
-	u32 set_size;
-	void *value;
-	u32 value_size;
-	bool list;
-	bool described;
-	u32 returned;
-	struct file *file;
 	u32 out_size;
-	struct {
-		u64 offset;
-		u64 hint;
-		u32 len;
-		u32 prot;
-		u32 field;
-	} map;
+	/* The answer: zeroed for each request, set_value to described. */
+	const void *set_value;
+	void *value;
 	int (*commit)(struct ks_prop_call *call);
 	unsigned long mapped;
+	u32 set_size;
+	u32 value_size;
+	u32 returned;
+	u32 map_len;
+	bool list;
+	bool described;
+	struct {
+		u32 prot;
+		u32 field;
+		u64 offset;
+		u64 hint;
+	} map;
 	u64 small[KS_PROP_INLINE / sizeof(u64)];
 };
 
@@ -154,6 +160,22 @@ static inline int ks_value_u32(struct ks_prop_call *call, u32 val)
 	call->value = call->small;
 	call->value_size = sizeof(val);
 	return 0;
+}
+
+/*
+ * The value (its first 8 bytes a u64 the core fills in) hands out a
+ * mapping of @len bytes of the fd's file at @offset, @prot, near @hint,
+ * and its address plus @field goes in the value (struct ks_prop_call.map).
+ * Every member at once: only map_len is zeroed for each request.
+ */
+static inline void ks_value_map(struct ks_prop_call *call, u64 offset,
+				u64 hint, u32 len, u32 prot, u32 field)
+{
+	call->map.offset = offset;
+	call->map.hint = hint;
+	call->map.prot = prot;
+	call->map.field = field;
+	call->map_len = len;
 }
 
 /* An ASCII string as a NUL-terminated UTF-16LE value. */

@@ -140,11 +140,9 @@ static int rt_buffer(struct ks_prop_call *call, u64 hint, u32 requested,
 	size = rt_size(q, requested);
 	mutex_unlock(&q->lock);
 	v->actual_buffer_size = size;
-	call->map.offset = 0;
-	call->map.hint = hint;
-	call->map.len = PAGE_ALIGN(size);
-	call->map.prot = PROT_READ |
-			 (call->file->f_mode & FMODE_WRITE ? PROT_WRITE : 0);
+	ks_value_map(call, 0, hint, PAGE_ALIGN(size),
+		     PROT_READ |
+		     (call->file->f_mode & FMODE_WRITE ? PROT_WRITE : 0), 0);
 	call->commit = rt_start;
 	return 0;
 }
@@ -177,6 +175,7 @@ static int rt_register(struct ks_prop_call *call, bool clock)
 {
 	const struct ks_rtaudio_hwregister_property *p = (const void *)call->prop;
 	struct ks_rtaudio_hwregister *v;
+	u32 field;
 
 	if (!ks_wavert_offered(call->pin))
 		return -EOPNOTSUPP;
@@ -193,17 +192,14 @@ static int rt_register(struct ks_prop_call *call, bool clock)
 		v->denominator = 1;
 		/* Written with the position: exact for that moment. */
 		v->accuracy = 1;
-		call->map.field = offsetof(struct ks_rtaudio_registers, clock);
+		field = offsetof(struct ks_rtaudio_registers, clock);
 	} else {
 		v->width = 32;
 		v->accuracy = READ_ONCE(call->pin->stream.frame);
-		call->map.field = offsetof(struct ks_rtaudio_registers,
-					   position);
+		field = offsetof(struct ks_rtaudio_registers, position);
 	}
-	call->map.offset = KS_RTAUDIO_REGISTERS_OFFSET;
-	call->map.hint = p->base_address;
-	call->map.len = PAGE_SIZE;
-	call->map.prot = PROT_READ;
+	ks_value_map(call, KS_RTAUDIO_REGISTERS_OFFSET, p->base_address,
+		     PAGE_SIZE, PROT_READ, field);
 	return 0;
 }
 
