@@ -60,7 +60,7 @@ int ks_events_add(struct ks_events *ev, struct ks_event *e)
 	int ret = 0;
 
 	spin_lock_irqsave(&ev->lock, flags);
-	if (ev->closed)
+	if (READ_ONCE(ev->closed))
 		ret = -ENODEV;
 	else if (find(ev, e->owner, e->key))
 		ret = -EEXIST;
@@ -69,6 +69,18 @@ int ks_events_add(struct ks_events *ev, struct ks_event *e)
 	if (!ret) {
 		list_add_tail(&e->node, &ev->list);
 		WRITE_ONCE(ev->count, ev->count + 1);
+		/*
+		 * Pairs with ks_events_close(), which closes an empty list
+		 * without the lock: counted first, then closed looked at
+		 * again.  Either it sees the entry and removes it under the
+		 * lock, or we see it closed and take the entry back.
+		 */
+		smp_mb();
+		if (READ_ONCE(ev->closed)) {
+			list_del(&e->node);
+			WRITE_ONCE(ev->count, ev->count - 1);
+			ret = -ENODEV;
+		}
 	}
 	spin_unlock_irqrestore(&ev->lock, flags);
 	return ret;

@@ -844,5 +844,7 @@ void ks_stream_show_fdinfo(struct seq_file *m, struct ks_pin *pin)
 							"ks-overruns",
 		   q->xruns, q->xrun_frames);
 	seq_printf(m, "ks-reset:\t%s\n", q->resetting ? "begun" : "no");
+	/* Its own list, under its own lock: this is a snapshot. */
+	seq_printf(m, "ks-events:\t%u\n", READ_ONCE(q->events.count));
 	mutex_unlock(&q->lock);
 }

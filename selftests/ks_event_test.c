@@ -1553,7 +1553,12 @@ TEST_F(ev, disable_all_removes_every_event_of_the_fd)
 	ASSERT_EQ(0, enable_position(self->capture, 0, &p, self->efd));
 	ASSERT_EQ(0, enable_conn(self->render, KSEVENT_CONNECTION_ENDOFSTREAM,
 				 KSEVENT_TYPE_ENABLE, &c));
+	/* fdinfo counts each pin's own. */
+	EXPECT_EQ(3, fdinfo_number(self->capture, "ks-events"));
+	EXPECT_EQ(1, fdinfo_number(self->render, "ks-events"));
 	EXPECT_EQ(0, disable_all(self->capture));
+	EXPECT_EQ(0, fdinfo_number(self->capture, "ks-events"));
+	EXPECT_EQ(1, fdinfo_number(self->render, "ks-events"));
 	EXPECT_EQ(-ENOENT, disable_ev(self->capture, &a));
 	EXPECT_EQ(-ENOENT, disable_ev(self->capture, &b));
 	EXPECT_EQ(-ENOENT, disable_ev(self->capture, &p));
@@ -1919,6 +1924,117 @@ TEST_F(gone, reregistered_filter_events_work)
 	ASSERT_LE(0, self->pin);
 	EXPECT_EQ(0, enable_conn(self->pin, KSEVENT_CONNECTION_ENDOFSTREAM,
 				 KSEVENT_TYPE_ENABLE, &a));
+}
+
+/*
+ * A second thread enables and disables events on a pin while the filter is
+ * unregistered under it, a little later each round.  Every enable ends
+ * with 0, EEXIST (its own key, enabled) or ENODEV, every disable with 0 or
+ * ENODEV.  Once the unregistration has returned, no event is left on the
+ * pin (its fdinfo's ks-events), none can be enabled, and the eventfd is
+ * not signalled: an enable that raced the pin's shutdown was either
+ * removed by it or refused, never kept.
+ */
+#define ENABLE_RACE_ROUNDS	40
+#define ENABLE_RACE_MS		20000
+
+struct enabler {
+	pthread_t thread;
+	pthread_barrier_t *go;
+	int pin;
+	int efd;
+	int stop;	/* set once the unregistration returned */
+	int bad;	/* the first unexpected result */
+	int enabled;	/* enables that returned 0 */
+};
+
+static void *enabler_run(void *arg)
+{
+	struct enabler *en = arg;
+	struct ks_event_data d[4];
+	int i, ret;
+
+	for (i = 0; i < 4; i++)
+		data_event(&d[i], en->efd);
+	pthread_barrier_wait(en->go);
+	/* Until ENODEV; a filter still taking enables after it is gone fails. */
+	for (i = 0; !__atomic_load_n(&en->stop, __ATOMIC_ACQUIRE);
+	     i = (i + 1) % 4) {
+		ret = enable_conn(en->pin, KSEVENT_CONNECTION_ENDOFSTREAM,
+				  KSEVENT_TYPE_ENABLE, &d[i]);
+		if (ret == -ENODEV)
+			return NULL;
+		if (!ret)
+			en->enabled++;
+		else if (ret != -EEXIST && !en->bad)
+			en->bad = ret;
+		if (i != 3)
+			continue;
+		ret = disable_all(en->pin);
+		if (ret == -ENODEV)
+			return NULL;
+		if (ret && !en->bad)
+			en->bad = ret;
+	}
+	en->bad = -EALREADY;	/* not refused after the unregistration */
+	return NULL;
+}
+
+TEST_F_TIMEOUT(gone, enable_racing_unregistration_is_removed_or_refused, 120)
+{
+	int round, enabled = 0, idx;
+	long long start = ks_now_ms();
+	struct ks_event_data a;
+	pthread_barrier_t go;
+	struct enabler en;
+	uint32_t size, reason;
+	struct ks_req r;
+
+	ASSERT_EQ(0, pthread_barrier_init(&go, NULL, 2));
+	data_event(&a, self->efd);
+	for (round = 0; round < ENABLE_RACE_ROUNDS &&
+	     ks_now_ms() - start < ENABLE_RACE_MS; round++) {
+		if (round) {
+			ASSERT_EQ(0, write_registered("1"));
+			idx = ks_find_filter(TONEGEN_NAME);
+			ASSERT_LE(0, idx);
+			self->filter = open_filter(idx, O_RDWR);
+			ASSERT_LE(0, self->filter);
+			size = req_default(&r, TONEGEN_PIN_TONE);
+			self->pin = ks_create(self->filter, &r, size,
+					      KS_GENERIC_READ, O_CLOEXEC,
+					      &reason);
+			ASSERT_LE(0, self->pin);
+		}
+		en = (struct enabler){ .go = &go, .pin = self->pin,
+				       .efd = self->efd };
+		ASSERT_EQ(0, pthread_create(&en.thread, NULL, enabler_run,
+					    &en));
+		pthread_barrier_wait(&go);
+		/* Sweep the unregistration across the enables. */
+		usleep(round * 53 % 2000);
+		ASSERT_EQ(0, write_registered("0"));
+		ks_sleep_ms(100);
+		__atomic_store_n(&en.stop, 1, __ATOMIC_RELEASE);
+		pthread_join(en.thread, NULL);
+		EXPECT_EQ(0, en.bad) TH_LOG("round %d: %s", round,
+					    en.bad == -EALREADY ?
+					    "enables went on after it" :
+					    strerror(-en.bad));
+		enabled += en.enabled;
+		EXPECT_EQ(0, fdinfo_number(self->pin, "ks-events"))
+			TH_LOG("round %d: an event outlived the unregistration",
+			       round);
+		EXPECT_EQ(-ENODEV, enable_conn(self->pin,
+					       KSEVENT_CONNECTION_ENDOFSTREAM,
+					       KSEVENT_TYPE_ENABLE, &a));
+		close_fd(&self->pin);
+		close_fd(&self->filter);
+	}
+	pthread_barrier_destroy(&go);
+	EXPECT_EQ(0, efd_quiet(self->efd, QUIET_MS));
+	TH_LOG("%d rounds, %d enables went through", round, enabled);
+	EXPECT_LT(0, enabled);
 }
 
 /* ---- ks-audio: underruns and overruns are discontinuities ---- */
