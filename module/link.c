@@ -32,7 +32,8 @@
  *
  * Teardown against everything else.  ks_links_lock decides: a pin's
  * disconnect (its fd's release, or its filter's unregistration) marks it
- * unlinked under the lock before its provider closes it, and no
+ * unlinked under the lock before its provider closes it (a pin that never
+ * took part in a connection without it, see unhook_unconnected()), and no
  * connection is reserved or published to an unlinked pin.  Of two closes
  * of a connection's ends, the one that takes the connection tears it
  * down; the other waits for that (pin->unlinking), so that a connection's
@@ -273,15 +274,26 @@ struct ks_link *ks_link_reserve(struct ks_pin *source, struct ks_pin *peer)
 	mutex_lock(&ks_links_lock);
 	/*
 	 * 14e once more: another creation may have taken it meanwhile, or
-	 * its fd been closed (or its filter unregistered) since 14c.
+	 * its fd been closed (or its filter unregistered) since 14c.  The
+	 * peer is marked first and its unlinked read after, with a full
+	 * barrier between: ks_link_disconnect() marks a pin unlinked without
+	 * the lock when it finds it never connected.
 	 */
-	if (peer->was_connected || peer->unlinked) {
+	if (peer->was_connected) {
 		mutex_unlock(&ks_links_lock);
 		kfree(link);
 		return ERR_PTR(-EPIPE);
 	}
 	WRITE_ONCE(source->was_connected, true);
 	WRITE_ONCE(peer->was_connected, true);
+	smp_mb();	/* pairs with ks_link_disconnect() */
+	if (READ_ONCE(peer->unlinked)) {
+		WRITE_ONCE(source->was_connected, false);
+		WRITE_ONCE(peer->was_connected, false);
+		mutex_unlock(&ks_links_lock);
+		kfree(link);
+		return ERR_PTR(-EPIPE);
+	}
 	mutex_unlock(&ks_links_lock);
 	ks_pin_get(source);
 	ks_pin_get(peer);
@@ -326,7 +338,7 @@ void ks_link_publish(struct ks_link *link)
 	 * of stream to mark, no provider to tell.
 	 */
 	mutex_lock(&ks_links_lock);
-	gone = out->unlinked || in->unlinked;
+	gone = READ_ONCE(out->unlinked) || READ_ONCE(in->unlinked);
 	if (!gone) {
 		rcu_assign_pointer(out->link, link);
 		rcu_assign_pointer(in->link, link);
@@ -354,7 +366,7 @@ static struct ks_link *unhook(struct ks_pin *pin)
 	struct ks_link *link;
 
 	mutex_lock(&ks_links_lock);
-	pin->unlinked = true;
+	WRITE_ONCE(pin->unlinked, true);
 	link = rcu_dereference_protected(pin->link,
 					 lockdep_is_held(&ks_links_lock));
 	if (link) {
@@ -378,10 +390,28 @@ static void unhooked(struct ks_link *link)
 	wake_up_all(&ks_unlink_wait);
 }
 
+/*
+ * A pin that never took part in a connection has none to tear down and
+ * none being torn down: it is marked unlinked without the lock, which
+ * every pin's close would otherwise take (a global mutex, and 1% of a
+ * pin's create and close under emulation).  Marked first, was_connected
+ * read after, with a full barrier between; ks_link_reserve() does the
+ * opposite, so that one of the two sees the other.
+ */
+static bool unhook_unconnected(struct ks_pin *pin)
+{
+	WRITE_ONCE(pin->unlinked, true);
+	smp_mb();	/* pairs with ks_link_reserve() */
+	return !READ_ONCE(pin->was_connected);
+}
+
 void ks_link_disconnect(struct ks_pin *pin)
 {
-	struct ks_link *link = unhook(pin);
+	struct ks_link *link;
 
+	if (unhook_unconnected(pin))
+		return;
+	link = unhook(pin);
 	if (!link) {
 		/*
 		 * Both ends closing at once: the other one took the

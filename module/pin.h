@@ -49,7 +49,8 @@ struct ks_link;
  * @link: the pin's connection to a peer pin, or NULL (RCU, see link.c)
  * @was_connected: the pin took part in a connection (under link.c's lock)
  * @unlinked: its fd is being closed, or its filter unregistered: no
- *	connection may be reserved or published to it (under link.c's lock)
+ *	connection may be reserved or published to it (under link.c's lock,
+ *	or set without it while @was_connected is false: see link.c)
  * @unlinking: a connection of the pin is being torn down (under link.c's
  *	lock; read with READ_ONCE() by a close waiting for the teardown)
  * @first_format: @format as created, when it fits
