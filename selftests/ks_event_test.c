@@ -1899,13 +1899,35 @@ TEST_F(gone, unregistered_events_removed_enable_enodev)
 		EXPECT_EQ(pins - 1, stats_wait("pins", pins - 1));
 }
 
+/*
+ * ks-tonegen registered again, its new filter opened and a Tone pin made
+ * on it, in @self: 0 or a negative errno.
+ */
+static int gone_reregister(FIXTURE_DATA(gone) *self)
+{
+	uint32_t size, reason;
+	struct ks_req r;
+	int idx, ret;
+
+	ret = write_registered("1");
+	if (ret)
+		return ret;
+	idx = ks_find_filter(TONEGEN_NAME);
+	if (idx < 0)
+		return idx;
+	self->filter = open_filter(idx, O_RDWR);
+	if (self->filter < 0)
+		return self->filter;
+	size = req_default(&r, TONEGEN_PIN_TONE);
+	self->pin = ks_create(self->filter, &r, size, KS_GENERIC_READ,
+			      O_CLOEXEC, &reason);
+	return self->pin < 0 ? self->pin : 0;
+}
+
 /* Registered again, the filter's new pins have events again. */
 TEST_F(gone, reregistered_filter_events_work)
 {
 	struct ks_event_data a;
-	uint32_t size, reason;
-	struct ks_req r;
-	int idx;
 
 	data_event(&a, self->efd);
 	ASSERT_EQ(0, enable_conn(self->pin, KSEVENT_CONNECTION_ENDOFSTREAM,
@@ -1913,15 +1935,7 @@ TEST_F(gone, reregistered_filter_events_work)
 	ASSERT_EQ(0, write_registered("0"));
 	close_fd(&self->pin);
 	close_fd(&self->filter);
-	ASSERT_EQ(0, write_registered("1"));
-	idx = ks_find_filter(TONEGEN_NAME);
-	ASSERT_LE(0, idx);
-	self->filter = open_filter(idx, O_RDWR);
-	ASSERT_LE(0, self->filter);
-	size = req_default(&r, TONEGEN_PIN_TONE);
-	self->pin = ks_create(self->filter, &r, size, KS_GENERIC_READ,
-			      O_CLOEXEC, &reason);
-	ASSERT_LE(0, self->pin);
+	ASSERT_EQ(0, gone_reregister(self));
 	EXPECT_EQ(0, enable_conn(self->pin, KSEVENT_CONNECTION_ENDOFSTREAM,
 				 KSEVENT_TYPE_ENABLE, &a));
 }
@@ -1982,30 +1996,18 @@ static void *enabler_run(void *arg)
 
 TEST_F_TIMEOUT(gone, enable_racing_unregistration_is_removed_or_refused, 120)
 {
-	int round, enabled = 0, idx;
+	int round, enabled = 0;
 	long long start = ks_now_ms();
 	struct ks_event_data a;
 	pthread_barrier_t go;
 	struct enabler en;
-	uint32_t size, reason;
-	struct ks_req r;
 
 	ASSERT_EQ(0, pthread_barrier_init(&go, NULL, 2));
 	data_event(&a, self->efd);
 	for (round = 0; round < ENABLE_RACE_ROUNDS &&
 	     ks_now_ms() - start < ENABLE_RACE_MS; round++) {
-		if (round) {
-			ASSERT_EQ(0, write_registered("1"));
-			idx = ks_find_filter(TONEGEN_NAME);
-			ASSERT_LE(0, idx);
-			self->filter = open_filter(idx, O_RDWR);
-			ASSERT_LE(0, self->filter);
-			size = req_default(&r, TONEGEN_PIN_TONE);
-			self->pin = ks_create(self->filter, &r, size,
-					      KS_GENERIC_READ, O_CLOEXEC,
-					      &reason);
-			ASSERT_LE(0, self->pin);
-		}
+		if (round)
+			ASSERT_EQ(0, gone_reregister(self));
 		en = (struct enabler){ .go = &go, .pin = self->pin,
 				       .efd = self->efd };
 		ASSERT_EQ(0, pthread_create(&en.thread, NULL, enabler_run,
