@@ -26,7 +26,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bug.h>
+#include <linux/instrumented.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sizes.h>
@@ -75,6 +77,32 @@ struct ks_mover {
 	void *arg;
 };
 
+/*
+ * A queue is made of whole pages (queue.c), and data written and read in
+ * page-sized pieces sits on page boundaries in both queues: such a run
+ * goes a page at a time with copy_page(), the architecture's own copy of
+ * an aligned page (rep movsq on x86 with REP_GOOD), and only a run that
+ * does not start on a boundary in both, or its tail, with memcpy().  On a
+ * CPU with fast strings the two cost about the same; where memcpy()'s
+ * byte-granular string copy is slow (an emulated CPU: 2.6 ns a byte
+ * against 0.33 for rep movsq under QEMU's TCG) the page copy is the
+ * faster by far.
+ */
+static void copy_run(u8 *d, const u8 *s, size_t len)
+{
+	if (PAGE_ALIGNED(d) && PAGE_ALIGNED(s)) {
+		/* copy_page() is assembly: KASAN and KCSAN see it here. */
+		instrument_read(s, len & PAGE_MASK);
+		instrument_write(d, len & PAGE_MASK);
+		for (; len >= PAGE_SIZE; len -= PAGE_SIZE) {
+			copy_page(d, (void *)s);
+			d += PAGE_SIZE;
+			s += PAGE_SIZE;
+		}
+	}
+	memcpy(d, s, len);
+}
+
 /* The reserved data @from to the reserved room @to, no lock held. */
 static void span_move(const struct ks_span *to, const struct ks_span *from,
 		      const struct ks_mover *mv)
@@ -90,7 +118,7 @@ static void span_move(const struct ks_span *to, const struct ks_span *from,
 		if (mv->fn)
 			mv->fn(mv->arg, d, s, b);
 		else
-			memcpy(d, s, b);
+			copy_run(d, s, b);
 		done += b;
 	}
 }
