@@ -279,26 +279,26 @@ struct ks_link *ks_link_reserve(struct ks_pin *source, struct ks_pin *peer)
 	 * barrier between: ks_link_disconnect() marks a pin unlinked without
 	 * the lock when it finds it never connected.
 	 */
-	if (peer->was_connected) {
-		mutex_unlock(&ks_links_lock);
-		kfree(link);
-		return ERR_PTR(-EPIPE);
-	}
+	if (peer->was_connected)
+		goto err_unlock;
 	WRITE_ONCE(source->was_connected, true);
 	WRITE_ONCE(peer->was_connected, true);
 	smp_mb();	/* pairs with ks_link_disconnect() */
-	if (READ_ONCE(peer->unlinked)) {
-		WRITE_ONCE(source->was_connected, false);
-		WRITE_ONCE(peer->was_connected, false);
-		mutex_unlock(&ks_links_lock);
-		kfree(link);
-		return ERR_PTR(-EPIPE);
-	}
+	if (READ_ONCE(peer->unlinked))
+		goto err_unmark;
 	mutex_unlock(&ks_links_lock);
 	ks_pin_get(source);
 	ks_pin_get(peer);
 	atomic_inc(&ks_stats.links);
 	return link;
+
+err_unmark:
+	WRITE_ONCE(source->was_connected, false);
+	WRITE_ONCE(peer->was_connected, false);
+err_unlock:
+	mutex_unlock(&ks_links_lock);
+	kfree(link);
+	return ERR_PTR(-EPIPE);
 }
 
 /* Never published: nobody can have seen it or queued its work. */
